@@ -1,0 +1,1 @@
+"""Telegram bot for civic NGOs: events, registration, check-in, feedback surveys, reports."""

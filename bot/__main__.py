@@ -1,0 +1,53 @@
+"""`python -m bot` runs the bot; `python -m bot migrate` only applies migrations."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+
+from bot.app import open_database, run
+from bot.config import SettingsError, load_settings
+from bot.db import MigrationError
+
+EXIT_CONFIG = 2
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
+    commands = parser.add_subparsers(dest="command")
+    commands.add_parser("run", help="start long polling (the default)")
+    commands.add_parser("migrate", help="apply database migrations and exit")
+    return parser.parse_args(argv)
+
+
+async def migrate_only() -> None:
+    db = await open_database(load_settings())
+    await db.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_CONFIG
+    logging.basicConfig(
+        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    try:
+        if args.command == "migrate":
+            asyncio.run(migrate_only())
+            print("Database is up to date.")
+        else:
+            asyncio.run(run(settings))
+    except MigrationError as exc:
+        print(f"Database migration failed, the bot will not start: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,100 @@
+"""The composition root: settings in, a running bot out. Tests build the same Dispatcher."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.enums import ParseMode
+from aiogram.fsm.storage.memory import SimpleEventIsolation
+from aiogram.utils.callback_answer import CallbackAnswerMiddleware
+from aiogram.utils.i18n import I18n
+
+import handlers
+from bot.clock import Clock, SystemClock
+from bot.commands import publish_commands
+from bot.config import Settings
+from bot.db import Database, apply_migrations
+from bot.fsm_storage import SQLiteStorage
+from bot.i18n import build_i18n
+from bot.middlewares import CallbackGuardMiddleware, InFlightMiddleware, UserContextMiddleware
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class App:
+    settings: Settings
+    db: Database
+    i18n: I18n
+    clock: Clock
+    dispatcher: Dispatcher
+    in_flight: InFlightMiddleware
+
+
+# Every text the bot sends is Telegram HTML built from the catalogs with escaped user values.
+BOT_DEFAULTS = DefaultBotProperties(parse_mode=ParseMode.HTML, link_preview_is_disabled=True)
+
+
+def build_bot(settings: Settings) -> Bot:
+    session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
+    return Bot(token=settings.bot_token.get_secret_value(), session=session, default=BOT_DEFAULTS)
+
+
+def build_dispatcher(settings: Settings, db: Database, i18n: I18n, clock: Clock) -> App:
+    in_flight = InFlightMiddleware()
+    dispatcher = Dispatcher(
+        storage=SQLiteStorage(db),
+        # One update at a time per user and chat: a double tap waits for the first to finish.
+        events_isolation=SimpleEventIsolation(),
+        settings=settings,
+        db=db,
+        i18n=i18n,
+        clock=clock,
+        tz=settings.tz,
+    )
+    dispatcher.update.outer_middleware(in_flight)
+    dispatcher.update.outer_middleware(
+        UserContextMiddleware(db, i18n, settings.default_language)
+    )
+    dispatcher.callback_query.middleware(CallbackAnswerMiddleware())
+    dispatcher.callback_query.middleware(CallbackGuardMiddleware())
+    dispatcher.include_router(handlers.build_router())
+    return App(settings, db, i18n, clock, dispatcher, in_flight)
+
+
+async def open_database(settings: Settings) -> Database:
+    db = await Database.open(settings.database_path)
+    try:
+        applied = await apply_migrations(db)
+    except Exception:
+        await db.close()
+        raise
+    if applied:
+        log.info("Applied migrations %s", applied)
+    return db
+
+
+async def run(settings: Settings) -> None:
+    """Long polling until SIGTERM or SIGINT; then finish in-flight updates and close the DB."""
+    db = await open_database(settings)
+    app = build_dispatcher(settings, db, build_i18n(settings.default_language), SystemClock())
+    bot = build_bot(settings)
+
+    async def on_startup() -> None:
+        await publish_commands(bot, app.i18n, settings.default_language, set(settings.admin_ids))
+
+    async def on_shutdown() -> None:
+        await app.in_flight.wait_idle(settings.shutdown_timeout)
+
+    app.dispatcher.startup.register(on_startup)
+    app.dispatcher.shutdown.register(on_shutdown)
+    try:
+        await app.dispatcher.start_polling(bot, handle_signals=True)
+    finally:
+        await db.close()
+        log.info("Stopped; database closed")

@@ -1,0 +1,56 @@
+"""The command menu Telegram shows, in both languages, per role (setMyCommands)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from aiogram import Bot
+from aiogram.types import BotCommand, BotCommandScopeChat, BotCommandScopeDefault
+from aiogram.utils.i18n import I18n
+
+from bot.config import LANGUAGES
+from bot.i18n import Translator
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str
+    text_key: str
+
+
+PARTICIPANT_COMMANDS: tuple[Command, ...] = (
+    Command("start", "cmd.start"),
+    Command("language", "cmd.language"),
+    Command("help", "cmd.help"),
+)
+COORDINATOR_COMMANDS: tuple[Command, ...] = ()
+
+
+def menu(commands: tuple[Command, ...], t: Translator) -> list[BotCommand]:
+    return [BotCommand(command=c.name, description=t(c.text_key)) for c in commands]
+
+
+def help_lines(commands: tuple[Command, ...], t: Translator) -> str:
+    return "\n".join(f"/{c.name} — {t(c.text_key)}" for c in commands)
+
+
+async def publish_commands(
+    bot: Bot, i18n: I18n, default_language: str, coordinator_ids: set[int]
+) -> None:
+    """Participant commands for everyone; coordinators also get theirs in their own chat."""
+    everyone = PARTICIPANT_COMMANDS
+    staff = PARTICIPANT_COMMANDS + COORDINATOR_COMMANDS
+    await bot.set_my_commands(
+        menu(everyone, Translator(i18n, default_language)), scope=BotCommandScopeDefault()
+    )
+    for language in LANGUAGES:
+        t = Translator(i18n, language)
+        await bot.set_my_commands(
+            menu(everyone, t), scope=BotCommandScopeDefault(), language_code=language
+        )
+        if not COORDINATOR_COMMANDS:
+            continue
+        for chat_id in sorted(coordinator_ids):
+            await bot.set_my_commands(
+                menu(staff, t), scope=BotCommandScopeChat(chat_id=chat_id), language_code=language
+            )

@@ -1,0 +1,1 @@
+"""SQL lives here; handlers and domain rules call these functions."""

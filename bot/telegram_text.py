@@ -1,0 +1,57 @@
+"""Keep texts inside Telegram's limits on purpose instead of letting Telegram refuse them."""
+
+from __future__ import annotations
+
+MESSAGE_LIMIT = 4096
+CAPTION_LIMIT = 1024
+CALLBACK_ANSWER_LIMIT = 200
+BUTTON_TEXT_LIMIT = 64
+
+
+def utf16_len(text: str) -> int:
+    """Telegram measures text in UTF-16 code units."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def clip(text: str, limit: int, ellipsis: str = "…") -> str:
+    """Shorten plain text (no HTML) to at most `limit` UTF-16 units."""
+    if utf16_len(text) <= limit:
+        return text
+    budget = limit - utf16_len(ellipsis)
+    out: list[str] = []
+    used = 0
+    for char in text:
+        size = utf16_len(char)
+        if used + size > budget:
+            break
+        out.append(char)
+        used += size
+    return "".join(out).rstrip() + ellipsis
+
+
+def split_html(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
+    """Split a long HTML text into messages at line breaks.
+
+    Our catalogs open and close every tag on the same line, so cutting between lines keeps each
+    part well-formed. A single line longer than the limit is cut between paragraphs of words.
+    """
+    parts: list[str] = []
+    current = ""
+    for line in text.split("\n"):
+        while utf16_len(line) > limit:
+            cut = line.rfind(" ", 0, limit)
+            cut = cut if cut > 0 else limit
+            if current:
+                parts.append(current)
+                current = ""
+            parts.append(line[:cut])
+            line = line[cut:].lstrip()
+        candidate = f"{current}\n{line}" if current else line
+        if utf16_len(candidate) > limit:
+            parts.append(current)
+            current = line
+        else:
+            current = candidate
+    if current.strip():
+        parts.append(current)
+    return parts

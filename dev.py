@@ -1,0 +1,64 @@
+"""The project's two everyday commands, runnable with nothing but Python 3.11+.
+
+    python3 dev.py run     # set up .venv on first use, apply migrations, start the bot
+    python3 dev.py test    # set up .venv on first use, run ruff, mypy and the whole test suite
+
+Extra arguments after `run` go to `python -m bot`, after `test` to pytest.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+STAMP = VENV / ".installed-from"
+
+
+def venv_python() -> Path:
+    return VENV / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+
+
+def ensure_venv() -> Path:
+    """Create the virtual environment and (re)install when pyproject.toml changed."""
+    if not venv_python().exists():
+        print("Creating .venv ...", flush=True)
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    if not STAMP.exists() or STAMP.read_text() != wanted:
+        print("Installing dependencies into .venv ...", flush=True)
+        pip = [str(venv_python()), "-m", "pip", "install", "--disable-pip-version-check", "-q"]
+        subprocess.run([*pip, "--upgrade", "pip"], check=True)
+        subprocess.run([*pip, "-e", f"{ROOT}[dev]"], check=True)
+        STAMP.write_text(wanted)
+    return venv_python()
+
+
+def run(python: Path, *args: str) -> int:
+    return subprocess.call([str(python), *args], cwd=ROOT)
+
+
+def main(argv: list[str]) -> int:
+    if sys.version_info < (3, 11):  # noqa: UP036 - dev.py is what an old Python would run first
+        print(f"Python 3.11 or newer is required, this is {sys.version.split()[0]}")
+        return 2
+    command, rest = (argv[0], argv[1:]) if argv else ("", [])
+    if command not in {"run", "test"}:
+        print(__doc__)
+        return 2
+    python = ensure_venv()
+    if command == "run":
+        return run(python, "-m", "bot", *rest)
+    for step in (["-m", "ruff", "check", "."], ["-m", "mypy", "."]):
+        if code := run(python, *step):
+            return code
+    return run(python, "-m", "pytest", *rest)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,18 @@
+"""Thin aiogram routers. Each module builds its router in a factory, because an aiogram router
+can be attached to only one parent; the rules they apply live in plain modules under bot/."""
+
+from aiogram import Router
+
+from handlers import errors, fallback, language, start
+
+
+def build_router() -> Router:
+    root = Router(name="root")
+    root.include_routers(
+        start.build_router(),
+        language.build_router(),
+        # The fallback answers whatever nobody else took, so it stays last.
+        fallback.build_router(),
+    )
+    errors.register(root)
+    return root

@@ -1,0 +1,204 @@
+"""In-process test harness: real Update objects through the production Dispatcher, with a Bot
+whose session records every outgoing call and answers with plausible Telegram results."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import AsyncGenerator, AsyncIterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from aiogram import Bot
+from aiogram.client.session.base import BaseSession
+from aiogram.methods import TelegramMethod
+from aiogram.methods.base import TelegramType
+from aiogram.types import (
+    CallbackQuery,
+    Chat,
+    Contact,
+    Document,
+    File,
+    InlineKeyboardMarkup,
+    Message,
+    MessageEntity,
+    Update,
+    User,
+)
+from pydantic import TypeAdapter
+
+from bot.app import BOT_DEFAULTS, App, build_dispatcher, open_database
+from bot.clock import FrozenClock
+from bot.config import Settings
+from bot.i18n import build_i18n
+
+TOKEN = "42:TEST-token-for-the-in-process-harness-000"
+BOT_USER = User(id=42, is_bot=True, first_name="Civic bot", username="civic_test_bot")
+
+
+@dataclass
+class RecordingSession(BaseSession):
+    """Records calls; returns what Telegram would return for the methods the bot uses."""
+
+    calls: list[TelegramMethod[Any]] = field(default_factory=list)
+    _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1000))
+
+    def __post_init__(self) -> None:
+        super().__init__()
+
+    async def make_request(
+        self, bot: Bot, method: TelegramMethod[TelegramType], timeout: int | None = None  # noqa: ASYNC109
+    ) -> TelegramType:
+        self.calls.append(method)
+        result = self._result(method)
+        adapter: TypeAdapter[TelegramType] = TypeAdapter(method.__returning__)
+        return adapter.validate_python(result, context={"bot": bot})
+
+    def _result(self, method: TelegramMethod[Any]) -> Any:
+        name = type(method).__name__
+        params = method.model_dump(exclude_none=True)
+        chat_id = params.get("chat_id", 0)
+        base = {
+            "message_id": params.get("message_id") or next(self._ids),
+            "date": int(datetime.now(UTC).timestamp()),
+            "chat": {"id": chat_id, "type": "private"},
+            "from": BOT_USER.model_dump(),
+        }
+        if name in {"SendMessage", "EditMessageText"}:
+            return {**base, "text": params["text"], "reply_markup": params.get("reply_markup")}
+        if name in {"SendDocument", "SendPhoto", "EditMessageReplyMarkup", "EditMessageCaption",
+                    "CopyMessage"}:
+            return {
+                **base,
+                "caption": params.get("caption"),
+                "document": {"file_id": f"doc{base['message_id']}", "file_unique_id": "u"},
+                "reply_markup": params.get("reply_markup"),
+                "message_id": base["message_id"],
+            } if name != "CopyMessage" else {"message_id": base["message_id"]}
+        if name == "GetMe":
+            return BOT_USER.model_dump()
+        if name == "GetFile":
+            return File(file_id=params["file_id"], file_unique_id="u", file_path="f/1").model_dump()
+        return True
+
+    async def close(self) -> None:
+        return None
+
+    async def stream_content(
+        self, url: str, *args: Any, **kwargs: Any
+    ) -> AsyncGenerator[bytes, None]:
+        yield b""
+
+
+_update_ids = itertools.count(1)
+
+
+def tg_user(user_id: int, language_code: str | None = "ru", first_name: str = "Test") -> User:
+    return User(id=user_id, is_bot=False, first_name=first_name, language_code=language_code)
+
+
+def message_update(user: User, text: str | None = None, **extra: Any) -> Update:
+    entities = None
+    if text and text.startswith("/"):
+        command = text.split()[0]
+        entities = [MessageEntity(type="bot_command", offset=0, length=len(command))]
+    message = Message(
+        message_id=next(_update_ids),
+        date=datetime.now(UTC),
+        chat=Chat(id=user.id, type="private"),
+        from_user=user,
+        text=text,
+        entities=entities,
+        **extra,
+    )
+    return Update(update_id=next(_update_ids), message=message)
+
+
+def contact_update(user: User, phone: str, owner_id: int | None = None) -> Update:
+    contact = Contact(phone_number=phone, first_name=user.first_name,
+                      user_id=user.id if owner_id is None else owner_id)
+    return message_update(user, contact=contact)
+
+
+def document_update(user: User, file_id: str, file_name: str) -> Update:
+    return message_update(
+        user, document=Document(file_id=file_id, file_unique_id=file_id, file_name=file_name)
+    )
+
+
+def callback_update(user: User, data: str, message: Message | None = None) -> Update:
+    origin = message or Message(
+        message_id=next(_update_ids), date=datetime.now(UTC),
+        chat=Chat(id=user.id, type="private"), from_user=BOT_USER, text="…",
+    )
+    query = CallbackQuery(
+        id=str(next(_update_ids)), from_user=user, chat_instance="ci", data=data, message=origin
+    )
+    return Update(update_id=next(_update_ids), callback_query=query)
+
+
+class Harness:
+    """The production Dispatcher, a recording Bot, a real SQLite file and a frozen clock."""
+
+    def __init__(self, app: App, bot: Bot, session: RecordingSession, clock: FrozenClock):
+        self.app = app
+        self.bot = bot
+        self.session = session
+        self.clock = clock
+
+    @property
+    def db(self):
+        return self.app.db
+
+    async def feed(self, update: Update) -> list[TelegramMethod[Any]]:
+        """Process one update; returns the calls the bot made while handling it."""
+        start = len(self.session.calls)
+        await self.app.dispatcher.feed_update(self.bot, update)
+        return self.session.calls[start:]
+
+    async def send(self, user: User, text: str) -> list[TelegramMethod[Any]]:
+        return await self.feed(message_update(user, text))
+
+    async def press(
+        self, user: User, data: str, message: Message | None = None
+    ) -> list[TelegramMethod[Any]]:
+        return await self.feed(callback_update(user, data, message))
+
+
+def texts(calls: list[TelegramMethod[Any]]) -> list[str]:
+    """What the user saw: message texts, edited texts and callback alerts, in order."""
+    seen: list[str] = []
+    for call in calls:
+        for attribute in ("text", "caption"):
+            value = getattr(call, attribute, None)
+            if isinstance(value, str):
+                seen.append(value)
+    return seen
+
+
+def buttons(call: TelegramMethod[Any]) -> list[tuple[str, str]]:
+    """(text, callback_data) of every inline button the call carried."""
+    markup = getattr(call, "reply_markup", None)
+    if not isinstance(markup, InlineKeyboardMarkup):
+        return []
+    return [(b.text, b.callback_data or b.url or "") for row in markup.inline_keyboard for b in row]
+
+
+async def make_harness(
+    tmp_path: Path, now: datetime, **settings_overrides: Any
+) -> AsyncIterator[Harness]:
+    settings = Settings(
+        bot_token=TOKEN,
+        database_path=tmp_path / "bot.sqlite3",
+        **settings_overrides,
+    )
+    db = await open_database(settings)
+    clock = FrozenClock(now)
+    app = build_dispatcher(settings, db, build_i18n(settings.default_language), clock)
+    session = RecordingSession()
+    bot = Bot(token=TOKEN, session=session, default=BOT_DEFAULTS)
+    try:
+        yield Harness(app, bot, session, clock)
+    finally:
+        await db.close()

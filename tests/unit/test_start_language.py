@@ -1,0 +1,75 @@
+"""First contact: language choice, switching language, help, unknown input."""
+
+from __future__ import annotations
+
+from aiogram.methods import AnswerCallbackQuery, EditMessageText, SendMessage
+
+from bot.repositories import users
+from tests.harness import Harness, buttons, texts, tg_user
+
+
+async def test_first_start_offers_both_languages_with_telegram_language_preselected(
+    harness: Harness,
+) -> None:
+    calls = await harness.send(tg_user(501, language_code="kk"), "/start")
+    [ask] = calls
+    assert isinstance(ask, SendMessage)
+    labels = [text for text, _ in buttons(ask)]
+    assert labels == ["✓ Қазақша", "Русский"]
+    # Nothing about the person is stored before they choose.
+    assert await users.get(harness.db, 501) is None
+
+
+async def test_unknown_telegram_language_preselects_the_default(harness: Harness) -> None:
+    [ask] = await harness.send(tg_user(502, language_code="en"), "/start")
+    assert buttons(ask)[0][0] == "✓ Русский"
+
+
+async def test_choosing_kazakh_stores_it_and_answers_in_kazakh(harness: Harness) -> None:
+    user = tg_user(503, language_code="ru")
+    [ask] = await harness.send(user, "/start")
+    kk_data = dict(buttons(ask))["Қазақша"]
+    calls = await harness.press(user, kk_data)
+    record = await users.get(harness.db, 503)
+    assert record is not None and record.language == "kk" and record.language_chosen
+    edited = [c for c in calls if isinstance(c, EditMessageText)]
+    assert edited
+    assert "Тіл ауыстырылды" in (edited[0].text or "")
+    assert any("Сәлеметсіз бе" in text for text in texts(calls))
+    assert sum(isinstance(c, AnswerCallbackQuery) for c in calls) == 1
+
+
+async def test_language_can_be_switched_any_time(harness: Harness) -> None:
+    user = tg_user(504)
+    [ask] = await harness.send(user, "/start")
+    await harness.press(user, dict(buttons(ask))["✓ Русский"])
+    [ask] = await harness.send(user, "/language")
+    calls = await harness.press(user, dict(buttons(ask))["Қазақша"])
+    assert "Тіл ауыстырылды" in texts(calls)[0]
+    # Switching is not a first start: no second welcome.
+    assert not any("Сәлеметсіз бе" in text for text in texts(calls))
+    [reply] = await harness.send(user, "/help")
+    assert "Бот не істей алады" in reply.text  # type: ignore[attr-defined]
+
+
+async def test_unknown_command_and_stray_text_get_a_polite_hint(harness: Harness) -> None:
+    user = tg_user(505)
+    [reply] = await harness.send(user, "/nonsense")
+    assert reply.text == "Такой команды нет. Список команд — /help."  # type: ignore[attr-defined]
+    [reply] = await harness.send(user, "привет")
+    assert "/help" in reply.text  # type: ignore[attr-defined]
+
+
+async def test_unknown_button_gets_an_alert_not_an_exception(harness: Harness) -> None:
+    calls = await harness.press(tg_user(506), "gone:123")
+    [answer] = calls
+    assert isinstance(answer, AnswerCallbackQuery)
+    assert answer.show_alert is True
+    assert answer.text is not None and "устарела" in answer.text
+
+
+async def test_forged_language_code_is_refused_without_change(harness: Harness) -> None:
+    user = tg_user(507)
+    calls = await harness.press(user, "lang:en")
+    assert isinstance(calls[-1], AnswerCallbackQuery) and calls[-1].show_alert
+    assert await users.get(harness.db, 507) is None
