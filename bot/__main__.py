@@ -10,6 +10,7 @@ import sys
 from bot.app import open_database, run
 from bot.config import SettingsError, load_settings
 from bot.db import MigrationError
+from bot.reference import ReferenceDataError
 
 EXIT_CONFIG = 2
 
@@ -43,6 +44,9 @@ def main(argv: list[str] | None = None) -> int:
             print("Database is up to date.")
         else:
             asyncio.run(run(settings))
+    except ReferenceDataError as exc:
+        print(f"Configuration file problem: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
     except MigrationError as exc:
         print(f"Database migration failed, the bot will not start: {exc}", file=sys.stderr)
         return 1

@@ -22,6 +22,7 @@ from bot.db import Database, apply_migrations
 from bot.fsm_storage import SQLiteStorage
 from bot.i18n import build_i18n
 from bot.middlewares import CallbackGuardMiddleware, InFlightMiddleware, UserContextMiddleware
+from bot.reference import Reference, load_reference
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +33,7 @@ class App:
     db: Database
     i18n: I18n
     clock: Clock
+    reference: Reference
     dispatcher: Dispatcher
     in_flight: InFlightMiddleware
 
@@ -47,6 +49,7 @@ def build_bot(settings: Settings) -> Bot:
 
 def build_dispatcher(settings: Settings, db: Database, i18n: I18n, clock: Clock) -> App:
     in_flight = InFlightMiddleware()
+    reference = load_reference(settings.categories_file, settings.districts_file)
     dispatcher = Dispatcher(
         storage=SQLiteStorage(db),
         # One update at a time per user and chat: a double tap waits for the first to finish.
@@ -56,6 +59,7 @@ def build_dispatcher(settings: Settings, db: Database, i18n: I18n, clock: Clock)
         i18n=i18n,
         clock=clock,
         tz=settings.tz,
+        reference=reference,
     )
     dispatcher.update.outer_middleware(in_flight)
     dispatcher.update.outer_middleware(
@@ -64,7 +68,7 @@ def build_dispatcher(settings: Settings, db: Database, i18n: I18n, clock: Clock)
     dispatcher.callback_query.middleware(CallbackAnswerMiddleware())
     dispatcher.callback_query.middleware(CallbackGuardMiddleware())
     dispatcher.include_router(handlers.build_router())
-    return App(settings, db, i18n, clock, dispatcher, in_flight)
+    return App(settings, db, i18n, clock, reference, dispatcher, in_flight)
 
 
 async def open_database(settings: Settings) -> Database:

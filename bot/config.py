@@ -12,6 +12,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 Language = Literal["ru", "kk"]
 LANGUAGES: tuple[Language, ...] = ("ru", "kk")
 TELEGRAM_API_DEFAULT = "https://api.telegram.org"
+CONFIG_DIR = Path(__file__).resolve().parents[1] / "config"
 
 
 class Settings(BaseSettings):
@@ -25,6 +26,8 @@ class Settings(BaseSettings):
     telegram_api_url: str = TELEGRAM_API_DEFAULT
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     shutdown_timeout: float = Field(default=10.0, gt=0)
+    categories_file: Path = CONFIG_DIR / "categories.toml"
+    districts_file: Path = CONFIG_DIR / "districts.toml"
 
     @field_validator("bot_token")
     @classmethod

@@ -50,7 +50,8 @@ def statements(script: str) -> Iterator[str]:
             if pending.strip(" \n\t;"):
                 yield pending
             pending = ""
-    if pending.strip():
+    leftover = [ln for ln in pending.splitlines() if ln.strip() and not ln.strip().startswith("--")]
+    if leftover:
         raise MigrationError(f"incomplete statement at the end: {pending.strip()[:60]}")
 
 

@@ -1,0 +1,71 @@
+"""What an event is, independent of storage and Telegram."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+
+class EventType(StrEnum):
+    SEMINAR = "seminar"
+    TRAINING = "training"
+    STUDY_TOUR = "study_tour"
+    WORKING_MEETING = "working_meeting"
+    ROUND_TABLE = "round_table"
+    CONFERENCE = "conference"
+    FORUM = "forum"
+    OTHER = "other"
+
+
+class EventStatus(StrEnum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    CANCELLED = "cancelled"
+
+
+DEFAULT_REMINDER_MINUTES = (24 * 60, 2 * 60)
+
+
+@dataclass(frozen=True)
+class Event:
+    id: int
+    project_id: int
+    code: str
+    type: EventType
+    title_ru: str
+    title_kk: str | None
+    description_ru: str | None
+    description_kk: str | None
+    starts_at: datetime
+    ends_at: datetime
+    place: str
+    district: str | None
+    capacity: int | None
+    registration_deadline: datetime | None
+    by_application: bool
+    status: EventStatus
+    reminder_minutes: tuple[int, ...]
+    survey_template: str | None
+    survey_anonymous: bool
+    checkin_code: str | None
+    walkins_allowed: bool
+
+    def title(self, language: str) -> str:
+        """The title in the reader's language, or the other one when that is missing."""
+        if language == "kk" and self.title_kk:
+            return self.title_kk
+        return self.title_ru
+
+    def description(self, language: str) -> str | None:
+        preferred, other = (
+            (self.description_kk, self.description_ru)
+            if language == "kk"
+            else (self.description_ru, self.description_kk)
+        )
+        return preferred or other
+
+    def registration_open(self, now: datetime) -> bool:
+        if self.status is not EventStatus.PUBLISHED or now >= self.starts_at:
+            return False
+        return self.registration_deadline is None or now < self.registration_deadline

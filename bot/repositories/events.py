@@ -1,0 +1,197 @@
+"""Events and projects."""
+
+from __future__ import annotations
+
+import json
+import secrets
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import aiosqlite
+
+from bot.clock import from_db, to_db
+from bot.db import Database
+from bot.events import DEFAULT_REMINDER_MINUTES, Event, EventStatus, EventType
+
+
+@dataclass(frozen=True)
+class Project:
+    id: int
+    title_ru: str
+    title_kk: str | None
+    funder: str
+    starts_on: date | None
+    ends_on: date | None
+
+    def title(self, language: str) -> str:
+        return self.title_kk if language == "kk" and self.title_kk else self.title_ru
+
+
+@dataclass(frozen=True)
+class NewEvent:
+    project_id: int
+    title_ru: str
+    starts_at: datetime
+    ends_at: datetime
+    type: EventType = EventType.SEMINAR
+    title_kk: str | None = None
+    description_ru: str | None = None
+    description_kk: str | None = None
+    place: str = ""
+    district: str | None = None
+    capacity: int | None = None
+    registration_deadline: datetime | None = None
+    by_application: bool = False
+    status: EventStatus = EventStatus.DRAFT
+    reminder_minutes: tuple[int, ...] = DEFAULT_REMINDER_MINUTES
+    survey_template: str | None = None
+    survey_anonymous: bool = False
+    walkins_allowed: bool = False
+    created_by: int | None = None
+
+
+def new_code() -> str:
+    """Deep-link code: random, URL-safe, not guessable from neighbouring events."""
+    return secrets.token_urlsafe(8)
+
+
+def new_checkin_code() -> str:
+    """Short enough to announce aloud and type on a phone: six digits."""
+    return f"{secrets.randbelow(10**6):06d}"
+
+
+def _opt_dt(value: str | None) -> datetime | None:
+    return None if value is None else from_db(value)
+
+
+def event_from_row(row: aiosqlite.Row) -> Event:
+    return Event(
+        id=row["id"],
+        project_id=row["project_id"],
+        code=row["code"],
+        type=EventType(row["type"]),
+        title_ru=row["title_ru"],
+        title_kk=row["title_kk"],
+        description_ru=row["description_ru"],
+        description_kk=row["description_kk"],
+        starts_at=from_db(row["starts_at"]),
+        ends_at=from_db(row["ends_at"]),
+        place=row["place"],
+        district=row["district"],
+        capacity=row["capacity"],
+        registration_deadline=_opt_dt(row["registration_deadline"]),
+        by_application=bool(row["by_application"]),
+        status=EventStatus(row["status"]),
+        reminder_minutes=tuple(json.loads(row["reminder_minutes"])),
+        survey_template=row["survey_template"],
+        survey_anonymous=bool(row["survey_anonymous"]),
+        checkin_code=row["checkin_code"],
+        walkins_allowed=bool(row["walkins_allowed"]),
+    )
+
+
+def project_from_row(row: aiosqlite.Row) -> Project:
+    return Project(
+        id=row["id"],
+        title_ru=row["title_ru"],
+        title_kk=row["title_kk"],
+        funder=row["funder"],
+        starts_on=date.fromisoformat(row["starts_on"]) if row["starts_on"] else None,
+        ends_on=date.fromisoformat(row["ends_on"]) if row["ends_on"] else None,
+    )
+
+
+async def create_project(
+    db: Database,
+    title_ru: str,
+    now: datetime,
+    *,
+    title_kk: str | None = None,
+    funder: str = "",
+    starts_on: date | None = None,
+    ends_on: date | None = None,
+    created_by: int | None = None,
+) -> Project:
+    async with db.write() as conn:
+        cursor = await conn.execute(
+            "INSERT INTO projects (title_ru, title_kk, funder, starts_on, ends_on, created_by, "
+            "created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                title_ru,
+                title_kk,
+                funder,
+                starts_on.isoformat() if starts_on else None,
+                ends_on.isoformat() if ends_on else None,
+                created_by,
+                to_db(now),
+            ),
+        )
+        project_id = cursor.lastrowid
+    project = await get_project(db, int(project_id or 0))
+    assert project is not None
+    return project
+
+
+async def get_project(db: Database, project_id: int) -> Project | None:
+    row = await db.fetch_one("SELECT * FROM projects WHERE id = ?", (project_id,))
+    return None if row is None else project_from_row(row)
+
+
+async def list_projects(db: Database) -> list[Project]:
+    rows = await db.fetch_all("SELECT * FROM projects ORDER BY id DESC")
+    return [project_from_row(row) for row in rows]
+
+
+async def insert_event(conn: aiosqlite.Connection, new: NewEvent, now: datetime) -> int:
+    """Insert inside a caller's transaction (the Excel import adds many events atomically)."""
+    cursor = await conn.execute(
+        "INSERT INTO events (project_id, code, type, title_ru, title_kk, description_ru, "
+        "description_kk, starts_at, ends_at, place, district, capacity, registration_deadline, "
+        "by_application, status, reminder_minutes, survey_template, survey_anonymous, "
+        "checkin_code, walkins_allowed, created_by, created_at, updated_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            new.project_id,
+            new_code(),
+            new.type.value,
+            new.title_ru,
+            new.title_kk,
+            new.description_ru,
+            new.description_kk,
+            to_db(new.starts_at),
+            to_db(new.ends_at),
+            new.place,
+            new.district,
+            new.capacity,
+            to_db(new.registration_deadline) if new.registration_deadline else None,
+            int(new.by_application),
+            new.status.value,
+            json.dumps(list(new.reminder_minutes)),
+            new.survey_template,
+            int(new.survey_anonymous),
+            new_checkin_code(),
+            int(new.walkins_allowed),
+            new.created_by,
+            to_db(now),
+            to_db(now),
+        ),
+    )
+    return int(cursor.lastrowid or 0)
+
+
+async def create_event(db: Database, new: NewEvent, now: datetime) -> Event:
+    async with db.write() as conn:
+        event_id = await insert_event(conn, new, now)
+    event = await get_event(db, event_id)
+    assert event is not None
+    return event
+
+
+async def get_event(db: Database, event_id: int) -> Event | None:
+    row = await db.fetch_one("SELECT * FROM events WHERE id = ?", (event_id,))
+    return None if row is None else event_from_row(row)
+
+
+async def get_event_by_code(db: Database, code: str) -> Event | None:
+    row = await db.fetch_one("SELECT * FROM events WHERE code = ?", (code,))
+    return None if row is None else event_from_row(row)

@@ -1,0 +1,1 @@
+-- Reserved for the participants feature; filled in by the change that needs it.

@@ -1,0 +1,1 @@
+-- Reserved for the scheduling feature; filled in by the change that needs it.

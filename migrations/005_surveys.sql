@@ -1,0 +1,1 @@
+-- Reserved for the surveys feature; filled in by the change that needs it.
