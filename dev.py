@@ -54,7 +54,11 @@ def main(argv: list[str]) -> int:
     python = ensure_venv()
     if command == "run":
         return run(python, "-m", "bot", *rest)
-    for step in (["-m", "ruff", "check", "."], ["-m", "mypy", "."]):
+    for step in (
+        ["-m", "ruff", "check", "."],
+        ["-m", "ruff", "format", "--check", "."],
+        ["-m", "mypy", "."],
+    ):
         if code := run(python, *step):
             return code
     return run(python, "-m", "pytest", *rest)

@@ -62,9 +62,7 @@ def build_dispatcher(settings: Settings, db: Database, i18n: I18n, clock: Clock)
         reference=reference,
     )
     dispatcher.update.outer_middleware(in_flight)
-    dispatcher.update.outer_middleware(
-        UserContextMiddleware(db, i18n, settings.default_language)
-    )
+    dispatcher.update.outer_middleware(UserContextMiddleware(db, i18n, settings.default_language))
     dispatcher.callback_query.middleware(CallbackAnswerMiddleware())
     dispatcher.callback_query.middleware(CallbackGuardMiddleware())
     dispatcher.include_router(handlers.build_router())

@@ -23,7 +23,7 @@ PARTICIPANT_COMMANDS: tuple[Command, ...] = (
     Command("language", "cmd.language"),
     Command("help", "cmd.help"),
 )
-COORDINATOR_COMMANDS: tuple[Command, ...] = ()
+COORDINATOR_COMMANDS: tuple[Command, ...] = (Command("admin", "cmd.admin"),)
 
 
 def menu(commands: tuple[Command, ...], t: Translator) -> list[BotCommand]:
@@ -48,8 +48,6 @@ async def publish_commands(
         await bot.set_my_commands(
             menu(everyone, t), scope=BotCommandScopeDefault(), language_code=language
         )
-        if not COORDINATOR_COMMANDS:
-            continue
         for chat_id in sorted(coordinator_ids):
             await bot.set_my_commands(
                 menu(staff, t), scope=BotCommandScopeChat(chat_id=chat_id), language_code=language

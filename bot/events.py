@@ -48,7 +48,11 @@ class Event:
     reminder_minutes: tuple[int, ...]
     survey_template: str | None
     survey_anonymous: bool
+    survey_delay_minutes: int
+    survey_nudge_minutes: int
+    survey_close_minutes: int
     checkin_code: str | None
+    checkin_margin_minutes: int
     walkins_allowed: bool
 
     def title(self, language: str) -> str:

@@ -79,8 +79,9 @@ class InFlightMiddleware(BaseMiddleware):
         try:
             await asyncio.wait_for(self._idle.wait(), timeout)
         except TimeoutError:
-            log.warning("%d update(s) still running after %.0f s; stopping anyway",
-                        self._active, timeout)
+            log.warning(
+                "%d update(s) still running after %.0f s; stopping anyway", self._active, timeout
+            )
             return False
         return True
 

@@ -22,6 +22,7 @@ def register(router: Router) -> None:
             try:
                 await update.message.answer(t("error.generic"))
             except Exception:
-                log.exception("Could not tell the user about the failure of update %s",
-                              update.update_id)
+                log.exception(
+                    "Could not tell the user about the failure of update %s", update.update_id
+                )
         return True

@@ -51,7 +51,11 @@ CREATE TABLE events (
     reminder_minutes       TEXT NOT NULL DEFAULT '[1440, 120]',  -- JSON list, before start
     survey_template        TEXT,
     survey_anonymous       INTEGER NOT NULL DEFAULT 0,
-    checkin_code           TEXT,
+    survey_delay_minutes   INTEGER NOT NULL DEFAULT 60,     -- invitation after the end
+    survey_nudge_minutes   INTEGER NOT NULL DEFAULT 1440,   -- one nudge after the invitation
+    survey_close_minutes   INTEGER NOT NULL DEFAULT 10080,  -- closes 7 days after the end
+    checkin_code           TEXT,                            -- six digits announced in the room
+    checkin_margin_minutes INTEGER NOT NULL DEFAULT 60,     -- check-in opens/closes around it
     walkins_allowed        INTEGER NOT NULL DEFAULT 0,
     created_by             INTEGER,
     created_at             TEXT NOT NULL,

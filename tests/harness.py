@@ -48,7 +48,10 @@ class RecordingSession(BaseSession):
         super().__init__()
 
     async def make_request(
-        self, bot: Bot, method: TelegramMethod[TelegramType], timeout: int | None = None  # noqa: ASYNC109
+        self,
+        bot: Bot,
+        method: TelegramMethod[TelegramType],
+        timeout: int | None = None,  # noqa: ASYNC109
     ) -> TelegramType:
         self.calls.append(method)
         result = self._result(method)
@@ -67,15 +70,24 @@ class RecordingSession(BaseSession):
         }
         if name in {"SendMessage", "EditMessageText"}:
             return {**base, "text": params["text"], "reply_markup": params.get("reply_markup")}
-        if name in {"SendDocument", "SendPhoto", "EditMessageReplyMarkup", "EditMessageCaption",
-                    "CopyMessage"}:
-            return {
-                **base,
-                "caption": params.get("caption"),
-                "document": {"file_id": f"doc{base['message_id']}", "file_unique_id": "u"},
-                "reply_markup": params.get("reply_markup"),
-                "message_id": base["message_id"],
-            } if name != "CopyMessage" else {"message_id": base["message_id"]}
+        if name in {
+            "SendDocument",
+            "SendPhoto",
+            "EditMessageReplyMarkup",
+            "EditMessageCaption",
+            "CopyMessage",
+        }:
+            return (
+                {
+                    **base,
+                    "caption": params.get("caption"),
+                    "document": {"file_id": f"doc{base['message_id']}", "file_unique_id": "u"},
+                    "reply_markup": params.get("reply_markup"),
+                    "message_id": base["message_id"],
+                }
+                if name != "CopyMessage"
+                else {"message_id": base["message_id"]}
+            )
         if name == "GetMe":
             return BOT_USER.model_dump()
         if name == "GetFile":
@@ -116,8 +128,11 @@ def message_update(user: User, text: str | None = None, **extra: Any) -> Update:
 
 
 def contact_update(user: User, phone: str, owner_id: int | None = None) -> Update:
-    contact = Contact(phone_number=phone, first_name=user.first_name,
-                      user_id=user.id if owner_id is None else owner_id)
+    contact = Contact(
+        phone_number=phone,
+        first_name=user.first_name,
+        user_id=user.id if owner_id is None else owner_id,
+    )
     return message_update(user, contact=contact)
 
 
@@ -129,8 +144,11 @@ def document_update(user: User, file_id: str, file_name: str) -> Update:
 
 def callback_update(user: User, data: str, message: Message | None = None) -> Update:
     origin = message or Message(
-        message_id=next(_update_ids), date=datetime.now(UTC),
-        chat=Chat(id=user.id, type="private"), from_user=BOT_USER, text="…",
+        message_id=next(_update_ids),
+        date=datetime.now(UTC),
+        chat=Chat(id=user.id, type="private"),
+        from_user=BOT_USER,
+        text="…",
     )
     query = CallbackQuery(
         id=str(next(_update_ids)), from_user=user, chat_instance="ci", data=data, message=origin

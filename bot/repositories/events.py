@@ -85,7 +85,11 @@ def event_from_row(row: aiosqlite.Row) -> Event:
         reminder_minutes=tuple(json.loads(row["reminder_minutes"])),
         survey_template=row["survey_template"],
         survey_anonymous=bool(row["survey_anonymous"]),
+        survey_delay_minutes=row["survey_delay_minutes"],
+        survey_nudge_minutes=row["survey_nudge_minutes"],
+        survey_close_minutes=row["survey_close_minutes"],
         checkin_code=row["checkin_code"],
+        checkin_margin_minutes=row["checkin_margin_minutes"],
         walkins_allowed=bool(row["walkins_allowed"]),
     )
 
