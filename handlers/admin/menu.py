@@ -1,0 +1,24 @@
+"""Buttons the coordinator panel shows, gathered from every feature.
+
+A feature contributes a function that returns its buttons, and adds it to the matching tuple
+below; the panel renders them in this order. Keeping the list here means the panel never needs
+to know what each feature does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from aiogram.types import InlineKeyboardButton
+
+from bot.events import Event
+from bot.i18n import Translator
+from bot.repositories.events import Project
+
+PanelButtons = Callable[[Translator], list[InlineKeyboardButton]]
+ProjectButtons = Callable[[Project, Translator], list[InlineKeyboardButton]]
+EventButtons = Callable[[Event, Translator], list[InlineKeyboardButton]]
+
+PANEL_BUTTONS: tuple[PanelButtons, ...] = ()
+PROJECT_BUTTONS: tuple[ProjectButtons, ...] = ()
+EVENT_BUTTONS: tuple[EventButtons, ...] = ()
