@@ -7,7 +7,7 @@ import asyncio
 import logging
 import sys
 
-from bot.app import open_database, run
+# aiogram and the app are imported only after the settings check, so a bad .env answers at once.
 from bot.config import SettingsError, load_settings
 from bot.db import MigrationError
 from bot.reference import ReferenceDataError
@@ -24,6 +24,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 
 
 async def migrate_only() -> None:
+    from bot.app import open_database
+
     db = await open_database(load_settings())
     await db.close()
 
@@ -43,6 +45,8 @@ def main(argv: list[str] | None = None) -> int:
             asyncio.run(migrate_only())
             print("Database is up to date.")
         else:
+            from bot.app import run
+
             asyncio.run(run(settings))
     except ReferenceDataError as exc:
         print(f"Configuration file problem: {exc}", file=sys.stderr)

@@ -67,6 +67,11 @@ class Settings(BaseSettings):
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
 
+    @classmethod
+    def model_fields_upper(cls) -> set[str]:
+        """The environment variable names, as .env.example lists them."""
+        return {name.upper() for name in cls.model_fields}
+
 
 class SettingsError(Exception):
     """A setting is missing or malformed; the message is one line that names the key."""
