@@ -81,6 +81,7 @@ async def test_concurrent_writers_never_see_database_is_locked(db: Database) -> 
 
 async def test_a_failed_transaction_is_rolled_back_whole(db: Database) -> None:
     await db.execute("CREATE TABLE t (x INTEGER UNIQUE)")
+
     async def insert_twice() -> None:
         async with db.write() as conn:
             await conn.execute("INSERT INTO t VALUES (1)")
