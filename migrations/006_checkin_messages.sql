@@ -1,0 +1,1 @@
+-- Check-in and coordinator messages (filled by the check-in and messaging work).

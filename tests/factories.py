@@ -1,0 +1,65 @@
+"""Test data built through the domain code: projects, events and onboarded participants."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime, timedelta
+from typing import Any
+
+from bot.clock import to_db
+from bot.db import Database
+from bot.events import Event, EventStatus
+from bot.repositories import users
+from bot.repositories.events import NewEvent, Project, create_event, create_project
+from bot.repositories.users import UserRecord
+
+
+async def make_project(db: Database, now: datetime, **overrides: Any) -> Project:
+    values: dict[str, Any] = {"title_ru": "Школа гражданского участия", "funder": "УОР г. Алматы"}
+    values.update(overrides)
+    title_ru = values.pop("title_ru")
+    return await create_project(db, title_ru, now, **values)
+
+
+async def make_event(
+    db: Database, now: datetime, *, project: Project | None = None, **overrides: Any
+) -> Event:
+    """A published seminar three days after `now`, two hours long, unless told otherwise."""
+    if project is None:
+        project = await make_project(db, now)
+    starts_at = overrides.pop("starts_at", now + timedelta(days=3))
+    new = NewEvent(
+        project_id=project.id,
+        title_ru="Семинар для общественных советов",
+        title_kk="Қоғамдық кеңестерге арналған семинар",
+        starts_at=starts_at,
+        ends_at=overrides.pop("ends_at", starts_at + timedelta(hours=2)),
+        place="ул. Абая 10, конференц-зал",
+        district="almaly",
+        status=EventStatus.PUBLISHED,
+    )
+    return await create_event(db, replace(new, **overrides), now)
+
+
+async def make_participant(
+    db: Database,
+    user_id: int,
+    now: datetime,
+    *,
+    language: str = "ru",
+    full_name: str = "Айгерим Сапарова",
+    phone: str = "+77011234567",
+    organisation: str | None = "ОФ «Азамат»",
+    category: str = "ngo",
+    district: str = "almaly",
+) -> UserRecord:
+    """Someone who chose a language, gave consent and completed the profile."""
+    await users.choose_language(db, user_id, language, now)
+    await db.execute(
+        "UPDATE users SET consent_at = ?, full_name = ?, phone = ?, organisation = ?, "
+        "category = ?, district = ?, profile_done_at = ? WHERE id = ?",
+        (to_db(now), full_name, phone, organisation, category, district, to_db(now), user_id),
+    )
+    record = await users.get(db, user_id)
+    assert record is not None
+    return record
