@@ -11,6 +11,7 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.fsm.storage.memory import SimpleEventIsolation
+from aiogram.types import LinkPreviewOptions
 from aiogram.utils.callback_answer import CallbackAnswerMiddleware
 from aiogram.utils.i18n import I18n
 
@@ -39,7 +40,11 @@ class App:
 
 
 # Every text the bot sends is Telegram HTML built from the catalogs with escaped user values.
-BOT_DEFAULTS = DefaultBotProperties(parse_mode=ParseMode.HTML, link_preview_is_disabled=True)
+# Link previews are off through link_preview only: `link_preview_is_disabled` would also send
+# the deprecated disable_web_page_preview, which the published Bot API no longer lists.
+BOT_DEFAULTS = DefaultBotProperties(
+    parse_mode=ParseMode.HTML, link_preview=LinkPreviewOptions(is_disabled=True)
+)
 
 
 def build_bot(settings: Settings) -> Bot:

@@ -1,0 +1,101 @@
+"""The foundation seen from a Telegram client: language choice, /language, polite fallbacks,
+the command menu, and a clean stop on SIGTERM."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from tests.e2e.conftest import COORDINATOR_ID, BotProcess, newcomer
+from tgemu import Emulator
+
+KAZAKH_LETTERS = set("әғқңөұүһі")
+
+
+async def test_first_start_offers_languages_and_answers_in_the_chosen_one(
+    emulator: Emulator, bot_process: BotProcess
+) -> None:
+    await bot_process.start()
+    aset = newcomer(emulator, 501, language_code="kk")
+    aset.send_command("start")
+    choice = await aset.wait_for_message()
+    assert choice.button_texts() == ["✓ Қазақша", "Русский"]
+
+    aset.press("✓ Қазақша")
+    welcome = await aset.wait_for_message()
+    assert KAZAKH_LETTERS & set(welcome.content)
+    assert "қазақша" in choice.content, "the language message is edited to confirm the choice"
+
+
+async def test_language_switch_changes_every_later_text(
+    emulator: Emulator, bot_process: BotProcess
+) -> None:
+    await bot_process.start()
+    olga = newcomer(emulator, 502, language_code="ru")
+    olga.send_command("start")
+    await olga.wait_for_message()
+    olga.press("✓ Русский")
+    await olga.wait_for_message(lambda m: "Здравствуйте" in m.content)
+
+    olga.send_command("language")
+    picker = await olga.wait_for_message(lambda m: "Қазақша" in m.button_texts())
+    olga.press("Қазақша")
+    await olga.wait_until(lambda: "қазақша" in picker.content)
+
+    olga.send_command("help")
+    help_text = await olga.wait_for_message()
+    assert KAZAKH_LETTERS & set(help_text.content)
+    assert "/language" in help_text.content
+
+
+async def test_unknown_command_and_stray_message_get_polite_hints(
+    emulator: Emulator, bot_process: BotProcess
+) -> None:
+    await bot_process.start()
+    user = newcomer(emulator, 503)
+    user.send_command("start")
+    await user.wait_for_message()
+    user.press("✓ Русский")
+    await user.wait_for_message(lambda m: "Здравствуйте" in m.content)
+
+    user.send_command("frobnicate")
+    assert "Такой команды нет" in (await user.wait_for_message()).content
+    user.send_text("привет")
+    assert "/help" in (await user.wait_for_message()).content
+
+
+async def test_command_menu_in_both_languages_and_coordinator_scope(
+    emulator: Emulator, bot_process: BotProcess
+) -> None:
+    await bot_process.start()
+    await emulator.wait_until(
+        lambda: bool(emulator.visible_commands(COORDINATOR_ID, "kk")),
+        describe=bot_process.describe,
+    )
+    participant_ru = [c["command"] for c in emulator.visible_commands(777, "ru")]
+    coordinator_kk = [c["command"] for c in emulator.visible_commands(COORDINATOR_ID, "kk")]
+    assert "admin" not in participant_ru
+    assert {"start", "language", "help"} <= set(participant_ru)
+    assert "admin" in coordinator_kk
+    kk_descriptions = " ".join(c["description"] for c in emulator.visible_commands(777, "kk"))
+    assert KAZAKH_LETTERS & set(kk_descriptions)
+
+
+async def test_sigterm_stops_cleanly_and_state_survives(
+    emulator: Emulator, bot_process: BotProcess
+) -> None:
+    await bot_process.start()
+    user = newcomer(emulator, 504, language_code="kk")
+    user.send_command("start")
+    await user.wait_for_message()
+    user.press("✓ Қазақша")
+    await user.wait_for_message(lambda m: "Сәлеметсіз" in m.content)
+
+    assert await bot_process.stop() == 0
+
+    with sqlite3.connect(bot_process.database_path) as db:
+        assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        assert db.execute("SELECT language FROM users WHERE id = 504").fetchone() == ("kk",)
+
+    await bot_process.start()
+    user.send_command("help")
+    assert KAZAKH_LETTERS & set((await user.wait_for_message()).content)
