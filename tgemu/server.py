@@ -9,6 +9,7 @@ from __future__ import annotations
 import ipaddress
 import json
 from typing import Any
+from urllib.parse import unquote
 
 from aiohttp import web
 
@@ -85,7 +86,9 @@ async def read_params(request: web.Request) -> tuple[dict[str, Any], dict[str, U
         elif request.content_type in FORM_TYPES:
             for name, value in (await request.post()).items():
                 if isinstance(value, web.FileField):
-                    uploads[name] = Upload(value.filename, value.content_type, value.file.read())
+                    # aiohttp clients (aiogram's included) percent-encode non-ASCII file names.
+                    filename = unquote(value.filename) if value.filename else value.filename
+                    uploads[name] = Upload(filename, value.content_type, value.file.read())
                 else:
                     params[name] = value
         else:

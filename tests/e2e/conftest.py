@@ -134,12 +134,20 @@ async def bot_process(emulator: Emulator, tmp_path: Path) -> AsyncIterator[BotPr
     bot = BotProcess(emulator, tmp_path)
     try:
         yield bot
+        if bot.process is not None and bot.process.returncode is None:
+            # The answer to a press goes out after its handler's last message: give it time.
+            await emulator.wait_until(
+                lambda: not emulator.unanswered_callbacks(),
+                timeout=5,
+                describe=lambda: (
+                    f"callback queries left unanswered: "
+                    f"{emulator.unanswered_callbacks()}\n{bot.describe()}"
+                ),
+            )
     finally:
         if bot.process is not None and bot.process.returncode is None:
             bot.process.kill()
             await bot.process.wait()
-    unanswered = emulator.unanswered_callbacks()
-    assert not unanswered, f"callback queries left unanswered: {unanswered}\n{bot.describe()}"
     refused = bot.unexpected_refusals()
     assert not refused, "the emulator refused bot calls:\n" + "\n".join(
         call.describe() for call in refused
