@@ -3,13 +3,14 @@ can be attached to only one parent; the rules they apply live in plain modules u
 
 from aiogram import Router
 
-from handlers import admin, errors, fallback, language, start
+from handlers import admin, errors, fallback, language, onboarding, start
 
 
 def build_router() -> Router:
     root = Router(name="root")
     root.include_routers(
         admin.build_router(),
+        onboarding.build_router(),
         start.build_router(),
         language.build_router(),
         # The fallback answers whatever nobody else took, so it stays last.

@@ -15,3 +15,7 @@ class LanguageCode(StrEnum):
 
 class LanguageCallback(CallbackData, prefix="lang"):
     code: LanguageCode
+
+
+class ConsentCallback(CallbackData, prefix="consent"):
+    accept: bool

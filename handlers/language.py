@@ -12,9 +12,9 @@ from bot.db import Database
 from bot.i18n import Translator
 from bot.repositories import users
 from bot.repositories.users import UserRecord
+from handlers import onboarding
 from handlers.callbacks import LanguageCallback
 from handlers.keyboards import language_keyboard
-from handlers.start import show_welcome
 
 
 def build_router() -> Router:
@@ -39,6 +39,6 @@ def build_router() -> Router:
         t = Translator(i18n, language)
         await message.edit_text(t("lang.changed"))
         if not user.language_chosen:
-            await show_welcome(message, t, query.from_user.full_name)
+            await onboarding.offer_consent(message, t)
 
     return router

@@ -62,6 +62,10 @@ class RecordingSession(BaseSession):
         name = type(method).__name__
         params = method.model_dump(exclude_none=True)
         chat_id = params.get("chat_id", 0)
+        # Telegram echoes only inline keyboards; reply keyboards belong to the chat.
+        markup = params.get("reply_markup")
+        if not (isinstance(markup, dict) and "inline_keyboard" in markup):
+            params.pop("reply_markup", None)
         base = {
             "message_id": params.get("message_id") or next(self._ids),
             "date": int(datetime.now(UTC).timestamp()),

@@ -21,8 +21,8 @@ async def test_first_start_offers_languages_and_answers_in_the_chosen_one(
     assert choice.button_texts() == ["✓ Қазақша", "Русский"]
 
     aset.press("✓ Қазақша")
-    welcome = await aset.wait_for_message()
-    assert KAZAKH_LETTERS & set(welcome.content)
+    consent = await aset.wait_for_message()
+    assert "Дербес деректер" in consent.content
     assert "қазақша" in choice.content, "the language message is edited to confirm the choice"
 
 
@@ -34,7 +34,7 @@ async def test_language_switch_changes_every_later_text(
     olga.send_command("start")
     await olga.wait_for_message()
     olga.press("✓ Русский")
-    await olga.wait_for_message(lambda m: "Здравствуйте" in m.content)
+    await olga.wait_for_message(lambda m: "персональных данных" in m.content)
 
     olga.send_command("language")
     picker = await olga.wait_for_message(lambda m: "Қазақша" in m.button_texts())
@@ -55,7 +55,7 @@ async def test_unknown_command_and_stray_message_get_polite_hints(
     user.send_command("start")
     await user.wait_for_message()
     user.press("✓ Русский")
-    await user.wait_for_message(lambda m: "Здравствуйте" in m.content)
+    await user.wait_for_message(lambda m: "персональных данных" in m.content)
 
     user.send_command("frobnicate")
     assert "Такой команды нет" in (await user.wait_for_message()).content
@@ -88,7 +88,7 @@ async def test_sigterm_stops_cleanly_and_state_survives(
     user.send_command("start")
     await user.wait_for_message()
     user.press("✓ Қазақша")
-    await user.wait_for_message(lambda m: "Сәлеметсіз" in m.content)
+    await user.wait_for_message(lambda m: "Дербес деректер" in m.content)
 
     assert await bot_process.stop() == 0
 
@@ -99,3 +99,36 @@ async def test_sigterm_stops_cleanly_and_state_survives(
     await bot_process.start()
     user.send_command("help")
     assert KAZAKH_LETTERS & set((await user.wait_for_message()).content)
+
+
+async def test_restart_in_the_middle_of_the_profile_form_resumes_there(
+    emulator: Emulator, bot_process: BotProcess
+) -> None:
+    await bot_process.start()
+    dana = newcomer(emulator, 505)
+    dana.send_command("start")
+    await dana.wait_for_message()
+    dana.press("✓ Русский")
+    await dana.wait_for_message(lambda m: "персональных данных" in m.content)
+    dana.press("✅ Согласен(на)")
+    await dana.wait_for_message(lambda m: "Шаг 1 из 5" in m.content)
+    dana.send_text("Сапарова Дана")
+    await dana.wait_for_message(lambda m: "Шаг 2 из 5" in m.content)
+    dana.press_reply_button("📱 Отправить мой номер")
+    await dana.wait_for_message(lambda m: "Шаг 3 из 5" in m.content)
+
+    await bot_process.restart()
+
+    dana.press_reply_button("Пропустить")
+    await dana.wait_for_message(lambda m: "Шаг 4 из 5" in m.content)
+    dana.press_reply_button("Член общественного совета")
+    await dana.wait_for_message(lambda m: "Шаг 5 из 5" in m.content)
+    dana.press_reply_button("Бостандыкский район")
+    await dana.wait_for_message(lambda m: "Анкета сохранена" in m.content)
+    assert dana.chat.reply_keyboard is None, "the form's keyboard is removed at the end"
+
+    with sqlite3.connect(bot_process.database_path) as db:
+        row = db.execute(
+            "SELECT full_name, phone, category, district FROM users WHERE id = 505"
+        ).fetchone()
+    assert row == ("Сапарова Дана", dana.profile.phone, "public_council", "bostandyk")

@@ -35,7 +35,8 @@ async def test_choosing_kazakh_stores_it_and_answers_in_kazakh(harness: Harness)
     edited = [c for c in calls if isinstance(c, EditMessageText)]
     assert edited
     assert "Тіл ауыстырылды" in (edited[0].text or "")
-    assert any("Сәлеметсіз бе" in text for text in texts(calls))
+    # A newcomer goes on to the consent, already in the chosen language.
+    assert any("Дербес деректерді өңдеуге келісім" in text for text in texts(calls))
     assert sum(isinstance(c, AnswerCallbackQuery) for c in calls) == 1
 
 
@@ -46,8 +47,8 @@ async def test_language_can_be_switched_any_time(harness: Harness) -> None:
     [ask] = await harness.send(user, "/language")
     calls = await harness.press(user, dict(buttons(ask))["Қазақша"])
     assert "Тіл ауыстырылды" in texts(calls)[0]
-    # Switching is not a first start: no second welcome.
-    assert not any("Сәлеметсіз бе" in text for text in texts(calls))
+    # Switching is not a first start: no second consent.
+    assert not any("келісім" in text for text in texts(calls))
     [reply] = await harness.send(user, "/help")
     assert "Бот не істей алады" in reply.text  # type: ignore[attr-defined]
 

@@ -1,0 +1,11 @@
+"""The greeting a person gets once they can use the bot."""
+
+from __future__ import annotations
+
+from aiogram.types import Message
+
+from bot.i18n import Translator
+
+
+async def show_welcome(message: Message, t: Translator, name: str) -> None:
+    await message.answer(t("start.welcome", name=name))
