@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from bot.registration import OfferPolicy
 
 Language = Literal["ru", "kk"]
 LANGUAGES: tuple[Language, ...] = ("ru", "kk")
@@ -28,6 +31,8 @@ class Settings(BaseSettings):
     shutdown_timeout: float = Field(default=10.0, gt=0)
     categories_file: Path = CONFIG_DIR / "categories.toml"
     districts_file: Path = CONFIG_DIR / "districts.toml"
+    offer_window_hours: float = Field(default=48, ge=0)
+    offer_ttl_hours: float = Field(default=12, gt=0)
 
     @field_validator("bot_token")
     @classmethod
@@ -66,6 +71,13 @@ class Settings(BaseSettings):
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    @property
+    def offer_policy(self) -> OfferPolicy:
+        return OfferPolicy(
+            window=timedelta(hours=self.offer_window_hours),
+            ttl=timedelta(hours=self.offer_ttl_hours),
+        )
 
     @classmethod
     def model_fields_upper(cls) -> set[str]:

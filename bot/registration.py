@@ -1,0 +1,91 @@
+"""Registration rules: who gets a seat, who waits, and how a freed seat moves down the queue."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from bot.events import Event
+
+
+class RegistrationStatus(StrEnum):
+    CONFIRMED = "confirmed"
+    WAITLISTED = "waitlisted"
+    OFFERED = "offered"  # a freed seat, held until offer_expires_at
+    APPLIED = "applied"  # under review (events by application)
+    RESERVE = "reserve"  # an applicant kept in reserve by the coordinator
+    REJECTED = "rejected"
+    CANCELLED = "cancelled"
+
+
+# Statuses that still count as "signed up" (a second tap is not a new registration).
+ACTIVE = frozenset(
+    {
+        RegistrationStatus.CONFIRMED,
+        RegistrationStatus.WAITLISTED,
+        RegistrationStatus.OFFERED,
+        RegistrationStatus.APPLIED,
+        RegistrationStatus.RESERVE,
+    }
+)
+# Statuses that occupy one of the event's seats.
+HOLDS_SEAT = frozenset({RegistrationStatus.CONFIRMED, RegistrationStatus.OFFERED})
+
+
+class RegisterResult(StrEnum):
+    CONFIRMED = "confirmed"
+    WAITLISTED = "waitlisted"
+    APPLIED = "applied"
+    ALREADY = "already"
+    CLOSED = "closed"
+
+
+@dataclass(frozen=True)
+class OfferPolicy:
+    """Close to the start a freed seat is offered, not given: the person may no longer come."""
+
+    window: timedelta = timedelta(hours=48)
+    ttl: timedelta = timedelta(hours=12)
+
+    def deadline(self, now: datetime, starts_at: datetime) -> datetime | None:
+        """When an offer made now expires; None when the seat is simply given."""
+        if starts_at - now > self.window:
+            return None
+        return min(now + self.ttl, starts_at)
+
+
+def seats_left(capacity: int | None, taken: int) -> int | None:
+    """None for an unlimited event."""
+    return None if capacity is None else max(capacity - taken, 0)
+
+
+def status_for_new(event: Event, taken: int) -> RegistrationStatus:
+    if event.by_application:
+        return RegistrationStatus.APPLIED
+    if event.capacity is None or taken < event.capacity:
+        return RegistrationStatus.CONFIRMED
+    return RegistrationStatus.WAITLISTED
+
+
+def can_cancel(status: RegistrationStatus, event: Event, now: datetime) -> bool:
+    return status in ACTIVE and now < event.starts_at
+
+
+MOTIVATION_MAX = 500
+MOTIVATION_MIN = 10
+
+
+class MotivationError(ValueError):
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def clean_motivation(raw: str) -> str:
+    text = raw.strip()
+    if len(text) < MOTIVATION_MIN:
+        raise MotivationError("too_short")
+    if len(text) > MOTIVATION_MAX:
+        raise MotivationError("too_long")
+    return text
