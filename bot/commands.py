@@ -20,6 +20,8 @@ class Command:
 
 PARTICIPANT_COMMANDS: tuple[Command, ...] = (
     Command("start", "cmd.start"),
+    Command("events", "cmd.events"),
+    Command("my", "cmd.my"),
     Command("language", "cmd.language"),
     Command("help", "cmd.help"),
 )

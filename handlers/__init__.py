@@ -3,7 +3,17 @@ can be attached to only one parent; the rules they apply live in plain modules u
 
 from aiogram import Router
 
-from handlers import admin, errors, fallback, language, onboarding, start
+from handlers import (
+    admin,
+    catalogue,
+    errors,
+    fallback,
+    language,
+    my_events,
+    onboarding,
+    registration,
+    start,
+)
 
 
 def build_router() -> Router:
@@ -13,6 +23,9 @@ def build_router() -> Router:
         onboarding.build_router(),
         start.build_router(),
         language.build_router(),
+        catalogue.build_router(),
+        registration.build_router(),
+        my_events.build_router(),
         # The fallback answers whatever nobody else took, so it stays last.
         fallback.build_router(),
     )

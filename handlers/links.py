@@ -9,6 +9,7 @@ from aiogram.types import Message
 
 from bot.deeplinks import DeepLink, LinkKind, parse_payload
 from bot.i18n import Translator
+from handlers.catalogue import open_event_card
 
 # FSM data key: the payload a newcomer arrived with, kept until onboarding is over.
 START_PAYLOAD = "start_payload"
@@ -21,7 +22,7 @@ NEEDS_PROFILE = frozenset({LinkKind.EVENT, LinkKind.CHECKIN})
 
 def openers() -> dict[LinkKind, LinkOpener]:
     """Each feature's screen for its kind of link: `async def open_x(message, link, **data)`."""
-    return {}
+    return {LinkKind.EVENT: open_event_card}
 
 
 def needs_profile(payload: str | None) -> bool:

@@ -65,8 +65,18 @@ def test_russian_plurals_choose_the_right_form() -> None:
     ]  # fmt: skip
 
 
+def _has_words(text: str) -> bool:
+    """Layouts made only of placeholders, tags and punctuation have nothing to translate."""
+    bare = re.sub(r"\{\w+\}|<[^>]+>", "", text)
+    return any(char.isalpha() for char in bare)
+
+
 def test_kazakh_is_kazakh_not_russian_copied_over() -> None:
-    identical = [key for key in RU if RU[key] == KK.get(key) and len(RU[key][0]) > 12]
+    identical = [
+        key
+        for key in RU
+        if RU[key] == KK.get(key) and len(RU[key][0]) > 12 and _has_words(RU[key][0])
+    ]
     assert identical == [], "texts left in Russian in the Kazakh catalog"
     kazakh_texts = [form for forms in KK.values() for form in forms if len(form) > 25]
     with_kazakh_letters = [form for form in kazakh_texts if KAZAKH_LETTERS & set(form)]
