@@ -22,7 +22,10 @@ PARTICIPANT_COMMANDS: tuple[Command, ...] = (
     Command("start", "cmd.start"),
     Command("events", "cmd.events"),
     Command("my", "cmd.my"),
+    Command("profile", "cmd.profile"),
     Command("language", "cmd.language"),
+    Command("privacy", "cmd.privacy"),
+    Command("delete_me", "cmd.delete_me"),
     Command("help", "cmd.help"),
 )
 COORDINATOR_COMMANDS: tuple[Command, ...] = (Command("admin", "cmd.admin"),)

@@ -6,6 +6,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+import aiosqlite
 from aiogram.exceptions import DataNotDictLikeError
 from aiogram.fsm.state import State
 from aiogram.fsm.storage.base import (
@@ -32,6 +33,7 @@ class SQLiteStorage(BaseStorage):
                 "ON CONFLICT (key) DO UPDATE SET state = excluded.state",
                 (self._keys.build(key), key.user_id, value),
             )
+            await self._forget_if_empty(conn, key)
 
     async def get_state(self, key: StorageKey) -> str | None:
         row = await self._db.fetch_one(
@@ -48,6 +50,14 @@ class SQLiteStorage(BaseStorage):
                 "ON CONFLICT (key) DO UPDATE SET data = excluded.data",
                 (self._keys.build(key), key.user_id, json.dumps(dict(data), ensure_ascii=False)),
             )
+            await self._forget_if_empty(conn, key)
+
+    async def _forget_if_empty(self, conn: aiosqlite.Connection, key: StorageKey) -> None:
+        # A finished conversation leaves no row behind, so no Telegram id lingers for nothing.
+        await conn.execute(
+            "DELETE FROM fsm_state WHERE key = ? AND state IS NULL AND data = '{}'",
+            (self._keys.build(key),),
+        )
 
     async def get_data(self, key: StorageKey) -> dict[str, Any]:
         row = await self._db.fetch_one(

@@ -11,6 +11,7 @@ from handlers import (
     language,
     my_events,
     onboarding,
+    profile,
     registration,
     start,
 )
@@ -26,6 +27,7 @@ def build_router() -> Router:
         catalogue.build_router(),
         registration.build_router(),
         my_events.build_router(),
+        profile.build_router(),
         # The fallback answers whatever nobody else took, so it stays last.
         fallback.build_router(),
     )

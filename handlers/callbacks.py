@@ -7,6 +7,8 @@ from enum import StrEnum
 
 from aiogram.filters.callback_data import CallbackData
 
+from bot.profile import ProfileField
+
 
 class LanguageCode(StrEnum):
     RU = "ru"
@@ -19,3 +21,11 @@ class LanguageCallback(CallbackData, prefix="lang"):
 
 class ConsentCallback(CallbackData, prefix="consent"):
     accept: bool
+
+
+class ProfileEditCallback(CallbackData, prefix="pf"):
+    field: ProfileField
+
+
+class DeleteMeCallback(CallbackData, prefix="del"):
+    confirm: bool

@@ -40,6 +40,7 @@ from bot.repositories import profiles, users
 from bot.repositories.users import UserRecord
 from handlers.callbacks import ConsentCallback
 from handlers.links import START_PAYLOAD, open_link
+from handlers.profile_view import profile_keyboard, profile_text
 from handlers.welcome import show_welcome
 
 FORM = "form"
@@ -258,6 +259,10 @@ def build_router() -> Router:
             await profiles.update_field(db, user.id, field, value)
             await state.clear()
             await message.answer(t("profile.saved"), reply_markup=ReplyKeyboardRemove())
+            fresh = await users.get(db, user.id) or user
+            await message.answer(
+                profile_text(fresh, t, reference), reply_markup=profile_keyboard(t)
+            )
             return
         form = dict(stored.get(FORM, {}))
         form[field.value] = value

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Mapping
 from datetime import datetime
+
+import aiosqlite
 
 from bot.clock import to_db
 from bot.db import Database
 from bot.profile import FIELD_ORDER, ProfileField
+from bot.registration import ACTIVE, OfferPolicy
+from bot.repositories.events import event_from_row
+from bot.repositories.registrations import Promotion, fill_seats
 
 _COLUMNS = {field: field.value for field in FIELD_ORDER}
+_ACTIVE = ", ".join(f"'{status.value}'" for status in sorted(ACTIVE))
 
 
 async def give_consent(db: Database, user_id: int, now: datetime) -> None:
@@ -31,3 +38,50 @@ async def complete_profile(
 
 async def update_field(db: Database, user_id: int, field: ProfileField, value: str | None) -> None:
     await db.execute(f"UPDATE users SET {_COLUMNS[field]} = ? WHERE id = ?", (value, user_id))
+
+
+async def erase_person(
+    db: Database, user_id: int, now: datetime, policy: OfferPolicy
+) -> list[Promotion]:
+    """/delete_me: identity and contacts go, anonymous counts stay.
+
+    The person's row is re-keyed to a random negative id (registrations, check-ins and survey
+    answers follow through ON UPDATE CASCADE) with name, phone and organisation erased;
+    district and category stay for the funder's counts. Registrations for events that have not
+    started are cancelled, and the freed seats move down the waiting lists.
+    """
+    async with db.write() as conn:
+        async with conn.execute(
+            "SELECT r.event_id FROM registrations r JOIN events e ON e.id = r.event_id "
+            f"WHERE r.user_id = ? AND r.status IN ({_ACTIVE}) AND e.starts_at > ?",
+            (user_id, to_db(now)),
+        ) as cursor:
+            future = [row[0] for row in await cursor.fetchall()]
+        await conn.execute(
+            "UPDATE registrations SET status = 'cancelled', offer_expires_at = NULL, "
+            f"updated_at = ? WHERE user_id = ? AND event_id IN ({','.join('?' * len(future))})",
+            (to_db(now), user_id, *future),
+        )
+        promotions: list[Promotion] = []
+        for event_id in future:
+            async with conn.execute("SELECT * FROM events WHERE id = ?", (event_id,)) as cursor:
+                row = await cursor.fetchone()
+            if row is not None:
+                promotions += await fill_seats(conn, event_from_row(row), now, policy)
+        anonymous = await _free_anonymous_id(conn)
+        await conn.execute(
+            "UPDATE users SET id = ?, full_name = NULL, phone = NULL, organisation = NULL, "
+            "consent_at = NULL, unreachable_at = NULL, deleted_at = ? WHERE id = ?",
+            (anonymous, to_db(now), user_id),
+        )
+        await conn.execute("DELETE FROM fsm_state WHERE user_id = ?", (user_id,))
+    return promotions
+
+
+async def _free_anonymous_id(conn: aiosqlite.Connection) -> int:
+    # Random, so the anonymous id says nothing about the Telegram id it replaced.
+    while True:
+        candidate = -(secrets.randbelow(2**53) + 1)
+        async with conn.execute("SELECT 1 FROM users WHERE id = ?", (candidate,)) as cursor:
+            if await cursor.fetchone() is None:
+                return candidate

@@ -141,10 +141,11 @@ async def register(
     return RegisterOutcome(RegisterResult(status.value), status, position)
 
 
-async def _fill_seats(
+async def fill_seats(
     conn: aiosqlite.Connection, event: Event, now: datetime, policy: OfferPolicy
 ) -> list[Promotion]:
-    """Move people from the head of the waiting list into free seats."""
+    """Move people from the head of the waiting list into free seats (in the caller's
+    transaction)."""
     if now >= event.starts_at:
         return []
     taken = await _value(conn, _SEATS_TAKEN, (event.id,))
@@ -186,7 +187,7 @@ async def cancel(
             "updated_at = ? WHERE id = ?",
             (to_db(now), existing.id),
         )
-        promotions = await _fill_seats(conn, event, now, policy)
+        promotions = await fill_seats(conn, event, now, policy)
     return True, promotions
 
 
@@ -225,7 +226,7 @@ async def expire_offers(db: Database, now: datetime, policy: OfferPolicy) -> lis
         for event_id in event_ids:
             event = await _event(conn, event_id)
             if event is not None:
-                promotions += await _fill_seats(conn, event, now, policy)
+                promotions += await fill_seats(conn, event, now, policy)
     return promotions
 
 
