@@ -13,29 +13,30 @@ from collections.abc import Callable
 
 
 class Signal:
+    """One shared future per change: a notify wakes every waiter at the cost of one callback,
+    which keeps hundreds of simulated people waiting at once cheap."""
+
     def __init__(self) -> None:
-        self._waiters: set[asyncio.Future[None]] = set()
+        self._changed: asyncio.Future[None] | None = None
 
     def notify(self) -> None:
-        for waiter in self._waiters:
-            if not waiter.done():
-                waiter.set_result(None)
-        self._waiters.clear()
+        if self._changed is not None and not self._changed.done():
+            self._changed.set_result(None)
+        self._changed = None
 
     async def wait_for(self, predicate: Callable[[], bool], seconds: float) -> bool:
         """Wait until ``predicate()`` holds (True) or ``seconds`` pass (False)."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + seconds
         while not predicate():
-            remaining = deadline - loop.time()
-            if remaining <= 0:
+            if loop.time() >= deadline:
                 return False
-            waiter = loop.create_future()
-            self._waiters.add(waiter)
+            if self._changed is None:
+                self._changed = loop.create_future()
             try:
-                await asyncio.wait_for(waiter, remaining)
+                async with asyncio.timeout_at(deadline):
+                    # Shielded: one waiter timing out must not cancel the others' future.
+                    await asyncio.shield(self._changed)
             except TimeoutError:
                 return predicate()
-            finally:
-                self._waiters.discard(waiter)
         return True

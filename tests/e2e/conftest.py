@@ -8,6 +8,7 @@ bot must never send what Telegram would refuse.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal
 import sys
@@ -16,6 +17,9 @@ from pathlib import Path
 
 import pytest
 
+from bot.app import open_database
+from bot.config import Settings
+from bot.db import Database
 from tgemu import DEFAULT_TOKEN, ApiCall, Emulator, EmuUser, start_server
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -114,6 +118,16 @@ class BotProcess:
         code = await self.stop()
         assert code == 0, f"the bot exited with {code} on SIGTERM\n{self.describe()}"
         await self.start(**env)
+
+    @contextlib.asynccontextmanager
+    async def database(self) -> AsyncIterator[Database]:
+        """The bot's database (migrated), to seed it before a start or inspect it after."""
+        settings = Settings(bot_token=self.emulator.token, database_path=self.database_path)
+        db = await open_database(settings)
+        try:
+            yield db
+        finally:
+            await db.close()
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
