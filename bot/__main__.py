@@ -10,6 +10,7 @@ import sys
 # aiogram and the app are imported only after the settings check, so a bad .env answers at once.
 from bot.config import SettingsError, load_settings
 from bot.db import MigrationError
+from bot.instance_lock import InstanceLockError
 from bot.reference import ReferenceDataError
 
 EXIT_CONFIG = 2
@@ -51,6 +52,9 @@ def main(argv: list[str] | None = None) -> int:
     except ReferenceDataError as exc:
         print(f"Configuration file problem: {exc}", file=sys.stderr)
         return EXIT_CONFIG
+    except InstanceLockError as exc:
+        print(f"The bot will not start: {exc}", file=sys.stderr)
+        return 1
     except MigrationError as exc:
         print(f"Database migration failed, the bot will not start: {exc}", file=sys.stderr)
         return 1

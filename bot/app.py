@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import timedelta
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
@@ -23,7 +24,12 @@ from bot.db import Database, apply_migrations
 from bot.fsm_storage import SQLiteStorage
 from bot.i18n import build_i18n
 from bot.middlewares import CallbackGuardMiddleware, InFlightMiddleware, UserContextMiddleware
+from bot.outbox import Outbox, SenderSettings
 from bot.reference import Reference, load_reference
+from bot.repositories.registrations import Promotion
+from bot.scheduler import Scheduler, SchedulerSettings
+from handlers.notify import notify_promotions
+from handlers.renderers import build_renderers
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +43,8 @@ class App:
     reference: Reference
     dispatcher: Dispatcher
     in_flight: InFlightMiddleware
+    outbox: Outbox
+    scheduler: Scheduler
 
 
 # Every text the bot sends is Telegram HTML built from the catalogs with escaped user values.
@@ -55,6 +63,27 @@ def build_bot(settings: Settings) -> Bot:
 def build_dispatcher(settings: Settings, db: Database, i18n: I18n, clock: Clock) -> App:
     in_flight = InFlightMiddleware()
     reference = load_reference(settings.categories_file, settings.districts_file)
+    outbox = Outbox(
+        db,
+        i18n,
+        clock,
+        settings.tz,
+        SenderSettings(settings.send_rate, settings.send_max_attempts, settings.quiet_hours),
+        build_renderers(),
+    )
+
+    async def tell_promoted(bot: Bot, promotions: list[Promotion]) -> None:
+        await notify_promotions(bot, db, i18n, settings.tz, clock, promotions)
+
+    scheduler = Scheduler(
+        db,
+        outbox,
+        clock,
+        SchedulerSettings(
+            timedelta(seconds=settings.scheduler_tick_seconds), settings.offer_policy
+        ),
+        tell_promoted,
+    )
     dispatcher = Dispatcher(
         storage=SQLiteStorage(db),
         # One update at a time per user and chat: a double tap waits for the first to finish.
@@ -65,13 +94,15 @@ def build_dispatcher(settings: Settings, db: Database, i18n: I18n, clock: Clock)
         clock=clock,
         tz=settings.tz,
         reference=reference,
+        outbox=outbox,
+        scheduler=scheduler,
     )
     dispatcher.update.outer_middleware(in_flight)
     dispatcher.update.outer_middleware(UserContextMiddleware(db, i18n, settings.default_language))
     dispatcher.callback_query.middleware(CallbackAnswerMiddleware())
     dispatcher.callback_query.middleware(CallbackGuardMiddleware())
     dispatcher.include_router(handlers.build_router())
-    return App(settings, db, i18n, clock, reference, dispatcher, in_flight)
+    return App(settings, db, i18n, clock, reference, dispatcher, in_flight, outbox, scheduler)
 
 
 async def open_database(settings: Settings) -> Database:
@@ -93,10 +124,12 @@ async def run(settings: Settings) -> None:
     bot = build_bot(settings)
 
     async def on_startup() -> None:
+        await app.scheduler.start(bot)
         await publish_commands(bot, app.i18n, settings.default_language, set(settings.admin_ids))
 
     async def on_shutdown() -> None:
         await app.in_flight.wait_idle(settings.shutdown_timeout)
+        await app.scheduler.stop()
 
     app.dispatcher.startup.register(on_startup)
     app.dispatcher.shutdown.register(on_shutdown)

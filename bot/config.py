@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import time, timedelta
 from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.due_work import QuietHours
 from bot.registration import OfferPolicy
 
 Language = Literal["ru", "kk"]
@@ -33,6 +34,11 @@ class Settings(BaseSettings):
     districts_file: Path = CONFIG_DIR / "districts.toml"
     offer_window_hours: float = Field(default=48, ge=0)
     offer_ttl_hours: float = Field(default=12, gt=0)
+    send_rate: float = Field(default=25, gt=0, le=30)
+    send_max_attempts: int = Field(default=5, ge=1)
+    quiet_hours_start: time = time(22, 0)
+    quiet_hours_end: time = time(8, 0)
+    scheduler_tick_seconds: float = Field(default=60, gt=0)
 
     @field_validator("bot_token")
     @classmethod
@@ -71,6 +77,10 @@ class Settings(BaseSettings):
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    @property
+    def quiet_hours(self) -> QuietHours:
+        return QuietHours(self.quiet_hours_start, self.quiet_hours_end, self.tz)
 
     @property
     def offer_policy(self) -> OfferPolicy:

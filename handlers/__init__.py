@@ -13,6 +13,7 @@ from handlers import (
     onboarding,
     profile,
     registration,
+    reminders,
     start,
 )
 
@@ -28,6 +29,7 @@ def build_router() -> Router:
         registration.build_router(),
         my_events.build_router(),
         profile.build_router(),
+        reminders.build_router(),
         # The fallback answers whatever nobody else took, so it stays last.
         fallback.build_router(),
     )

@@ -1,0 +1,214 @@
+"""The one sender for everything the bot sends in bulk: reminders, survey invitations,
+coordinators' messages.
+
+Jobs and deliveries live in the database (bot/repositories/outbox.py). `drain` sends what is
+due: paced below Telegram's limit by one shared limiter, pausing every send on a 429 for the
+retry_after Telegram asks for, marking people who blocked the bot, retrying other failures
+with backoff a bounded number of times, and holding non-urgent messages through quiet hours.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from aiogram import Bot
+from aiogram.exceptions import (
+    TelegramAPIError,
+    TelegramBadRequest,
+    TelegramForbiddenError,
+    TelegramNetworkError,
+    TelegramRetryAfter,
+)
+from aiogram.utils.i18n import I18n
+from aiolimiter import AsyncLimiter
+
+from bot.clock import Clock
+from bot.db import Database
+from bot.due_work import QuietHours, retry_delay
+from bot.i18n import Translator
+from bot.outgoing import OutgoingMessage, RenderContext, Renderer
+from bot.repositories import outbox as store
+from bot.repositories import users
+from bot.repositories.outbox import Delivery, JobProgress
+from bot.telegram_text import CAPTION_LIMIT, utf16_len
+
+log = logging.getLogger(__name__)
+
+BATCH = 200
+WORKERS = 8
+# A 429 storm that outlasts this many pauses for one message is left for a later run.
+MAX_FLOOD_WAITS = 10
+
+
+@dataclass(frozen=True)
+class SenderSettings:
+    rate: float  # messages per second, below Telegram's ~30
+    max_attempts: int
+    quiet: QuietHours
+
+
+class Outbox:
+    def __init__(
+        self,
+        db: Database,
+        i18n: I18n,
+        clock: Clock,
+        tz: ZoneInfo,
+        settings: SenderSettings,
+        renderers: Mapping[str, Renderer],
+    ) -> None:
+        self.db = db
+        self.i18n = i18n
+        self.clock = clock
+        self.tz = tz
+        self.settings = settings
+        self.renderers = dict(renderers)
+        self.limiter = AsyncLimiter(settings.rate, 1)
+        self.flood_waits = 0  # 429s Telegram answered, for the benchmark and logs
+        self._resume_at = 0.0  # event-loop time before which nobody sends (after a 429)
+        self._drain_lock = asyncio.Lock()
+
+    async def submit(
+        self,
+        kind: str,
+        payload: dict[str, Any],
+        recipients: Iterable[int],
+        *,
+        urgent: bool = False,
+        created_by: int | None = None,
+        dedupe_key: str | None = None,
+    ) -> int:
+        """Queue one message per recipient; returns the job id (the existing one for a
+        dedupe_key already used)."""
+        if kind not in self.renderers:
+            raise ValueError(f"no renderer for {kind!r}")
+        now = self.clock.now()
+        not_before = now if urgent else self.settings.quiet.release_time(now)
+        return await store.create_job(
+            self.db,
+            kind,
+            payload,
+            recipients,
+            urgent=urgent,
+            created_by=created_by,
+            dedupe_key=dedupe_key,
+            not_before=not_before,
+            now=now,
+        )
+
+    async def progress(self, job_id: int) -> JobProgress:
+        return await store.progress(self.db, job_id)
+
+    async def drain(self, bot: Bot) -> None:
+        """Send everything due now; returns when nothing due is left."""
+        async with self._drain_lock:
+            while batch := await store.claim_due(self.db, self.clock.now(), BATCH):
+                queue: asyncio.Queue[Delivery] = asyncio.Queue()
+                for delivery in batch:
+                    queue.put_nowait(delivery)
+                await asyncio.gather(*(self._worker(bot, queue) for _ in range(WORKERS)))
+
+    async def _worker(self, bot: Bot, queue: asyncio.Queue[Delivery]) -> None:
+        while not queue.empty():
+            delivery = queue.get_nowait()
+            try:
+                await self._deliver(bot, delivery)
+            except Exception as error:  # one bad message must not stop the run
+                log.exception("Delivery %s failed unexpectedly", delivery.id)
+                await store.finish(self.db, delivery.id, "failed", self.clock.now(), repr(error))
+
+    async def _deliver(self, bot: Bot, delivery: Delivery) -> None:
+        now = self.clock.now()
+        if not delivery.job.urgent:
+            release = self.settings.quiet.release_time(now)
+            if release > now:
+                await store.postpone(
+                    self.db, delivery.id, release, count_attempt=False, error="quiet hours"
+                )
+                return
+        message = await self._render(delivery)
+        if message is None:
+            await store.finish(self.db, delivery.id, "skipped", now)
+            return
+        for _ in range(MAX_FLOOD_WAITS):
+            await self._wait_out_flood()
+            try:
+                async with self.limiter:
+                    await send(bot, delivery.user_id, message)
+            except TelegramRetryAfter as error:
+                self.flood_waits += 1
+                self._pause(error.retry_after)
+                continue
+            except TelegramForbiddenError as error:
+                await users.mark_unreachable(self.db, delivery.user_id, self.clock.now())
+                await store.finish(self.db, delivery.id, "blocked", self.clock.now(), error.message)
+            except TelegramBadRequest as error:
+                # Retrying the same request would be refused the same way.
+                await store.finish(self.db, delivery.id, "failed", self.clock.now(), error.message)
+            except (TelegramAPIError, TelegramNetworkError, OSError) as error:
+                await self._retry_later(delivery, str(error))
+            else:
+                await store.finish(self.db, delivery.id, "sent", self.clock.now())
+            return
+        await self._retry_later(delivery, "flood control")
+
+    async def _render(self, delivery: Delivery) -> OutgoingMessage | None:
+        renderer = self.renderers.get(delivery.job.kind)
+        person = await users.get(self.db, delivery.user_id)
+        if renderer is None or person is None or person.deleted_at is not None:
+            return None
+        context = RenderContext(
+            db=self.db,
+            user=person,
+            t=Translator(self.i18n, person.language),
+            tz=self.tz,
+            now=self.clock.now(),
+            payload=delivery.job.payload,
+        )
+        return await renderer(context)
+
+    async def _retry_later(self, delivery: Delivery, error: str) -> None:
+        attempts = delivery.attempts + 1
+        if attempts >= self.settings.max_attempts:
+            await store.finish(self.db, delivery.id, "failed", self.clock.now(), error)
+            return
+        await store.postpone(
+            self.db,
+            delivery.id,
+            self.clock.now() + retry_delay(attempts),
+            count_attempt=True,
+            error=error,
+        )
+
+    def _pause(self, seconds: float) -> None:
+        loop = asyncio.get_running_loop()
+        self._resume_at = max(self._resume_at, loop.time() + seconds)
+
+    async def _wait_out_flood(self) -> None:
+        loop = asyncio.get_running_loop()
+        # Another 429 may push the pause further while this one sleeps, hence the loop.
+        while (delay := self._resume_at - loop.time()) > 0:  # noqa: ASYNC110
+            await asyncio.sleep(delay)
+
+
+async def send(bot: Bot, chat_id: int, message: OutgoingMessage) -> None:
+    """One message; media first when the text is too long to be its caption."""
+    media = message.photo or message.document
+    if media is None:
+        await bot.send_message(chat_id, message.text, reply_markup=message.reply_markup)
+        return
+    fits = utf16_len(message.text) <= CAPTION_LIMIT
+    caption = message.text if fits else None
+    markup = message.reply_markup if fits else None
+    if message.photo:
+        await bot.send_photo(chat_id, message.photo, caption=caption, reply_markup=markup)
+    else:
+        assert message.document is not None
+        await bot.send_document(chat_id, message.document, caption=caption, reply_markup=markup)
+    if not fits:
+        await bot.send_message(chat_id, message.text, reply_markup=message.reply_markup)

@@ -1,0 +1,40 @@
+"""What the scheduler reads: events coming up and who should hear about them."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from bot.clock import to_db
+from bot.db import Database
+from bot.events import Event
+from bot.repositories.events import event_from_row
+
+
+async def upcoming_published(db: Database, now: datetime, horizon: timedelta) -> list[Event]:
+    rows = await db.fetch_all(
+        "SELECT * FROM events WHERE status = 'published' AND starts_at > ? AND starts_at <= ? "
+        "ORDER BY starts_at",
+        (to_db(now), to_db(now + horizon)),
+    )
+    return [event_from_row(row) for row in rows]
+
+
+async def confirmed_recipients(db: Database, event_id: int) -> list[int]:
+    """Confirmed participants the bot can still reach."""
+    rows = await db.fetch_all(
+        "SELECT r.user_id FROM registrations r JOIN users u ON u.id = r.user_id "
+        "WHERE r.event_id = ? AND r.status = 'confirmed' AND u.unreachable_at IS NULL "
+        "AND u.deleted_at IS NULL ORDER BY r.id",
+        (event_id,),
+    )
+    return [row[0] for row in rows]
+
+
+async def confirm_attendance(db: Database, event_id: int, user_id: int, now: datetime) -> bool:
+    async with db.write() as conn:
+        cursor = await conn.execute(
+            "UPDATE registrations SET attendance_confirmed_at = ? "
+            "WHERE event_id = ? AND user_id = ? AND status = 'confirmed'",
+            (to_db(now), event_id, user_id),
+        )
+        return cursor.rowcount == 1

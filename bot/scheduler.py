@@ -1,0 +1,147 @@
+"""The one scheduler. APScheduler only wakes us up; what is due is read from the database,
+so a restart rebuilds the schedule and missed work is caught up at start-up."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from aiogram import Bot
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from bot import instance_lock
+from bot.clock import Clock
+from bot.db import Database
+from bot.due_work import next_reminder_at, reminder_due, reminder_key
+from bot.outbox import Outbox
+from bot.registration import OfferPolicy
+from bot.repositories import outbox as outbox_store
+from bot.repositories import registrations, schedule
+from bot.repositories.registrations import Promotion
+
+log = logging.getLogger(__name__)
+
+# Reminders are planned for events starting within this horizon (longer than any reminder).
+HORIZON = timedelta(days=14)
+REMINDER = "reminder"
+
+PromotionNotifier = Callable[[Bot, list[Promotion]], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class SchedulerSettings:
+    tick: timedelta  # a safety net: wake-ups are normally set to the next due moment
+    offer_policy: OfferPolicy
+
+
+class Scheduler:
+    def __init__(
+        self,
+        db: Database,
+        outbox: Outbox,
+        clock: Clock,
+        settings: SchedulerSettings,
+        notify_promotions: PromotionNotifier,
+    ) -> None:
+        self.db = db
+        self.outbox = outbox
+        self.clock = clock
+        self.settings = settings
+        self.notify_promotions = notify_promotions
+        self._bot: Bot | None = None
+        self._aps: AsyncIOScheduler | None = None
+
+    async def start(self, bot: Bot) -> None:
+        """Take the database's scheduler lock (InstanceLockError if another process holds it),
+        then run what is due at once and keep waking up for the rest."""
+        await instance_lock.acquire(self.db, self.clock.now())
+        interrupted = await outbox_store.recover_interrupted(self.db)
+        if interrupted:
+            log.warning(
+                "%s deliveries were cut short by a crash and will not be resent", interrupted
+            )
+        self._bot = bot
+        self._aps = AsyncIOScheduler(timezone=UTC)
+        self._aps.add_job(
+            self.run_due,
+            "interval",
+            seconds=self.settings.tick.total_seconds(),
+            id="tick",
+            max_instances=1,
+            coalesce=True,
+        )
+        self._aps.start()
+        self.poke()
+
+    async def stop(self) -> None:
+        if self._aps is not None:
+            self._aps.shutdown(wait=False)
+            self._aps = None
+        await instance_lock.release(self.db)
+
+    def poke(self, at: datetime | None = None) -> None:
+        """Run due work at `at` (now by default): after a submit, or for the next due moment."""
+        if self._aps is None:
+            return
+        self._aps.add_job(
+            self.run_due,
+            "date",
+            run_date=at or datetime.now(UTC),
+            id="wake",
+            replace_existing=True,
+            max_instances=1,
+            misfire_grace_time=None,
+        )
+
+    async def run_due(self, bot: Bot | None = None) -> None:
+        bot = bot or self._bot
+        assert bot is not None, "start() first, or pass the bot"
+        now = self.clock.now()
+        await instance_lock.heartbeat(self.db, now)
+        await self.plan(now)
+        promotions = await registrations.expire_offers(self.db, now, self.settings.offer_policy)
+        if promotions:
+            await self.notify_promotions(bot, promotions)
+        await self.outbox.drain(bot)
+        wake = await self.next_wake(self.clock.now())
+        if wake is not None:
+            self.poke(wake)
+
+    async def plan(self, now: datetime) -> None:
+        """Queue the reminders that are due; the job key makes this idempotent."""
+        for event in await schedule.upcoming_published(self.db, now, HORIZON):
+            minutes = reminder_due(event, now)
+            if minutes is None:
+                continue
+            key = reminder_key(event, minutes)
+            if await outbox_store.job_exists(self.db, key):
+                continue
+            recipients = await schedule.confirmed_recipients(self.db, event.id)
+            await self.outbox.submit(
+                REMINDER,
+                {
+                    "event_id": event.id,
+                    "minutes": minutes,
+                    "starts_at": event.starts_at.isoformat(),
+                },
+                recipients,
+                dedupe_key=key,
+            )
+
+    async def next_wake(self, now: datetime) -> datetime | None:
+        moments = [
+            moment
+            for event in await schedule.upcoming_published(self.db, now, HORIZON)
+            if (moment := next_reminder_at(event, now)) is not None
+        ]
+        moments += [
+            moment
+            for moment in (
+                await registrations.next_offer_expiry(self.db),
+                await outbox_store.next_due(self.db),
+            )
+            if moment is not None
+        ]
+        return max(min(moments), now) if moments else None
