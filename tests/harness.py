@@ -42,6 +42,8 @@ class RecordingSession(BaseSession):
     """Records calls; returns what Telegram would return for the methods the bot uses."""
 
     calls: list[TelegramMethod[Any]] = field(default_factory=list)
+    # chat id -> errors the next calls to that chat raise, in order (then it succeeds again)
+    failures: dict[int, list[Exception]] = field(default_factory=dict)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1000))
 
     def __post_init__(self) -> None:
@@ -54,6 +56,9 @@ class RecordingSession(BaseSession):
         timeout: int | None = None,  # noqa: ASYNC109
     ) -> TelegramType:
         self.calls.append(method)
+        chat_id = getattr(method, "chat_id", None)
+        if isinstance(chat_id, int) and self.failures.get(chat_id):
+            raise self.failures[chat_id].pop(0)
         result = self._result(method)
         adapter: TypeAdapter[TelegramType] = TypeAdapter(method.__returning__)
         return adapter.validate_python(result, context={"bot": bot})
