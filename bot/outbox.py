@@ -72,6 +72,7 @@ class Outbox:
         self.flood_waits = 0  # 429s Telegram answered, for the benchmark and logs
         self._resume_at = 0.0  # event-loop time before which nobody sends (after a 429)
         self._drain_lock = asyncio.Lock()
+        self._stopping = False
 
     async def submit(
         self,
@@ -107,14 +108,22 @@ class Outbox:
     async def drain(self, bot: Bot) -> None:
         """Send everything due now; returns when nothing due is left."""
         async with self._drain_lock:
-            while batch := await store.claim_due(self.db, self.clock.now(), BATCH):
+            while not self._stopping and (
+                batch := await store.due(self.db, self.clock.now(), BATCH)
+            ):
                 queue: asyncio.Queue[Delivery] = asyncio.Queue()
                 for delivery in batch:
                     queue.put_nowait(delivery)
                 await asyncio.gather(*(self._worker(bot, queue) for _ in range(WORKERS)))
 
+    async def stop(self) -> None:
+        """Take no new deliveries and wait for the ones being sent, so none is left 'sending'."""
+        self._stopping = True
+        async with self._drain_lock:
+            pass
+
     async def _worker(self, bot: Bot, queue: asyncio.Queue[Delivery]) -> None:
-        while not queue.empty():
+        while not queue.empty() and not self._stopping:
             delivery = queue.get_nowait()
             try:
                 await self._deliver(bot, delivery)
@@ -135,10 +144,17 @@ class Outbox:
         if message is None:
             await store.finish(self.db, delivery.id, "skipped", now)
             return
+        claimed = False
         for _ in range(MAX_FLOOD_WAITS):
             await self._wait_out_flood()
+            if self._stopping and not claimed:
+                return  # still pending: the next start sends it
             try:
                 async with self.limiter:
+                    if not claimed:
+                        if not await store.start_sending(self.db, delivery.id):
+                            return
+                        claimed = True
                     await send(bot, delivery.user_id, message)
             except TelegramRetryAfter as error:
                 self.flood_waits += 1

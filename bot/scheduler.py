@@ -76,6 +76,9 @@ class Scheduler:
         self.poke()
 
     async def stop(self) -> None:
+        # The sender first: shutting APScheduler down cancels its running job, which would cut
+        # a send short between the Telegram call and recording it.
+        await self.outbox.stop()
         if self._aps is not None:
             self._aps.shutdown(wait=False)
             self._aps = None

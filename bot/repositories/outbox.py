@@ -82,20 +82,13 @@ async def job_exists(db: Database, dedupe_key: str) -> bool:
     return found is not None
 
 
-async def claim_due(db: Database, now: datetime, limit: int) -> list[Delivery]:
-    """Mark the next due deliveries 'sending' (committed before any Telegram call)."""
-    async with db.write() as conn:
-        async with conn.execute(
-            "SELECT d.id, d.user_id, d.attempts, j.id AS job_id, j.kind, j.payload, j.urgent "
-            "FROM outbox_deliveries d JOIN outbox_jobs j ON j.id = d.job_id "
-            "WHERE d.state = 'pending' AND d.not_before <= ? ORDER BY d.not_before, d.id LIMIT ?",
-            (to_db(now), limit),
-        ) as cursor:
-            rows = await cursor.fetchall()
-        await conn.executemany(
-            "UPDATE outbox_deliveries SET state = 'sending' WHERE id = ?",
-            [(row["id"],) for row in rows],
-        )
+async def due(db: Database, now: datetime, limit: int) -> list[Delivery]:
+    rows = await db.fetch_all(
+        "SELECT d.id, d.user_id, d.attempts, j.id AS job_id, j.kind, j.payload, j.urgent "
+        "FROM outbox_deliveries d JOIN outbox_jobs j ON j.id = d.job_id "
+        "WHERE d.state = 'pending' AND d.not_before <= ? ORDER BY d.not_before, d.id LIMIT ?",
+        (to_db(now), limit),
+    )
     return [
         Delivery(
             id=row["id"],
@@ -105,6 +98,17 @@ async def claim_due(db: Database, now: datetime, limit: int) -> list[Delivery]:
         )
         for row in rows
     ]
+
+
+async def start_sending(db: Database, delivery_id: int) -> bool:
+    """Mark one delivery 'sending', committed right before its Telegram call; False if it is
+    no longer pending."""
+    async with db.write() as conn:
+        cursor = await conn.execute(
+            "UPDATE outbox_deliveries SET state = 'sending' WHERE id = ? AND state = 'pending'",
+            (delivery_id,),
+        )
+        return cursor.rowcount == 1
 
 
 async def finish(
