@@ -68,7 +68,9 @@ class Outbox:
         self.tz = tz
         self.settings = settings
         self.renderers = dict(renderers)
-        self.limiter = AsyncLimiter(settings.rate, 1)
+        # One message per 1/rate seconds, not `rate` per second: a bucket that size would let
+        # a burst of `rate` messages through at once, and Telegram counts a sliding second.
+        self.limiter = AsyncLimiter(1, 1 / settings.rate)
         self.flood_waits = 0  # 429s Telegram answered, for the benchmark and logs
         self._resume_at = 0.0  # event-loop time before which nobody sends (after a 429)
         self._drain_lock = asyncio.Lock()

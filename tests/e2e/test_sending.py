@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+import sys
 from datetime import UTC, datetime, timedelta
 
 from bot.repositories import registrations
-from tests.e2e.conftest import BotProcess
+from tests.e2e.conftest import ROOT, BotProcess
 from tests.factories import make_event, make_participant
 from tgemu import ApiCall, Emulator
 
@@ -110,3 +112,23 @@ async def test_sigkill_mid_run_then_restart_sends_the_rest_exactly_once(
         )
     assert states.get("pending", 0) == 0 and states.get("sending", 0) == 0
     assert states["sent"] + states.get("unknown", 0) == 300
+
+
+async def test_a_second_bot_on_the_same_database_refuses_to_start(
+    emulator: Emulator, bot_process: BotProcess
+) -> None:
+    await bot_process.start()
+    second = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        cwd=ROOT,
+        env=bot_process.base_env(),
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    _, stderr = await asyncio.wait_for(second.communicate(), 30)
+    assert second.returncode == 1
+    assert "another bot process" in stderr.decode()
+    assert "Traceback" not in stderr.decode()
+    assert await bot_process.stop() == 0
