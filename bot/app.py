@@ -27,6 +27,7 @@ from bot.middlewares import CallbackGuardMiddleware, InFlightMiddleware, UserCon
 from bot.outbox import Outbox, SenderSettings
 from bot.reference import Reference, load_reference
 from bot.repositories.registrations import Promotion
+from bot.roles import coordinator_ids
 from bot.scheduler import Scheduler, SchedulerSettings
 from handlers.notify import notify_promotions
 from handlers.renderers import build_renderers
@@ -125,7 +126,8 @@ async def run(settings: Settings) -> None:
 
     async def on_startup() -> None:
         await app.scheduler.start(bot)
-        await publish_commands(bot, app.i18n, settings.default_language, set(settings.admin_ids))
+        coordinators = await coordinator_ids(db, settings)
+        await publish_commands(bot, app.i18n, settings.default_language, coordinators)
 
     async def on_shutdown() -> None:
         await app.in_flight.wait_idle(settings.shutdown_timeout)

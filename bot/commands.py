@@ -22,6 +22,7 @@ PARTICIPANT_COMMANDS: tuple[Command, ...] = (
     Command("start", "cmd.start"),
     Command("events", "cmd.events"),
     Command("my", "cmd.my"),
+    Command("checkin", "cmd.checkin"),
     Command("profile", "cmd.profile"),
     Command("language", "cmd.language"),
     Command("privacy", "cmd.privacy"),

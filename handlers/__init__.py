@@ -6,6 +6,7 @@ from aiogram import Router
 from handlers import (
     admin,
     catalogue,
+    checkin,
     errors,
     fallback,
     language,
@@ -30,6 +31,7 @@ def build_router() -> Router:
         my_events.build_router(),
         profile.build_router(),
         reminders.build_router(),
+        checkin.build_router(),
         # The fallback answers whatever nobody else took, so it stays last.
         fallback.build_router(),
     )

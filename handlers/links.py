@@ -9,7 +9,6 @@ from aiogram.types import Message
 
 from bot.deeplinks import DeepLink, LinkKind, parse_payload
 from bot.i18n import Translator
-from handlers.catalogue import open_event_card
 
 # FSM data key: the payload a newcomer arrived with, kept until onboarding is over.
 START_PAYLOAD = "start_payload"
@@ -22,7 +21,12 @@ NEEDS_PROFILE = frozenset({LinkKind.EVENT, LinkKind.CHECKIN})
 
 def openers() -> dict[LinkKind, LinkOpener]:
     """Each feature's screen for its kind of link: `async def open_x(message, link, **data)`."""
-    return {LinkKind.EVENT: open_event_card}
+    # Imported here: those features send people without a profile to onboarding, which in
+    # turn opens their link when it is done.
+    from handlers.catalogue import open_event_card
+    from handlers.checkin import open_checkin
+
+    return {LinkKind.EVENT: open_event_card, LinkKind.CHECKIN: open_checkin}
 
 
 def needs_profile(payload: str | None) -> bool:

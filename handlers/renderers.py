@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 from bot.outgoing import Renderer
+from handlers.admin.event_notices import render_event_cancelled, render_event_changed
 from handlers.reminders import render_reminder
 
 
 def build_renderers() -> dict[str, Renderer]:
-    return {"reminder": render_reminder}
+    return {
+        "reminder": render_reminder,
+        "event_changed": render_event_changed,
+        "event_cancelled": render_event_cancelled,
+    }

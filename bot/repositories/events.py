@@ -199,3 +199,66 @@ async def get_event(db: Database, event_id: int) -> Event | None:
 async def get_event_by_code(db: Database, code: str) -> Event | None:
     row = await db.fetch_one("SELECT * FROM events WHERE code = ?", (code,))
     return None if row is None else event_from_row(row)
+
+
+# Columns the coordinator's form may change; the keys are the form's field names.
+EDITABLE = frozenset(
+    {
+        "title_ru",
+        "title_kk",
+        "type",
+        "starts_at",
+        "ends_at",
+        "place",
+        "district",
+        "capacity",
+        "registration_deadline",
+        "by_application",
+        "reminder_minutes",
+        "status",
+    }
+)
+
+
+async def list_events(db: Database, project_id: int) -> list[Event]:
+    rows = await db.fetch_all(
+        "SELECT * FROM events WHERE project_id = ? ORDER BY starts_at, id", (project_id,)
+    )
+    return [event_from_row(row) for row in rows]
+
+
+async def update_event(
+    db: Database, event_id: int, changes: dict[str, object], now: datetime
+) -> None:
+    unknown = set(changes) - EDITABLE
+    if unknown:
+        raise ValueError(f"not editable: {sorted(unknown)}")
+    values = [_db_value(value) for value in changes.values()]
+    assignments = ", ".join(f"{column} = ?" for column in changes)
+    await db.execute(
+        f"UPDATE events SET {assignments}, updated_at = ? WHERE id = ?",
+        (*values, to_db(now), event_id),
+    )
+
+
+def _db_value(value: object) -> object:
+    if isinstance(value, datetime):
+        return to_db(value)
+    if isinstance(value, tuple):
+        return json.dumps(list(value))
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, EventStatus | EventType):
+        return value.value
+    return value
+
+
+async def people_to_tell(db: Database, event_id: int) -> list[int]:
+    """Everyone signed up (confirmed, waiting, offered, applied, reserve) and reachable."""
+    rows = await db.fetch_all(
+        "SELECT r.user_id FROM registrations r JOIN users u ON u.id = r.user_id "
+        "WHERE r.event_id = ? AND r.status IN ('confirmed', 'waitlisted', 'offered', 'applied', "
+        "'reserve') AND u.deleted_at IS NULL AND u.unreachable_at IS NULL ORDER BY r.id",
+        (event_id,),
+    )
+    return [row[0] for row in rows]

@@ -295,3 +295,8 @@ async def for_user(db: Database, user_id: int) -> list[MyRegistration]:
 async def holds_seat(db: Database, event_id: int, user_id: int) -> bool:
     registration = await get(db, event_id, user_id)
     return registration is not None and registration.status in HOLDS_SEAT
+
+
+async def by_id(db: Database, registration_id: int) -> Registration | None:
+    row = await db.fetch_one("SELECT * FROM registrations WHERE id = ?", (registration_id,))
+    return _from_row(row) if row else None

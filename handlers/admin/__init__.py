@@ -12,6 +12,7 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from bot.commands import COORDINATOR_COMMANDS
 from bot.i18n import Translator
 from bot.telegram_text import CALLBACK_ANSWER_LIMIT, clip
+from handlers.admin import event_form, event_screen, panel
 from handlers.filters import CoordinatorFilter
 
 ADMIN_CALLBACK_PREFIX = "A"
@@ -22,6 +23,9 @@ def build_router() -> Router:
     staff = Router(name="admin-staff")
     staff.message.filter(CoordinatorFilter())
     staff.callback_query.filter(CoordinatorFilter())
+    staff.include_routers(
+        panel.build_router(), event_form.build_router(), event_screen.build_router()
+    )
     admin.include_routers(staff, _deny_router())
     return admin
 

@@ -99,3 +99,35 @@ def test_values_are_html_escaped_unless_marked_safe() -> None:
 
 def test_catalog_directory_has_both_languages() -> None:
     assert {p.name for p in LOCALES_DIR.iterdir() if p.is_dir()} == {"ru", "kk"}
+
+
+ROOT = Path(__file__).resolve().parents[2]
+LITERAL_KEY = re.compile(r"""\bt(?:\.plural)?\(\s*["']([a-z_]+(?:\.[a-z_]+)+)["']""")
+ENUM_KEYS = {
+    "evtype": "bot.events:EventType",
+    "status": "bot.registration:RegistrationStatus",
+    "adm.status": "bot.events:EventStatus",
+    "ci": "bot.checkin:CheckinResult",
+    "ci.coordinator": "bot.checkin:CheckinResult",
+    "adm.field": "handlers.admin.callbacks:EventField",
+    "profile.btn": "bot.profile:ProfileField",
+}
+
+
+def test_every_key_the_code_asks_for_exists() -> None:
+    """A key missing from the catalogs would show its id to the user; f-string keys are
+    checked through the enums they are built from."""
+    import importlib
+
+    used = {
+        key
+        for folder in ("bot", "handlers")
+        for path in (ROOT / folder).rglob("*.py")
+        for key in LITERAL_KEY.findall(path.read_text(encoding="utf-8"))
+    }
+    for prefix, target in ENUM_KEYS.items():
+        module, name = target.split(":")
+        enum = getattr(importlib.import_module(module), name)
+        used |= {f"{prefix}.{member.value}" for member in enum}
+    missing = sorted(key for key in used if key not in RU)
+    assert missing == []

@@ -1,0 +1,70 @@
+"""Callback data of the coordinator screens; every prefix starts with "A" so the deny router
+can refuse a forged one from a participant."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from aiogram.filters.callback_data import CallbackData
+
+
+class PanelAction(StrEnum):
+    HOME = "h"
+    PROJECTS = "p"
+    NEW_PROJECT = "n"
+
+
+class PanelCallback(CallbackData, prefix="Ap"):
+    action: PanelAction
+
+
+class ProjectAction(StrEnum):
+    OPEN = "o"
+    NEW_EVENT = "e"
+
+
+class ProjectCallback(CallbackData, prefix="Apr"):
+    action: ProjectAction
+    project_id: int
+
+
+class EventAdminAction(StrEnum):
+    OPEN = "o"
+    PUBLISH = "p"
+    UNPUBLISH = "u"
+    CANCEL = "c"
+    CANCEL_CONFIRM = "x"
+    EDIT = "e"
+    LIST = "l"
+    CHECKIN = "q"
+    WALKINS = "w"
+
+
+class EventAdminCallback(CallbackData, prefix="Aev"):
+    action: EventAdminAction
+    event_id: int
+    page: int = 0
+
+
+class EventField(StrEnum):
+    TITLE_RU = "title_ru"
+    TITLE_KK = "title_kk"
+    TYPE = "type"
+    STARTS_AT = "starts_at"
+    ENDS_AT = "ends_at"
+    PLACE = "place"
+    DISTRICT = "district"
+    CAPACITY = "capacity"
+    DEADLINE = "registration_deadline"
+    BY_APPLICATION = "by_application"
+    REMINDERS = "reminder_minutes"
+
+
+class EditFieldCallback(CallbackData, prefix="Aef"):
+    event_id: int
+    field: EventField
+
+
+class MarkCallback(CallbackData, prefix="Amk"):
+    registration_id: int  # names the event and the person in one number
+    page: int = 0

@@ -1,0 +1,282 @@
+"""An event as the coordinator sees it: details and counts, publish or cancel, edit a field,
+the participant list (tap to mark present), and the check-in QR code with its typed code."""
+
+from __future__ import annotations
+
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from aiogram import Bot, F, Router
+from aiogram.fsm.context import FSMContext
+from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.utils.callback_answer import CallbackAnswer
+from aiogram.utils.deep_linking import create_start_link
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot.checkin import CheckinMethod, CheckinResult, window
+from bot.clock import Clock, format_local
+from bot.db import Database
+from bot.deeplinks import DeepLink, LinkKind
+from bot.errors import StaleButtonError
+from bot.events import Event, EventStatus
+from bot.i18n import Translator
+from bot.outbox import Outbox
+from bot.qr import qr_png
+from bot.reference import Reference
+from bot.registration import RegistrationStatus
+from bot.repositories import audit, checkins, registrations
+from bot.repositories.events import get_event, people_to_tell, update_event
+from bot.repositories.participants import participant_page
+from bot.scheduler import Scheduler
+from bot.telegram_text import CALLBACK_ANSWER_LIMIT, MESSAGE_LIMIT, clip
+from handlers.admin.callbacks import (
+    EditFieldCallback,
+    EventAdminAction,
+    EventAdminCallback,
+    EventField,
+    MarkCallback,
+    ProjectAction,
+    ProjectCallback,
+)
+from handlers.admin.menu import EVENT_BUTTONS
+from handlers.editing import edit_in_place
+from handlers.event_view import when
+
+PAGE_SIZE = 10
+
+
+def _button(
+    t: Translator, key: str, action: EventAdminAction, event_id: int, page: int = 0
+) -> dict[str, Any]:
+    return {
+        "text": t(key),
+        "callback_data": EventAdminCallback(action=action, event_id=event_id, page=page),
+    }
+
+
+async def event_screen(
+    db: Database, event: Event, t: Translator, tz: ZoneInfo, reference: Reference
+) -> tuple[str, InlineKeyboardMarkup]:
+    counts = await registrations.counts_by_status(db, event.id)
+    present = len(await checkins.present(db, event.id))
+    lines = [
+        t("adm.event.head", title=event.title_ru, status=t(f"adm.status.{event.status.value}")),
+        t("card.when", when=when(event, tz)),
+    ]
+    if event.place:
+        lines.append(t("card.place", place=event.place))
+    if event.district:
+        lines.append(
+            t("card.district", district=reference.districts.label(event.district, t.language))
+        )
+    capacity = str(event.capacity) if event.capacity else t("adm.unlimited")
+    lines.append(
+        t(
+            "adm.event.counts",
+            capacity=capacity,
+            confirmed=counts.get(RegistrationStatus.CONFIRMED, 0),
+            waiting=counts.get(RegistrationStatus.WAITLISTED, 0)
+            + counts.get(RegistrationStatus.OFFERED, 0),
+            applied=counts.get(RegistrationStatus.APPLIED, 0),
+            cancelled=counts.get(RegistrationStatus.CANCELLED, 0),
+            present=present,
+        )
+    )
+    builder = InlineKeyboardBuilder()
+    if event.status is EventStatus.DRAFT:
+        builder.button(**_button(t, "adm.btn.publish", EventAdminAction.PUBLISH, event.id))
+    if event.status is not EventStatus.CANCELLED:
+        builder.button(**_button(t, "adm.btn.edit", EventAdminAction.EDIT, event.id))
+        builder.button(**_button(t, "adm.btn.list", EventAdminAction.LIST, event.id))
+        builder.button(**_button(t, "adm.btn.checkin", EventAdminAction.CHECKIN, event.id))
+        for extra in EVENT_BUTTONS:
+            for button in extra(event, t):
+                builder.add(button)
+        builder.button(**_button(t, "adm.btn.cancel_event", EventAdminAction.CANCEL, event.id))
+    builder.button(
+        text=t("adm.btn.to_project"),
+        callback_data=ProjectCallback(action=ProjectAction.OPEN, project_id=event.project_id),
+    )
+    builder.adjust(2)
+    return "\n".join(lines), builder.as_markup()
+
+
+async def send_event_screen(
+    message: Message, db: Database, event: Event, t: Translator, tz: ZoneInfo, reference: Reference
+) -> None:
+    text, markup = await event_screen(db, event, t, tz, reference)
+    await message.answer(text, reply_markup=markup)
+
+
+async def participant_list(
+    db: Database, event: Event, page: int, t: Translator, reference: Reference
+) -> tuple[str, InlineKeyboardMarkup]:
+    rows, total = await participant_page(db, event.id, page * PAGE_SIZE, PAGE_SIZE)
+    lines = [t("adm.list.head", title=event.title_ru, total=total)]
+    builder = InlineKeyboardBuilder()
+    for number, row in enumerate(rows, start=page * PAGE_SIZE + 1):
+        mark = "✅" if row.present else "▫️"
+        lines.append(
+            t(
+                "adm.list.line",
+                n=number,
+                mark=mark,
+                name=row.full_name or t("adm.list.deleted"),
+                status=t(f"status.{row.status.value}"),
+                category=reference.categories.label(row.category, t.language),
+                district=reference.districts.label(row.district, t.language),
+            )
+        )
+        if not row.present and row.full_name:
+            builder.button(
+                text=clip(f"{mark} {number}. {row.full_name}", 40),
+                callback_data=MarkCallback(registration_id=row.registration_id, page=page),
+            )
+    nav = InlineKeyboardBuilder()
+    if page > 0:
+        nav.button(**_button(t, "cat.btn.prev", EventAdminAction.LIST, event.id, page - 1))
+    if (page + 1) * PAGE_SIZE < total:
+        nav.button(**_button(t, "cat.btn.next", EventAdminAction.LIST, event.id, page + 1))
+    builder.adjust(1)
+    builder.row(*nav.buttons)
+    builder.row(
+        *InlineKeyboardBuilder()
+        .button(**_button(t, "adm.btn.back_event", EventAdminAction.OPEN, event.id))
+        .buttons
+    )
+    if total == 0:
+        lines.append(t("adm.list.empty"))
+    lines.append(t("adm.list.hint"))
+    return clip("\n".join(lines), MESSAGE_LIMIT), builder.as_markup()
+
+
+def build_router() -> Router:
+    router = Router(name="admin-event")
+
+    @router.callback_query(EventAdminCallback.filter(), F.message.as_("message"))
+    async def act(
+        query: CallbackQuery,
+        callback_data: EventAdminCallback,
+        message: Message,
+        db: Database,
+        t: Translator,
+        tz: ZoneInfo,
+        clock: Clock,
+        reference: Reference,
+        outbox: Outbox,
+        scheduler: Scheduler,
+        bot: Bot,
+        state: FSMContext,
+        callback_answer: CallbackAnswer,
+    ) -> None:
+        event = await get_event(db, callback_data.event_id)
+        if event is None:
+            raise StaleButtonError(query.data or "")
+        action = callback_data.action
+        actor = query.from_user.id
+        now = clock.now()
+        if action is EventAdminAction.OPEN:
+            text, markup = await event_screen(db, event, t, tz, reference)
+            await edit_in_place(message, text, markup)
+        elif action is EventAdminAction.PUBLISH:
+            await update_event(db, event.id, {"status": EventStatus.PUBLISHED}, now)
+            await audit.record(db, actor, "event.publish", f"event:{event.id}", {}, now)
+            callback_answer.text = clip(t("adm.published"), CALLBACK_ANSWER_LIMIT)
+            fresh = await get_event(db, event.id)
+            assert fresh is not None
+            text, markup = await event_screen(db, fresh, t, tz, reference)
+            await edit_in_place(message, text, markup)
+        elif action is EventAdminAction.CANCEL:
+            builder = InlineKeyboardBuilder()
+            builder.button(
+                **_button(t, "adm.btn.cancel_confirm", EventAdminAction.CANCEL_CONFIRM, event.id)
+            )
+            builder.button(**_button(t, "adm.btn.keep_event", EventAdminAction.OPEN, event.id))
+            builder.adjust(1)
+            await edit_in_place(
+                message, t("adm.cancel_ask", title=event.title_ru), builder.as_markup()
+            )
+        elif action is EventAdminAction.CANCEL_CONFIRM:
+            if event.status is EventStatus.CANCELLED:
+                raise StaleButtonError(query.data or "")
+            people = await people_to_tell(db, event.id)
+            await update_event(db, event.id, {"status": EventStatus.CANCELLED}, now)
+            await audit.record(
+                db, actor, "event.cancel", f"event:{event.id}", {"told": len(people)}, now
+            )
+            if people:
+                await outbox.submit(
+                    "event_cancelled", {"event_id": event.id}, people, urgent=True, created_by=actor
+                )
+                scheduler.poke()
+            await edit_in_place(
+                message, t.plural("adm.cancelled", len(people), title=event.title_ru)
+            )
+        elif action is EventAdminAction.EDIT:
+            builder = InlineKeyboardBuilder()
+            for field in EventField:
+                builder.button(
+                    text=t(f"adm.field.{field.value}"),
+                    callback_data=EditFieldCallback(event_id=event.id, field=field),
+                )
+            builder.button(**_button(t, "adm.btn.back_event", EventAdminAction.OPEN, event.id))
+            builder.adjust(2)
+            await edit_in_place(
+                message, t("adm.edit_which", title=event.title_ru), builder.as_markup()
+            )
+        elif action is EventAdminAction.LIST:
+            text, markup = await participant_list(db, event, callback_data.page, t, reference)
+            await edit_in_place(message, text, markup)
+        elif action is EventAdminAction.CHECKIN:
+            link = await create_start_link(bot, DeepLink(LinkKind.CHECKIN, event.code).payload)
+            opens, closes = window(event)
+            caption = t(
+                "adm.checkin.caption",
+                title=event.title_ru,
+                code=event.checkin_code or "—",
+                opens=format_local(opens, tz),
+                closes=format_local(closes, tz),
+                link=link,
+            )
+            await message.answer_photo(
+                BufferedInputFile(qr_png(link), filename=f"checkin-{event.code}.png"),
+                caption=clip(caption, 1024),
+            )
+
+    @router.callback_query(MarkCallback.filter(), F.message.as_("message"))
+    async def mark(
+        query: CallbackQuery,
+        callback_data: MarkCallback,
+        message: Message,
+        db: Database,
+        t: Translator,
+        clock: Clock,
+        reference: Reference,
+        callback_answer: CallbackAnswer,
+    ) -> None:
+        registration = await registrations.by_id(db, callback_data.registration_id)
+        event = await get_event(db, registration.event_id) if registration else None
+        if registration is None or event is None:
+            raise StaleButtonError(query.data or "")
+        result = await checkins.check_in(
+            db,
+            event.id,
+            registration.user_id,
+            CheckinMethod.LIST,
+            clock.now(),
+            by=query.from_user.id,
+        )
+        callback_answer.text = clip(t(f"ci.coordinator.{result.value}"), CALLBACK_ANSWER_LIMIT)
+        if result is CheckinResult.OK:
+            await audit.record(
+                db,
+                query.from_user.id,
+                "checkin.list",
+                f"event:{event.id}",
+                {"user": registration.user_id},
+                clock.now(),
+            )
+        text, markup = await participant_list(db, event, callback_data.page, t, reference)
+        await edit_in_place(message, text, markup)
+
+    return router
