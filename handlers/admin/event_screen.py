@@ -122,7 +122,7 @@ async def participant_list(
                 n=number,
                 mark=mark,
                 name=row.full_name or t("adm.list.deleted"),
-                status=t(f"status.{row.status.value}"),
+                status=t(f"plist.status.{row.status.value}"),
                 category=reference.categories.label(row.category, t.language),
                 district=reference.districts.label(row.district, t.language),
             )

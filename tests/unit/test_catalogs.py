@@ -111,6 +111,7 @@ ENUM_KEYS = {
     "ci.coordinator": "bot.checkin:CheckinResult",
     "adm.field": "handlers.admin.callbacks:EventField",
     "profile.btn": "bot.profile:ProfileField",
+    "plist.status": "bot.registration:RegistrationStatus",
 }
 
 

@@ -1,0 +1,176 @@
+"""The coordinator side through the production Dispatcher: roles, projects, the event form,
+edits and cancellation with notices, the participant list and the three check-in paths."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from aiogram.methods import SendMessage, SendPhoto, TelegramMethod
+
+from bot.events import EventStatus
+from bot.repositories import registrations
+from bot.repositories.events import get_event, list_events, list_projects
+from tests.conftest import NOW
+from tests.factories import make_event, make_participant, make_project
+from tests.harness import Harness, buttons, texts, tg_user
+
+COORDINATOR = tg_user(1)
+
+
+def button(calls: list[TelegramMethod[Any]], label: str) -> str:
+    for call in reversed(calls):
+        for text, data in buttons(call):
+            if text.startswith(label):
+                return data
+    raise AssertionError(f"no button {label!r} in {texts(calls)}")
+
+
+async def say(harness: Harness, *answers: str) -> list[TelegramMethod[Any]]:
+    calls: list[TelegramMethod[Any]] = []
+    for answer in answers:
+        calls = await harness.send(COORDINATOR, answer)
+    return calls
+
+
+async def test_participants_cannot_use_coordinator_commands_or_buttons(harness: Harness) -> None:
+    event = await make_event(harness.db, NOW, status=EventStatus.DRAFT)
+    await make_participant(harness.db, 50, NOW)
+    [reply] = await harness.send(tg_user(50), "/admin")
+    assert "нет прав координатора" in texts([reply])[0]
+    forged = await harness.press(tg_user(50), f"Aev:p:{event.id}:0")
+    assert "нет прав координатора" in texts(forged)[0]
+    unchanged = await get_event(harness.db, event.id)
+    assert unchanged is not None and unchanged.status is EventStatus.DRAFT
+
+
+async def test_coordinator_creates_a_project_and_an_event_with_bad_input_on_the_way(
+    harness: Harness,
+) -> None:
+    [home] = await harness.send(COORDINATOR, "/admin")
+    ask = await harness.press(COORDINATOR, button([home], "➕ Новый проект"))
+    assert "Название проекта" in texts(ask)[0]
+    calls = await say(harness, "Школа гражданского участия", "Пропустить", "УОР г. Алматы")
+    calls = await say(harness, "с июня по ноябрь")
+    assert "01.06.2026 - 30.11.2026" in texts(calls)[0]
+    calls = await say(harness, "01.06.2026 - 30.11.2026")
+    assert "создан" in texts(calls)[0]
+    [project] = await list_projects(harness.db)
+    assert project.funder == "УОР г. Алматы"
+
+    calls = await harness.press(COORDINATOR, button(calls, "➕ Новое мероприятие"))
+    assert "Шаг 1 из 12" in texts(calls)[0]
+    await say(harness, "Семинар в Алмалинском районе", "Пропустить", "Семинар")
+    bad = [
+        ("12/06/2026", "Не понял дату"),
+        ("31.06.2026 10:00", "Такой даты"),
+        ("01.06.2026 10:00", "уже прошло"),
+    ]
+    for answer, reason in bad:
+        assert reason in texts(await say(harness, answer))[0]
+    await say(harness, "12.06.2026 10:00")
+    assert "позже начала" in texts(await say(harness, "09:00"))[0]
+    await say(harness, "13:00", "ул. Абая 10", "Алмалинский район")
+    assert "цифрами" in texts(await say(harness, "двадцать"))[0]
+    await say(harness, "25")
+    assert "до начала" in texts(await say(harness, "13.06.2026 10:00"))[0]
+    await say(harness, "11.06.2026 18:00", "Открытое")
+    assert "Пример: 24ч, 2ч" in texts(await say(harness, "завтра"))[0]
+    await say(harness, "24ч, 3ч")
+    calls = await say(harness, "📢 Опубликовать")
+    assert "создано и опубликовано" in texts(calls)[0]
+
+    [event] = await list_events(harness.db, project.id)
+    assert event.status is EventStatus.PUBLISHED
+    assert (event.capacity, event.reminder_minutes) == (25, (1440, 180))
+    assert event.starts_at == NOW + timedelta(days=3)
+    assert event.ends_at == NOW + timedelta(days=3, hours=3)
+    assert event.registration_deadline == NOW + timedelta(days=2, hours=8)
+    audit = await harness.db.fetch_value("SELECT COUNT(*) FROM audit_log WHERE actor_id = 1")
+    assert audit == 2
+
+    await make_participant(harness.db, 60, NOW)
+    [listing] = await harness.send(tg_user(60), "/events")
+    assert "Семинар в Алмалинском районе" in texts([listing])[0]
+
+
+async def test_moving_an_event_tells_everyone_signed_up(harness: Harness) -> None:
+    event = await make_event(harness.db, NOW, capacity=1)
+    await make_participant(harness.db, 70, NOW)
+    await make_participant(harness.db, 71, NOW, language="kk")
+    await registrations.register(harness.db, event.id, 70, NOW)
+    await registrations.register(harness.db, event.id, 71, NOW)
+
+    screen = await harness.press(COORDINATOR, f"Aev:o:{event.id}:0")
+    edit = await harness.press(COORDINATOR, button(screen, "✏️ Изменить"))
+    ask = await harness.press(COORDINATOR, button(edit, "Начало"))
+    assert "13.06.2026 10:00" in texts(ask)[0]
+    calls = await say(harness, "14.06.2026 11:00")
+    assert "сообщается 2 участникам" in " ".join(texts(calls))
+    moved = await get_event(harness.db, event.id)
+    assert moved is not None and moved.ends_at - moved.starts_at == timedelta(hours=2)
+
+    start = len(harness.session.calls)
+    await harness.app.outbox.drain(harness.bot)
+    told = {c.chat_id: c.text for c in harness.session.calls[start:] if isinstance(c, SendMessage)}
+    assert "14.06.2026 11:00" in told[70]
+    assert "өзгерістер" in told[71]
+
+
+async def test_cancelling_an_event_tells_participants_in_their_language(harness: Harness) -> None:
+    event = await make_event(harness.db, NOW)
+    await make_participant(harness.db, 80, NOW, language="kk")
+    await registrations.register(harness.db, event.id, 80, NOW)
+    screen = await harness.press(COORDINATOR, f"Aev:o:{event.id}:0")
+    ask = await harness.press(COORDINATOR, button(screen, "❌ Отменить мероприятие"))
+    done = await harness.press(COORDINATOR, button(ask, "Да, отменить"))
+    assert "отменено" in texts(done)[0]
+    start = len(harness.session.calls)
+    await harness.app.outbox.drain(harness.bot)
+    [notice] = [c for c in harness.session.calls[start:] if isinstance(c, SendMessage)]
+    assert notice.chat_id == 80 and "тоқтатылды" in notice.text
+    [card] = await harness.send(tg_user(80, "kk"), f"/start e_{event.code}")
+    assert "Іс-шара тоқтатылды" in texts([card])[0]
+
+
+async def test_three_check_in_paths(harness: Harness) -> None:
+    project = await make_project(harness.db, NOW)
+    event = await make_event(
+        harness.db, NOW, project=project, starts_at=NOW + timedelta(minutes=30)
+    )
+    for user_id in (90, 91, 92, 93):
+        await make_participant(harness.db, user_id, NOW, full_name=f"Участник Номер{user_id}")
+    for user_id in (90, 91, 92):
+        await registrations.register(harness.db, event.id, user_id, NOW)
+
+    qr = await harness.press(COORDINATOR, f"Aev:q:{event.id}:0")
+    [photo] = [c for c in qr if isinstance(c, SendPhoto)]
+    assert event.checkin_code and event.checkin_code in (photo.caption or "")
+    assert f"start=c_{event.code}" in (photo.caption or "")
+
+    harness.clock.set(NOW - timedelta(minutes=31))  # opens an hour before the start
+    early = await harness.send(tg_user(90), f"/start c_{event.code}")
+    assert "откроется" in texts(early)[0]
+    harness.clock.set(NOW + timedelta(minutes=10))
+    assert "Вы отмечены" in texts(await harness.send(tg_user(90), f"/start c_{event.code}"))[0]
+    assert "уже отмечены" in texts(await harness.send(tg_user(90), f"/start c_{event.code}"))[0]
+    stranger = await harness.send(tg_user(93), f"/start c_{event.code}")
+    assert "не зарегистрированы" in texts(stranger)[0]
+
+    await harness.send(tg_user(91), "/checkin")
+    assert "шесть цифр" in texts(await harness.send(tg_user(91), "12ab"))[0]
+    typed = await harness.send(tg_user(91), event.checkin_code or "")
+    assert "Вы отмечены" in texts(typed)[0]
+
+    listing = await harness.press(COORDINATOR, f"Aev:l:{event.id}:0")
+    marked = await harness.press(COORDINATOR, button(listing, "▫️ 3. Участник Номер92"))
+    assert "Отмечен(а)" in texts(marked)
+    assert "✅ 3. Участник Номер92 — зарегистрирован(а)" in texts(marked)[0]
+    rows = await harness.db.fetch_all(
+        "SELECT user_id, method FROM checkins WHERE event_id = ? ORDER BY user_id", (event.id,)
+    )
+    assert [tuple(row) for row in rows] == [(90, "qr"), (91, "code"), (92, "list")]
+
+    harness.clock.set(NOW + timedelta(hours=5))
+    late = await harness.send(tg_user(93), f"/start c_{event.code}")
+    assert "закрылась" in texts(late)[0]
