@@ -173,7 +173,10 @@ class Outbox:
             else:
                 await store.finish(self.db, delivery.id, "sent", self.clock.now())
             return
-        await self._retry_later(delivery, "flood control")
+        # Telegram's flood control is not this message's fault: no attempt is used up.
+        await store.postpone(
+            self.db, delivery.id, self.clock.now(), count_attempt=False, error="flood control"
+        )
 
     async def _render(self, delivery: Delivery) -> OutgoingMessage | None:
         renderer = self.renderers.get(delivery.job.kind)

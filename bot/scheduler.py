@@ -52,6 +52,8 @@ class Scheduler:
         self.notify_promotions = notify_promotions
         self._bot: Bot | None = None
         self._aps: AsyncIOScheduler | None = None
+        self._running = False
+        self._again = False
 
     async def start(self, bot: Bot) -> None:
         """Take the database's scheduler lock (InstanceLockError if another process holds it),
@@ -69,7 +71,7 @@ class Scheduler:
             "interval",
             seconds=self.settings.tick.total_seconds(),
             id="tick",
-            max_instances=1,
+            max_instances=3,
             coalesce=True,
         )
         self._aps.start()
@@ -94,13 +96,28 @@ class Scheduler:
             run_date=at or datetime.now(UTC),
             id="wake",
             replace_existing=True,
-            max_instances=1,
+            max_instances=3,
             misfire_grace_time=None,
         )
 
     async def run_due(self, bot: Bot | None = None) -> None:
+        """Do what is due. A wake-up that comes while a run is going makes that run go round
+        once more instead of being dropped."""
         bot = bot or self._bot
         assert bot is not None, "start() first, or pass the bot"
+        if self._running:
+            self._again = True
+            return
+        self._running = True
+        try:
+            self._again = True
+            while self._again:
+                self._again = False
+                await self._run_once(bot)
+        finally:
+            self._running = False
+
+    async def _run_once(self, bot: Bot) -> None:
         now = self.clock.now()
         await instance_lock.heartbeat(self.db, now)
         await self.plan(now)
@@ -122,6 +139,8 @@ class Scheduler:
             if await outbox_store.job_exists(self.db, key):
                 continue
             recipients = await schedule.confirmed_recipients(self.db, event.id)
+            # Quiet hours hold a reminder till morning, unless the event starts before then.
+            urgent = self.outbox.settings.quiet.release_time(now) >= event.starts_at
             await self.outbox.submit(
                 REMINDER,
                 {
@@ -130,6 +149,7 @@ class Scheduler:
                     "starts_at": event.starts_at.isoformat(),
                 },
                 recipients,
+                urgent=urgent,
                 dedupe_key=key,
             )
 

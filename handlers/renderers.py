@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.outgoing import Renderer
+from handlers.admin.applications import render_decision
 from handlers.admin.event_notices import render_event_cancelled, render_event_changed
 from handlers.reminders import render_reminder
 
@@ -12,4 +13,5 @@ def build_renderers() -> dict[str, Renderer]:
         "reminder": render_reminder,
         "event_changed": render_event_changed,
         "event_cancelled": render_event_cancelled,
+        "application_decision": render_decision,
     }

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 
 import aiosqlite
 
@@ -300,3 +301,99 @@ async def holds_seat(db: Database, event_id: int, user_id: int) -> bool:
 async def by_id(db: Database, registration_id: int) -> Registration | None:
     row = await db.fetch_one("SELECT * FROM registrations WHERE id = ?", (registration_id,))
     return _from_row(row) if row else None
+
+
+@dataclass(frozen=True)
+class Applicant:
+    registration_id: int
+    user_id: int
+    full_name: str | None
+    category: str | None
+    district: str | None
+    organisation: str | None
+    motivation: str | None
+    status: RegistrationStatus
+
+
+async def applicants(db: Database, event_id: int) -> list[Applicant]:
+    """Applications under review and in reserve, in the order they came."""
+    rows = await db.fetch_all(
+        "SELECT r.id, r.user_id, r.status, r.motivation, u.full_name, u.category, u.district, "
+        "u.organisation FROM registrations r JOIN users u ON u.id = r.user_id "
+        "WHERE r.event_id = ? AND r.status IN ('applied', 'reserve') "
+        "ORDER BY CASE r.status WHEN 'applied' THEN 0 ELSE 1 END, r.id",
+        (event_id,),
+    )
+    return [
+        Applicant(
+            registration_id=row["id"],
+            user_id=row["user_id"],
+            full_name=row["full_name"],
+            category=row["category"],
+            district=row["district"],
+            organisation=row["organisation"],
+            motivation=row["motivation"],
+            status=RegistrationStatus(row["status"]),
+        )
+        for row in rows
+    ]
+
+
+class DecisionResult(StrEnum):
+    DONE = "done"
+    FULL = "full"  # approving would go beyond capacity
+    GONE = "gone"  # no longer an application (withdrawn, decided already)
+
+
+DECISIONS = frozenset(
+    {RegistrationStatus.CONFIRMED, RegistrationStatus.RESERVE, RegistrationStatus.REJECTED}
+)
+
+
+async def decide(
+    db: Database, registration_id: int, decision: RegistrationStatus, now: datetime
+) -> tuple[DecisionResult, Registration | None]:
+    """Approve (only within capacity), keep in reserve, or reject one application."""
+    if decision not in DECISIONS:
+        raise ValueError(f"not a decision: {decision}")
+    async with db.write() as conn:
+        async with conn.execute(
+            "SELECT * FROM registrations WHERE id = ?", (registration_id,)
+        ) as cursor:
+            row = await cursor.fetchone()
+        if row is None or row["status"] not in ("applied", "reserve"):
+            return DecisionResult.GONE, None
+        registration = _from_row(row)
+        if decision is RegistrationStatus.CONFIRMED:
+            event = await _event(conn, registration.event_id)
+            taken = await _value(conn, _SEATS_TAKEN, (registration.event_id,))
+            if event is None or (event.capacity is not None and taken >= event.capacity):
+                return DecisionResult.FULL, registration
+        await conn.execute(
+            "UPDATE registrations SET status = ?, updated_at = ? WHERE id = ?",
+            (decision.value, to_db(now), registration_id),
+        )
+    return DecisionResult.DONE, registration
+
+
+async def approve_first(db: Database, event_id: int, count: int, now: datetime) -> list[int]:
+    """Approve up to `count` applications in the order they came, never beyond capacity."""
+    async with db.write() as conn:
+        event = await _event(conn, event_id)
+        if event is None:
+            return []
+        taken = await _value(conn, _SEATS_TAKEN, (event_id,))
+        room = count if event.capacity is None else min(count, event.capacity - taken)
+        if room <= 0:
+            return []
+        async with conn.execute(
+            "SELECT id, user_id FROM registrations WHERE event_id = ? AND status = 'applied' "
+            "ORDER BY id LIMIT ?",
+            (event_id, room),
+        ) as cursor:
+            rows = await cursor.fetchall()
+        await conn.executemany(
+            "UPDATE registrations SET status = 'confirmed', updated_at = ? WHERE id = ?",
+            [(to_db(now), row["id"]) for row in rows],
+        )
+    return [row["user_id"] for row in rows]

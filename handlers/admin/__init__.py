@@ -12,7 +12,7 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from bot.commands import COORDINATOR_COMMANDS
 from bot.i18n import Translator
 from bot.telegram_text import CALLBACK_ANSWER_LIMIT, clip
-from handlers.admin import event_form, event_screen, panel
+from handlers.admin import applications, event_form, event_screen, panel
 from handlers.filters import CoordinatorFilter
 
 ADMIN_CALLBACK_PREFIX = "A"
@@ -24,7 +24,10 @@ def build_router() -> Router:
     staff.message.filter(CoordinatorFilter())
     staff.callback_query.filter(CoordinatorFilter())
     staff.include_routers(
-        panel.build_router(), event_form.build_router(), event_screen.build_router()
+        panel.build_router(),
+        event_form.build_router(),
+        event_screen.build_router(),
+        applications.build_router(),
     )
     admin.include_routers(staff, _deny_router())
     return admin

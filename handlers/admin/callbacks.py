@@ -68,3 +68,19 @@ class EditFieldCallback(CallbackData, prefix="Aef"):
 class MarkCallback(CallbackData, prefix="Amk"):
     registration_id: int  # names the event and the person in one number
     page: int = 0
+
+
+class Decision(StrEnum):
+    APPROVE = "a"
+    RESERVE = "r"
+    REJECT = "x"
+
+
+class ApplicationCallback(CallbackData, prefix="Aap"):
+    registration_id: int
+    decision: Decision
+
+
+class ApplicationsCallback(CallbackData, prefix="Aas"):
+    event_id: int
+    approve_all: bool = False

@@ -14,6 +14,7 @@ from aiogram.types import InlineKeyboardButton
 from bot.events import Event
 from bot.i18n import Translator
 from bot.repositories.events import Project
+from handlers.admin.applications import applications_button
 
 PanelButtons = Callable[[Translator], list[InlineKeyboardButton]]
 ProjectButtons = Callable[[Project, Translator], list[InlineKeyboardButton]]
@@ -21,4 +22,4 @@ EventButtons = Callable[[Event, Translator], list[InlineKeyboardButton]]
 
 PANEL_BUTTONS: tuple[PanelButtons, ...] = ()
 PROJECT_BUTTONS: tuple[ProjectButtons, ...] = ()
-EVENT_BUTTONS: tuple[EventButtons, ...] = ()
+EVENT_BUTTONS: tuple[EventButtons, ...] = (applications_button,)

@@ -112,6 +112,7 @@ ENUM_KEYS = {
     "adm.field": "handlers.admin.callbacks:EventField",
     "profile.btn": "bot.profile:ProfileField",
     "plist.status": "bot.registration:RegistrationStatus",
+    "app.result": "bot.repositories.registrations:DecisionResult",
 }
 
 

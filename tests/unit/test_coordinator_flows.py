@@ -174,3 +174,43 @@ async def test_three_check_in_paths(harness: Harness) -> None:
     harness.clock.set(NOW + timedelta(hours=5))
     late = await harness.send(tg_user(93), f"/start c_{event.code}")
     assert "закрылась" in texts(late)[0]
+
+
+async def test_applications_approved_within_capacity_and_applicants_told(harness: Harness) -> None:
+    tour = await make_event(
+        harness.db, NOW, by_application=True, capacity=2, title_ru="Поездка в Астану"
+    )
+    for user_id, language in ((101, "ru"), (102, "kk"), (103, "ru"), (104, "ru")):
+        await make_participant(
+            harness.db, user_id, NOW, language=language, full_name=f"Заявитель Номер{user_id}"
+        )
+        await registrations.register(harness.db, tour.id, user_id, NOW, "Хочу изучить опыт")
+
+    screen = await harness.press(COORDINATOR, f"Aev:o:{tour.id}:0")
+    apps = await harness.press(COORDINATOR, button(screen, "📝 Заявки"))
+    text = texts(apps)[0]
+    assert "Заявитель Номер101" in text and "«Хочу изучить опыт»" in text
+    calls = await harness.press(COORDINATOR, button(apps, "1. ✅"))
+    assert "Готово" in " ".join(texts(calls))
+    calls = await harness.press(COORDINATOR, button(calls, "1. ✖️"))  # 102 is first now
+    calls = await harness.press(COORDINATOR, button(calls, "1. 🕓"))  # 103 to reserve
+    everyone = await harness.press(COORDINATOR, button(calls, "✅ Одобрить по порядку"))
+    assert "Одобрена 1 заявка" in texts(everyone)
+    full = await harness.press(COORDINATOR, button(everyone, "1. ✅"))  # 103 from reserve
+    assert any("Места закончились" in text for text in texts(full))
+
+    statuses = {
+        row["user_id"]: row["status"]
+        for row in await harness.db.fetch_all(
+            "SELECT user_id, status FROM registrations WHERE event_id = ?", (tour.id,)
+        )
+    }
+    assert statuses == {101: "confirmed", 102: "rejected", 103: "reserve", 104: "confirmed"}
+
+    start = len(harness.session.calls)
+    await harness.app.outbox.drain(harness.bot)
+    told = {c.chat_id: c.text for c in harness.session.calls[start:] if isinstance(c, SendMessage)}
+    assert "одобрена" in told[101]
+    assert "мақұлданбады" in told[102]
+    assert "в резерве" in told[103]
+    assert "одобрена" in told[104]

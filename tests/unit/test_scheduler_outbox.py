@@ -187,3 +187,13 @@ async def test_deliveries_cut_short_by_a_crash_are_not_resent(harness: Harness) 
     await outbox.drain(harness.bot)
     sends = [c.chat_id for c in harness.session.calls if isinstance(c, SendMessage)]
     assert sends == [902]
+
+
+async def test_quiet_hours_do_not_hold_a_reminder_for_an_event_before_morning(
+    harness: Harness,
+) -> None:
+    starts = NOW + timedelta(days=3, hours=14)  # 13.06.2026 00:00 local
+    await seminar_with_people(harness, starts)
+    two_hours = starts - timedelta(hours=2)  # 22:00 local, quiet, but the event is sooner
+    sent = messages_to(await run_at(harness, two_hours))
+    assert set(sent) == {901, 902}

@@ -1,0 +1,208 @@
+"""Events by application: the coordinator reads each applicant's profile and motivation and
+approves (within capacity), keeps in reserve or rejects; applicants are told the decision."""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.utils.callback_answer import CallbackAnswer
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot.clock import Clock
+from bot.db import Database
+from bot.errors import StaleButtonError
+from bot.events import Event
+from bot.i18n import Translator
+from bot.outbox import Outbox
+from bot.outgoing import OutgoingMessage, RenderContext
+from bot.reference import Reference
+from bot.registration import RegistrationStatus
+from bot.repositories import audit, registrations
+from bot.repositories.events import get_event
+from bot.repositories.registrations import DecisionResult
+from bot.scheduler import Scheduler
+from bot.telegram_text import CALLBACK_ANSWER_LIMIT, MESSAGE_LIMIT, clip
+from handlers.admin.callbacks import (
+    ApplicationCallback,
+    ApplicationsCallback,
+    Decision,
+    EventAdminAction,
+    EventAdminCallback,
+)
+from handlers.editing import edit_in_place
+
+DECIDED = {
+    Decision.APPROVE: RegistrationStatus.CONFIRMED,
+    Decision.RESERVE: RegistrationStatus.RESERVE,
+    Decision.REJECT: RegistrationStatus.REJECTED,
+}
+SHOWN = 8
+
+
+def applications_button(event: Event, t: Translator) -> list[InlineKeyboardButton]:
+    if not event.by_application:
+        return []
+    return [
+        InlineKeyboardButton(
+            text=t("app.btn.open"),
+            callback_data=ApplicationsCallback(event_id=event.id).pack(),
+        )
+    ]
+
+
+async def applications_screen(
+    db: Database, event: Event, t: Translator, reference: Reference
+) -> tuple[str, InlineKeyboardMarkup]:
+    people = await registrations.applicants(db, event.id)
+    taken = await registrations.seats_taken(db, event.id)
+    capacity = str(event.capacity) if event.capacity else "∞"
+    lines = [t("app.head", title=event.title_ru, taken=taken, capacity=capacity)]
+    builder = InlineKeyboardBuilder()
+    for number, person in enumerate(people[:SHOWN], start=1):
+        lines.append(
+            t(
+                "app.line",
+                n=number,
+                name=person.full_name or "—",
+                status=t(f"plist.status.{person.status.value}"),
+                category=reference.categories.label(person.category, t.language),
+                district=reference.districts.label(person.district, t.language),
+                organisation=person.organisation or "—",
+                motivation=clip(person.motivation or "—", 300),
+            )
+        )
+        row = InlineKeyboardBuilder()
+        for decision, key in (
+            (Decision.APPROVE, "app.btn.approve"),
+            (Decision.RESERVE, "app.btn.reserve"),
+            (Decision.REJECT, "app.btn.reject"),
+        ):
+            if decision is Decision.RESERVE and person.status is RegistrationStatus.RESERVE:
+                continue
+            row.button(
+                text=f"{number}. {t(key)}",
+                callback_data=ApplicationCallback(
+                    registration_id=person.registration_id, decision=decision
+                ),
+            )
+        builder.row(*row.buttons)
+    if not people:
+        lines.append(t("app.none"))
+    elif len(people) > SHOWN:
+        lines.append(t("app.more", n=len(people) - SHOWN))
+    if people:
+        builder.row(
+            InlineKeyboardButton(
+                text=t("app.btn.approve_in_order"),
+                callback_data=ApplicationsCallback(event_id=event.id, approve_all=True).pack(),
+            )
+        )
+    builder.row(
+        InlineKeyboardButton(
+            text=t("adm.btn.back_event"),
+            callback_data=EventAdminCallback(
+                action=EventAdminAction.OPEN, event_id=event.id
+            ).pack(),
+        )
+    )
+    return clip("\n\n".join(lines), MESSAGE_LIMIT), builder.as_markup()
+
+
+async def render_decision(ctx: RenderContext) -> OutgoingMessage | None:
+    event = await get_event(ctx.db, int(ctx.payload["event_id"]))
+    mine = await registrations.get(ctx.db, int(ctx.payload["event_id"]), ctx.user.id)
+    if event is None or mine is None or mine.status.value != ctx.payload["status"]:
+        return None
+    t = ctx.t
+    return OutgoingMessage(text=t(f"app.told.{mine.status.value}", title=event.title(t.language)))
+
+
+def build_router() -> Router:
+    router = Router(name="admin-applications")
+
+    @router.callback_query(ApplicationsCallback.filter(), F.message.as_("message"))
+    async def screen(
+        query: CallbackQuery,
+        callback_data: ApplicationsCallback,
+        message: Message,
+        db: Database,
+        t: Translator,
+        reference: Reference,
+        clock: Clock,
+        outbox: Outbox,
+        scheduler: Scheduler,
+        callback_answer: CallbackAnswer,
+    ) -> None:
+        event = await get_event(db, callback_data.event_id)
+        if event is None:
+            raise StaleButtonError(query.data or "")
+        if callback_data.approve_all:
+            room = event.capacity or len(await registrations.applicants(db, event.id))
+            approved = await registrations.approve_first(db, event.id, room, clock.now())
+            if approved:
+                await outbox.submit(
+                    "application_decision",
+                    {"event_id": event.id, "status": RegistrationStatus.CONFIRMED.value},
+                    approved,
+                    urgent=True,
+                    created_by=query.from_user.id,
+                )
+                scheduler.poke()
+                await audit.record(
+                    db,
+                    query.from_user.id,
+                    "application.approve_first",
+                    f"event:{event.id}",
+                    {"users": approved},
+                    clock.now(),
+                )
+            callback_answer.text = clip(
+                t.plural("app.approved_n", len(approved)), CALLBACK_ANSWER_LIMIT
+            )
+        text, markup = await applications_screen(db, event, t, reference)
+        await edit_in_place(message, text, markup)
+
+    @router.callback_query(ApplicationCallback.filter(), F.message.as_("message"))
+    async def decide(
+        query: CallbackQuery,
+        callback_data: ApplicationCallback,
+        message: Message,
+        db: Database,
+        t: Translator,
+        reference: Reference,
+        clock: Clock,
+        outbox: Outbox,
+        scheduler: Scheduler,
+        callback_answer: CallbackAnswer,
+    ) -> None:
+        status = DECIDED[callback_data.decision]
+        result, registration = await registrations.decide(
+            db, callback_data.registration_id, status, clock.now()
+        )
+        if registration is None:
+            raise StaleButtonError(query.data or "")
+        callback_answer.text = clip(t(f"app.result.{result.value}"), CALLBACK_ANSWER_LIMIT)
+        callback_answer.show_alert = result is DecisionResult.FULL
+        if result is DecisionResult.DONE:
+            await outbox.submit(
+                "application_decision",
+                {"event_id": registration.event_id, "status": status.value},
+                [registration.user_id],
+                urgent=True,
+                created_by=query.from_user.id,
+            )
+            scheduler.poke()
+            await audit.record(
+                db,
+                query.from_user.id,
+                f"application.{status.value}",
+                f"registration:{registration.id}",
+                {},
+                clock.now(),
+            )
+        event = await get_event(db, registration.event_id)
+        if event is not None:
+            text, markup = await applications_screen(db, event, t, reference)
+            await edit_in_place(message, text, markup)
+
+    return router
