@@ -8,7 +8,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiogram import BaseMiddleware
-from aiogram.types import CallbackQuery, TelegramObject, User
+from aiogram.types import CallbackQuery, TelegramObject, Update, User
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import I18n
 
@@ -45,7 +45,7 @@ class UserContextMiddleware(BaseMiddleware):
                 record = users.UserRecord.newcomer(
                     tg_user.id, guess_language(tg_user, self.default_language)
                 )
-            elif record.unreachable_at is not None:
+            elif record.unreachable_at is not None and _wrote_to_us(event):
                 await users.mark_reachable(self.db, tg_user.id)
             data["user"] = record
             language = record.language
@@ -54,6 +54,14 @@ class UserContextMiddleware(BaseMiddleware):
         data["t"] = Translator(self.i18n, language)
         with self.i18n.use_locale(language):
             return await handler(event, data)
+
+
+def _wrote_to_us(event: TelegramObject) -> bool:
+    """A message or a button press proves the person can hear us again; a membership
+    change (blocking the bot) is no such proof."""
+    return isinstance(event, Update) and (
+        event.message is not None or event.callback_query is not None
+    )
 
 
 class InFlightMiddleware(BaseMiddleware):

@@ -10,6 +10,7 @@ from handlers import (
     errors,
     fallback,
     language,
+    membership,
     my_events,
     onboarding,
     profile,
@@ -22,6 +23,7 @@ from handlers import (
 def build_router() -> Router:
     root = Router(name="root")
     root.include_routers(
+        membership.build_router(),
         admin.build_router(),
         onboarding.build_router(),
         start.build_router(),

@@ -23,10 +23,15 @@ def openers() -> dict[LinkKind, LinkOpener]:
     """Each feature's screen for its kind of link: `async def open_x(message, link, **data)`."""
     # Imported here: those features send people without a profile to onboarding, which in
     # turn opens their link when it is done.
+    from handlers.admin.team import open_invite
     from handlers.catalogue import open_event_card
     from handlers.checkin import open_checkin
 
-    return {LinkKind.EVENT: open_event_card, LinkKind.CHECKIN: open_checkin}
+    return {
+        LinkKind.EVENT: open_event_card,
+        LinkKind.CHECKIN: open_checkin,
+        LinkKind.INVITE: open_invite,
+    }
 
 
 def needs_profile(payload: str | None) -> bool:

@@ -84,3 +84,14 @@ class ApplicationCallback(CallbackData, prefix="Aap"):
 class ApplicationsCallback(CallbackData, prefix="Aas"):
     event_id: int
     approve_all: bool = False
+
+
+class TeamAction(StrEnum):
+    LIST = "l"
+    INVITE = "i"
+    REMOVE = "r"
+
+
+class TeamCallback(CallbackData, prefix="Ac"):
+    action: TeamAction
+    user_id: int = 0

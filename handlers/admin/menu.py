@@ -15,11 +15,12 @@ from bot.events import Event
 from bot.i18n import Translator
 from bot.repositories.events import Project
 from handlers.admin.applications import applications_button
+from handlers.admin.team import team_button
 
 PanelButtons = Callable[[Translator], list[InlineKeyboardButton]]
 ProjectButtons = Callable[[Project, Translator], list[InlineKeyboardButton]]
 EventButtons = Callable[[Event, Translator], list[InlineKeyboardButton]]
 
-PANEL_BUTTONS: tuple[PanelButtons, ...] = ()
+PANEL_BUTTONS: tuple[PanelButtons, ...] = (team_button,)
 PROJECT_BUTTONS: tuple[ProjectButtons, ...] = ()
 EVENT_BUTTONS: tuple[EventButtons, ...] = (applications_button,)

@@ -113,6 +113,7 @@ ENUM_KEYS = {
     "profile.btn": "bot.profile:ProfileField",
     "plist.status": "bot.registration:RegistrationStatus",
     "app.result": "bot.repositories.registrations:DecisionResult",
+    "team.invite": "bot.repositories.coordinators:InviteResult",
 }
 
 

@@ -214,3 +214,30 @@ async def test_applications_approved_within_capacity_and_applicants_told(harness
     assert "мақұлданбады" in told[102]
     assert "в резерве" in told[103]
     assert "одобрена" in told[104]
+
+
+async def test_invitation_link_makes_a_coordinator_once(harness: Harness) -> None:
+    [home] = await harness.send(COORDINATOR, "/admin")
+    team = await harness.press(COORDINATOR, button([home], "👤 Координаторы"))
+    calls = await harness.press(COORDINATOR, button(team, "➕ Пригласить"))
+    link = next(word for word in texts(calls)[0].split() if "start=i_" in word)
+    payload = link.split("start=", 1)[1]
+
+    colleague = tg_user(200)
+    await make_participant(harness.db, 200, NOW, full_name="Коллега Новая")
+    assert "нет прав" in texts(await harness.send(colleague, "/admin"))[0]
+    joined = await harness.send(colleague, f"/start {payload}")
+    assert "стали координатором" in texts(joined)[0]
+    assert "Панель координатора" in texts(await harness.send(colleague, "/admin"))[0]
+
+    stranger = tg_user(201)
+    await make_participant(harness.db, 201, NOW)
+    reused = await harness.send(stranger, f"/start {payload}")
+    assert "недействительно" in texts(reused)[0]
+
+    # Only super-coordinators manage the team; and a removal takes effect at once.
+    denied = await harness.press(colleague, "Ac:l:0")
+    assert "только администраторы" in texts(denied)[0]
+    listing = await harness.press(COORDINATOR, "Ac:l:0")
+    await harness.press(COORDINATOR, button(listing, "Убрать: Коллега Новая"))
+    assert "нет прав" in texts(await harness.send(colleague, "/admin"))[0]
