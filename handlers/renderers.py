@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.outgoing import Renderer
 from handlers.admin.applications import render_decision
 from handlers.admin.event_notices import render_event_cancelled, render_event_changed
+from handlers.admin.messages import render_coordinator_message
 from handlers.reminders import render_reminder
 
 
@@ -14,4 +15,5 @@ def build_renderers() -> dict[str, Renderer]:
         "event_changed": render_event_changed,
         "event_cancelled": render_event_cancelled,
         "application_decision": render_decision,
+        "coordinator_message": render_coordinator_message,
     }

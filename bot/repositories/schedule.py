@@ -38,3 +38,22 @@ async def confirm_attendance(db: Database, event_id: int, user_id: int, now: dat
             (to_db(now), event_id, user_id),
         )
         return cursor.rowcount == 1
+
+
+async def audience(db: Database, event_id: int, group: str) -> list[int]:
+    """Reachable people of an event: 'confirmed', 'waiting' (list and offers) or 'present'."""
+    if group == "present":
+        sql = (
+            "SELECT c.user_id FROM checkins c JOIN users u ON u.id = c.user_id "
+            "WHERE c.event_id = ? AND u.deleted_at IS NULL AND u.unreachable_at IS NULL "
+            "ORDER BY c.id"
+        )
+    else:
+        statuses = "('confirmed')" if group == "confirmed" else "('waitlisted', 'offered')"
+        sql = (
+            "SELECT r.user_id FROM registrations r JOIN users u ON u.id = r.user_id "
+            f"WHERE r.event_id = ? AND r.status IN {statuses} AND u.deleted_at IS NULL "
+            "AND u.unreachable_at IS NULL ORDER BY r.id"
+        )
+    rows = await db.fetch_all(sql, (event_id,))
+    return [row[0] for row in rows]

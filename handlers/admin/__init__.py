@@ -12,7 +12,7 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from bot.commands import COORDINATOR_COMMANDS
 from bot.i18n import Translator
 from bot.telegram_text import CALLBACK_ANSWER_LIMIT, clip
-from handlers.admin import applications, event_form, event_screen, panel, team
+from handlers.admin import applications, event_form, event_screen, messages, panel, team
 from handlers.filters import CoordinatorFilter
 
 ADMIN_CALLBACK_PREFIX = "A"
@@ -29,6 +29,7 @@ def build_router() -> Router:
         event_screen.build_router(),
         applications.build_router(),
         team.build_router(),
+        messages.build_router(),
     )
     admin.include_routers(staff, _deny_router())
     return admin

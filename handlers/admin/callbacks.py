@@ -95,3 +95,19 @@ class TeamAction(StrEnum):
 class TeamCallback(CallbackData, prefix="Ac"):
     action: TeamAction
     user_id: int = 0
+
+
+class MessageStep(StrEnum):
+    START = "s"
+    CONFIRMED = "c"  # audience: registered
+    WAITING = "w"  # audience: waiting list and offers
+    PRESENT = "p"  # audience: checked in
+    SEND = "go"
+    DROP = "x"
+    PROGRESS = "r"
+
+
+class MessageCallback(CallbackData, prefix="Amsg"):
+    step: MessageStep
+    event_id: int
+    job_id: int = 0

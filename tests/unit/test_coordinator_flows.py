@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from aiogram.exceptions import TelegramForbiddenError
 from aiogram.methods import SendMessage, SendPhoto, TelegramMethod
 
 from bot.events import EventStatus
@@ -16,6 +17,7 @@ from tests.factories import make_event, make_participant, make_project
 from tests.harness import Harness, buttons, texts, tg_user
 
 COORDINATOR = tg_user(1)
+SEND = SendMessage(chat_id=0, text="x")
 
 
 def button(calls: list[TelegramMethod[Any]], label: str) -> str:
@@ -241,3 +243,34 @@ async def test_invitation_link_makes_a_coordinator_once(harness: Harness) -> Non
     listing = await harness.press(COORDINATOR, "Ac:l:0")
     await harness.press(COORDINATOR, button(listing, "Убрать: Коллега Новая"))
     assert "нет прав" in texts(await harness.send(colleague, "/admin"))[0]
+
+
+async def test_message_to_registered_participants_with_preview_and_counts(
+    harness: Harness,
+) -> None:
+    event = await make_event(harness.db, NOW, capacity=2)
+    for user_id, language in ((301, "ru"), (302, "kk"), (303, "ru")):
+        await make_participant(harness.db, user_id, NOW, language=language)
+        await registrations.register(harness.db, event.id, user_id, NOW)
+
+    screen = await harness.press(COORDINATOR, f"Aev:o:{event.id}:0")
+    who = await harness.press(COORDINATOR, button(screen, "✉️ Сообщение участникам"))
+    ask = await harness.press(COORDINATOR, button(who, "Зарегистрированным (2)"))
+    assert "до 3500 символов" in texts(ask)[0]
+    too_long = await harness.send(COORDINATOR, "я" * 3501)
+    assert "Слишком длинно" in texts(too_long)[0]
+    preview = await harness.send(COORDINATOR, "Начало в 10:00, <регистрация> с 9:30")
+    assert "&lt;регистрация&gt;" in texts(preview)[1], "the coordinator's text stays text"
+    assert "Отправить 2 участникам?" in texts(preview)[2]
+
+    harness.session.failures = {
+        302: [TelegramForbiddenError(SEND, "Forbidden: bot was blocked by the user")]
+    }
+    sent = await harness.press(COORDINATOR, button(preview, "📨 Отправить"))
+    assert "в очереди: 2" in texts(sent)[0]
+    start = len(harness.session.calls)
+    await harness.app.outbox.drain(harness.bot)
+    got = [c.chat_id for c in harness.session.calls[start:] if isinstance(c, SendMessage)]
+    assert got == [301, 302] and 303 not in got, "the waiting list was not in this audience"
+    done = await harness.press(COORDINATOR, button(sent, "🔄 Обновить"))
+    assert "Доставлено: 1 из 2; заблокировали бота: 1" in texts(done)[0]
