@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import logging
 import sys
+from pathlib import Path
 
 # aiogram and the app are imported only after the settings check, so a bad .env answers at once.
 from bot.config import SettingsError, load_settings
@@ -21,6 +22,10 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     commands = parser.add_subparsers(dest="command")
     commands.add_parser("run", help="start long polling (the default)")
     commands.add_parser("migrate", help="apply database migrations and exit")
+    events = commands.add_parser("events", help="event plans").add_subparsers(dest="action")
+    plan = events.add_parser("import", help="import an event plan from an .xlsx file")
+    plan.add_argument("plan", type=Path, help="the spreadsheet, one row per event")
+    plan.add_argument("--project", type=int, required=True, help="the project id")
     return parser.parse_args(argv)
 
 
@@ -45,6 +50,10 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "migrate":
             asyncio.run(migrate_only())
             print("Database is up to date.")
+        elif args.command == "events":
+            from bot.plan_cli import import_plan_file
+
+            return import_plan_file(settings, args.plan, args.project)
         else:
             from bot.app import run
 

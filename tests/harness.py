@@ -44,6 +44,8 @@ class RecordingSession(BaseSession):
     calls: list[TelegramMethod[Any]] = field(default_factory=list)
     # chat id -> errors the next calls to that chat raise, in order (then it succeeds again)
     failures: dict[int, list[Exception]] = field(default_factory=dict)
+    # file_id -> the bytes a download of that file returns (files people sent to the bot)
+    files: dict[str, bytes] = field(default_factory=dict)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1000))
 
     def __post_init__(self) -> None:
@@ -100,7 +102,8 @@ class RecordingSession(BaseSession):
         if name == "GetMe":
             return BOT_USER.model_dump()
         if name == "GetFile":
-            return File(file_id=params["file_id"], file_unique_id="u", file_path="f/1").model_dump()
+            file_id = params["file_id"]
+            return File(file_id=file_id, file_unique_id="u", file_path=f"f/{file_id}").model_dump()
         return True
 
     async def close(self) -> None:
@@ -109,7 +112,7 @@ class RecordingSession(BaseSession):
     async def stream_content(
         self, url: str, *args: Any, **kwargs: Any
     ) -> AsyncGenerator[bytes, None]:
-        yield b""
+        yield self.files.get(url.rsplit("/", 1)[-1], b"")
 
 
 _update_ids = itertools.count(1)

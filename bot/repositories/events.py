@@ -262,3 +262,11 @@ async def people_to_tell(db: Database, event_id: int) -> list[int]:
         (event_id,),
     )
     return [row[0] for row in rows]
+
+
+async def import_events(db: Database, events: list[NewEvent], now: datetime) -> int:
+    """All or nothing: one transaction for the whole plan."""
+    async with db.write() as conn:
+        for new in events:
+            await insert_event(conn, new, now)
+    return len(events)

@@ -12,7 +12,15 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from bot.commands import COORDINATOR_COMMANDS
 from bot.i18n import Translator
 from bot.telegram_text import CALLBACK_ANSWER_LIMIT, clip
-from handlers.admin import applications, event_form, event_screen, messages, panel, team
+from handlers.admin import (
+    applications,
+    event_form,
+    event_screen,
+    messages,
+    panel,
+    plan_upload,
+    team,
+)
 from handlers.filters import CoordinatorFilter
 
 ADMIN_CALLBACK_PREFIX = "A"
@@ -30,6 +38,7 @@ def build_router() -> Router:
         applications.build_router(),
         team.build_router(),
         messages.build_router(),
+        plan_upload.build_router(),
     )
     admin.include_routers(staff, _deny_router())
     return admin

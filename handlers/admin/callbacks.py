@@ -21,6 +21,7 @@ class PanelCallback(CallbackData, prefix="Ap"):
 class ProjectAction(StrEnum):
     OPEN = "o"
     NEW_EVENT = "e"
+    IMPORT = "i"
 
 
 class ProjectCallback(CallbackData, prefix="Apr"):

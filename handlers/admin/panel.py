@@ -39,6 +39,7 @@ from handlers.admin.callbacks import (
     ProjectCallback,
 )
 from handlers.admin.menu import PANEL_BUTTONS, PROJECT_BUTTONS
+from handlers.admin.plan_upload import ask_for_plan
 from handlers.editing import edit_in_place
 
 PROJECT = "project"
@@ -147,6 +148,9 @@ def build_router() -> Router:
         if callback_data.action is ProjectAction.NEW_EVENT:
             await event_form.start_create(message, state, t, reference, found.id)
             return
+        if callback_data.action is ProjectAction.IMPORT:
+            await ask_for_plan(message, state, t, found.id)
+            return
         events = await list_events(db, found.id)
         lines = [t("proj.head", title=found.title(t.language), funder=found.funder or "—")]
         if found.starts_on and found.ends_on:
@@ -178,6 +182,10 @@ def build_router() -> Router:
         builder.button(
             text=t("adm.btn.new_event"),
             callback_data=ProjectCallback(action=ProjectAction.NEW_EVENT, project_id=found.id),
+        )
+        builder.button(
+            text=t("imp.btn"),
+            callback_data=ProjectCallback(action=ProjectAction.IMPORT, project_id=found.id),
         )
         for extra in PROJECT_BUTTONS:
             for button in extra(found, t):

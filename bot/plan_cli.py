@@ -1,0 +1,49 @@
+"""`python -m bot events import PLAN.xlsx --project ID`: load an event plan without the bot."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from pathlib import Path
+
+from bot.app import open_database
+from bot.clock import SystemClock
+from bot.config import Settings
+from bot.plan_import import PlanError, read_plan
+from bot.reference import load_reference
+from bot.repositories.events import get_project, import_events
+
+
+def import_plan_file(settings: Settings, path: Path, project_id: int) -> int:
+    """Exit code: 0 imported, 1 nothing imported (every problem printed, one per line)."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        print(f"{path}: {exc.strerror}", file=sys.stderr)
+        return 1
+    return asyncio.run(import_plan(settings, data, project_id))
+
+
+async def import_plan(settings: Settings, data: bytes, project_id: int) -> int:
+    db = await open_database(settings)
+    try:
+        if await get_project(db, project_id) is None:
+            print(f"No project with id {project_id}.", file=sys.stderr)
+            return 1
+        reference = load_reference(settings.categories_file, settings.districts_file)
+        now = SystemClock().now()
+        try:
+            events = read_plan(data, project_id, settings.tz, reference, now)
+        except PlanError as error:
+            for problem in error.errors:
+                print(
+                    f"row {problem.row}, column {problem.column or '-'}: {problem.reason}",
+                    file=sys.stderr,
+                )
+            print("Nothing was imported.", file=sys.stderr)
+            return 1
+        count = await import_events(db, events, now)
+        print(f"Imported {count} events as drafts into project {project_id}.")
+        return 0
+    finally:
+        await db.close()

@@ -1,0 +1,78 @@
+"""Builds examples/event-plan.xlsx: an event plan modelled on the seeds (a year of a civic
+participation project in Almaty). Run `python examples/make_event_plan.py` to rebuild it;
+import it with `python -m bot events import examples/event-plan.xlsx --project ID`."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+HEADERS = (
+    "Название", "Название (каз.)", "Тип", "Начало", "Окончание", "Место", "Район", "Мест",
+    "По заявкам",
+)  # fmt: skip
+DISTRICTS = [
+    ("Алатауский район", "Алатау ауданы"),
+    ("Алмалинский район", "Алмалы ауданы"),
+    ("Ауэзовский район", "Әуезов ауданы"),
+    ("Бостандыкский район", "Бостандық ауданы"),
+    ("Жетысуский район", "Жетісу ауданы"),
+    ("Медеуский район", "Медеу ауданы"),
+    ("Наурызбайский район", "Наурызбай ауданы"),
+]
+
+
+def rows() -> list[tuple[object, ...]]:
+    plan: list[tuple[object, ...]] = []
+    for day, (ru, kk) in enumerate(DISTRICTS):
+        plan.append((
+            f"Семинар для общественных советов и информационных групп ({ru})",
+            f"Қоғамдық кеңестер мен ақпараттық топтарға арналған семинар ({kk})",
+            "Семинар", datetime(2027, 3, 2 + day * 3, 10, 0), datetime(2027, 3, 2 + day * 3, 13, 0),
+            f"Акимат района, актовый зал ({ru})", ru, 40, "нет",
+        ))  # fmt: skip
+    plan.append((
+        "Ознакомительная поездка в Астану: опыт общественных советов столицы",
+        "Астанаға танысу сапары: елорда қоғамдық кеңестерінің тәжірибесі",
+        "Ознакомительная поездка", datetime(2027, 4, 12, 8, 0), datetime(2027, 4, 14, 20, 0),
+        "г. Астана", "", 15, "да",
+    ))  # fmt: skip
+    for number, (ru, _) in enumerate(DISTRICTS[:3], start=1):
+        plan.append((
+            f"Рабочая встреча с трудовым коллективом №{number}", None, "Рабочая встреча",
+            datetime(2027, 5, 4 + number * 2, 15, 0), datetime(2027, 5, 4 + number * 2, 16, 30),
+            "Предприятие-партнёр", ru, 30, "нет",
+        ))  # fmt: skip
+    plan.append((
+        "Итоговая конференция проекта", "Жобаның қорытынды конференциясы", "Конференция",
+        datetime(2027, 11, 20, 10, 0), datetime(2027, 11, 20, 17, 0),
+        "Дом дружбы, ул. Абая 48", "Алмалинский район", 150, "нет",
+    ))  # fmt: skip
+    return plan
+
+
+def build(path: Path) -> None:
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = "План"
+    sheet.append(HEADERS)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows():
+        sheet.append(row)
+    for column in ("D", "E"):
+        for cell in sheet[column][1:]:
+            cell.number_format = "DD.MM.YYYY HH:MM"
+    widths = {"A": 60, "B": 60, "C": 24, "D": 18, "E": 18, "F": 40, "G": 24, "H": 8, "I": 12}
+    for column, width in widths.items():
+        sheet.column_dimensions[column].width = width
+    sheet.freeze_panes = "A2"
+    workbook.save(path)
+
+
+if __name__ == "__main__":
+    build(Path(__file__).with_name("event-plan.xlsx"))

@@ -1,0 +1,101 @@
+"""An event plan sent to the bot as an .xlsx file from the project screen."""
+
+from __future__ import annotations
+
+import io
+from zoneinfo import ZoneInfo
+
+from aiogram import Bot, F, Router
+from aiogram.filters import StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import Message
+
+from bot.clock import Clock
+from bot.db import Database
+from bot.i18n import Translator
+from bot.plan_import import PlanError, RowError, read_plan
+from bot.reference import Reference
+from bot.repositories import audit
+from bot.repositories.events import get_project, import_events
+from bot.telegram_text import MESSAGE_LIMIT, clip
+
+PROJECT_ID = "plan_project"
+MAX_BYTES = 5 * 1024 * 1024
+ERRORS_SHOWN = 30
+
+
+class PlanUpload(StatesGroup):
+    file = State()
+
+
+async def ask_for_plan(message: Message, state: FSMContext, t: Translator, project_id: int) -> None:
+    await state.set_state(PlanUpload.file)
+    await state.update_data({PROJECT_ID: project_id})
+    await message.answer(t("imp.ask"))
+
+
+def describe(errors: list[RowError], t: Translator) -> str:
+    lines = [
+        t(
+            "imp.error_line",
+            row=error.row,
+            column=t(f"imp.column.{error.column}") if error.column else "—",
+            reason=t(f"imp.error.{error.reason}"),
+        )
+        for error in errors[:ERRORS_SHOWN]
+    ]
+    if len(errors) > ERRORS_SHOWN:
+        lines.append(t("imp.more_errors", n=len(errors) - ERRORS_SHOWN))
+    return "\n".join(lines)
+
+
+def build_router() -> Router:
+    router = Router(name="admin-plan-upload")
+
+    @router.message(StateFilter(PlanUpload.file), F.document)
+    async def upload(
+        message: Message,
+        state: FSMContext,
+        bot: Bot,
+        db: Database,
+        t: Translator,
+        tz: ZoneInfo,
+        clock: Clock,
+        reference: Reference,
+    ) -> None:
+        document = message.document
+        assert document is not None
+        project = await get_project(db, int((await state.get_data()).get(PROJECT_ID) or 0))
+        if project is None:
+            await state.clear()
+            await message.answer(t("evf.event_gone"))
+            return
+        if not (document.file_name or "").lower().endswith(".xlsx"):
+            await message.answer(t("imp.not_xlsx"))
+            return
+        if (document.file_size or 0) > MAX_BYTES:
+            await message.answer(t("imp.too_big"))
+            return
+        buffer = io.BytesIO()
+        await bot.download(document, destination=buffer)
+        now = clock.now()
+        try:
+            events = read_plan(buffer.getvalue(), project.id, tz, reference, now)
+        except PlanError as error:
+            text = t("imp.failed") + "\n" + describe(error.errors, t)
+            await message.answer(clip(text, MESSAGE_LIMIT))
+            return
+        count = await import_events(db, events, now)
+        actor = message.from_user.id if message.from_user else 0
+        await audit.record(
+            db, actor, "plan.import", f"project:{project.id}", {"events": count}, now
+        )
+        await state.clear()
+        await message.answer(t.plural("imp.done", count, title=project.title(t.language)))
+
+    @router.message(StateFilter(PlanUpload.file), ~F.text.startswith("/"))
+    async def not_a_file(message: Message, t: Translator) -> None:
+        await message.answer(t("imp.ask"))
+
+    return router
