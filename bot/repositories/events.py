@@ -216,6 +216,7 @@ EDITABLE = frozenset(
         "by_application",
         "reminder_minutes",
         "status",
+        "walkins_allowed",
     }
 )
 

@@ -20,6 +20,7 @@ from handlers.admin import (
     panel,
     plan_upload,
     team,
+    walkins,
 )
 from handlers.filters import CoordinatorFilter
 
@@ -39,6 +40,7 @@ def build_router() -> Router:
         team.build_router(),
         messages.build_router(),
         plan_upload.build_router(),
+        walkins.build_router(),
     )
     admin.include_routers(staff, _deny_router())
     return admin

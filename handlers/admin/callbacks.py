@@ -38,7 +38,8 @@ class EventAdminAction(StrEnum):
     EDIT = "e"
     LIST = "l"
     CHECKIN = "q"
-    WALKINS = "w"
+    WALKINS = "w"  # lets people check in without registering, or stops it
+    ADD_WALKIN = "a"  # someone without Telegram, by name
 
 
 class EventAdminCallback(CallbackData, prefix="Aev"):

@@ -39,6 +39,7 @@ from handlers.admin.callbacks import (
     ProjectCallback,
 )
 from handlers.admin.menu import EVENT_BUTTONS
+from handlers.admin.walkins import start_walkin
 from handlers.editing import edit_in_place
 from handlers.event_view import when
 
@@ -89,6 +90,9 @@ async def event_screen(
         builder.button(**_button(t, "adm.btn.edit", EventAdminAction.EDIT, event.id))
         builder.button(**_button(t, "adm.btn.list", EventAdminAction.LIST, event.id))
         builder.button(**_button(t, "adm.btn.checkin", EventAdminAction.CHECKIN, event.id))
+        walkins_key = "adm.btn.walkins_off" if event.walkins_allowed else "adm.btn.walkins_on"
+        builder.button(**_button(t, walkins_key, EventAdminAction.WALKINS, event.id))
+        builder.button(**_button(t, "adm.btn.add_walkin", EventAdminAction.ADD_WALKIN, event.id))
         for extra in EVENT_BUTTONS:
             for button in extra(event, t):
                 builder.add(button)
@@ -186,6 +190,18 @@ def build_router() -> Router:
             assert fresh is not None
             text, markup = await event_screen(db, fresh, t, tz, reference)
             await edit_in_place(message, text, markup)
+        elif action is EventAdminAction.WALKINS:
+            allowed = not event.walkins_allowed
+            await update_event(db, event.id, {"walkins_allowed": allowed}, now)
+            await audit.record(
+                db, actor, "event.walkins", f"event:{event.id}", {"allowed": allowed}, now
+            )
+            fresh = await get_event(db, event.id)
+            assert fresh is not None
+            text, markup = await event_screen(db, fresh, t, tz, reference)
+            await edit_in_place(message, text, markup)
+        elif action is EventAdminAction.ADD_WALKIN:
+            await start_walkin(message, state, t, event.id)
         elif action is EventAdminAction.CANCEL:
             builder = InlineKeyboardBuilder()
             builder.button(

@@ -274,3 +274,29 @@ async def test_message_to_registered_participants_with_preview_and_counts(
     assert got == [301, 302] and 303 not in got, "the waiting list was not in this audience"
     done = await harness.press(COORDINATOR, button(sent, "🔄 Обновить"))
     assert "Доставлено: 1 из 2; заблокировали бота: 1" in texts(done)[0]
+
+
+async def test_walk_ins_by_qr_when_allowed_and_by_name_without_telegram(harness: Harness) -> None:
+    event = await make_event(harness.db, NOW, starts_at=NOW + timedelta(minutes=30))
+    await make_participant(harness.db, 400, NOW, full_name="Гость Без Регистрации")
+    refused = await harness.send(tg_user(400), f"/start c_{event.code}")
+    assert "не зарегистрированы" in texts(refused)[0]
+
+    screen = await harness.press(COORDINATOR, f"Aev:o:{event.id}:0")
+    screen = await harness.press(COORDINATOR, button(screen, "🚶 Пускать без регистрации"))
+    assert "🚶 Только зарегистрированные" in [text for text, _ in buttons(screen[0])]
+    welcomed = await harness.send(tg_user(400), f"/start c_{event.code}")
+    assert "без предварительной регистрации" in texts(welcomed)[0]
+
+    await harness.press(COORDINATOR, button(screen, "➕ Пришёл без Telegram"))
+    assert "два слова" in " ".join(texts(await say(harness, "Бабушка")))
+    await say(harness, "Ахметова Роза", "Гражданский активист")
+    done = await say(harness, "Турксибский район")
+    assert "Ахметова Роза отмечен(а)" in texts(done)[0]
+    rows = await harness.db.fetch_all(
+        "SELECT user_id, walkin_name, walkin_district, method FROM checkins WHERE event_id = ?",
+        (event.id,),
+    )
+    assert sorted((tuple(row) for row in rows), key=str) == sorted(
+        [(400, None, None, "qr"), (None, "Ахметова Роза", "turksib", "walkin")], key=str
+    )
