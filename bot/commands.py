@@ -29,7 +29,10 @@ PARTICIPANT_COMMANDS: tuple[Command, ...] = (
     Command("delete_me", "cmd.delete_me"),
     Command("help", "cmd.help"),
 )
-COORDINATOR_COMMANDS: tuple[Command, ...] = (Command("admin", "cmd.admin"),)
+COORDINATOR_COMMANDS: tuple[Command, ...] = (
+    Command("admin", "cmd.admin"),
+    Command("stats", "cmd.stats"),
+)
 
 
 def menu(commands: tuple[Command, ...], t: Translator) -> list[BotCommand]:

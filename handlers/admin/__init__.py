@@ -19,6 +19,7 @@ from handlers.admin import (
     messages,
     panel,
     plan_upload,
+    stats,
     team,
     walkins,
 )
@@ -41,6 +42,7 @@ def build_router() -> Router:
         messages.build_router(),
         plan_upload.build_router(),
         walkins.build_router(),
+        stats.build_router(),
     )
     admin.include_routers(staff, _deny_router())
     return admin

@@ -1,0 +1,78 @@
+"""The numbers a funder's report is built on. A person reached counts once however many
+events they attended; walk-ins without Telegram count once per name within a project."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from bot.clock import to_db
+from bot.db import Database
+
+# One row per attendance, with a stable identity for the person and their district.
+_ATTENDANCE = """
+    SELECT c.event_id,
+           CASE WHEN c.user_id IS NOT NULL THEN 'u' || c.user_id
+                ELSE 'w' || lower(trim(c.walkin_name)) END AS person,
+           COALESCE(u.district, c.walkin_district) AS district,
+           COALESCE(u.category, c.walkin_category) AS category
+    FROM checkins c
+    JOIN events e ON e.id = c.event_id
+    LEFT JOIN users u ON u.id = c.user_id
+    WHERE e.project_id = ? AND e.status != 'cancelled'
+"""
+
+
+@dataclass(frozen=True)
+class Reach:
+    people: int
+    attendances: int
+
+
+@dataclass(frozen=True)
+class ProjectStats:
+    events_planned: int  # not cancelled
+    events_held: int  # published and over
+    registrations: int  # signed up and not cancelled or rejected
+    total: Reach
+    by_district: dict[str | None, Reach] = field(default_factory=dict)
+    by_category: dict[str | None, Reach] = field(default_factory=dict)
+
+
+async def project_stats(db: Database, project_id: int, now: datetime) -> ProjectStats:
+    planned = await db.fetch_value(
+        "SELECT COUNT(*) FROM events WHERE project_id = ? AND status != 'cancelled'",
+        (project_id,),
+    )
+    held = await db.fetch_value(
+        "SELECT COUNT(*) FROM events WHERE project_id = ? AND status = 'published' "
+        "AND ends_at <= ?",
+        (project_id, to_db(now)),
+    )
+    registered = await db.fetch_value(
+        "SELECT COUNT(*) FROM registrations r JOIN events e ON e.id = r.event_id "
+        "WHERE e.project_id = ? AND e.status != 'cancelled' "
+        "AND r.status NOT IN ('cancelled', 'rejected')",
+        (project_id,),
+    )
+    total = await db.fetch_one(
+        f"SELECT COUNT(DISTINCT person) AS people, COUNT(*) AS attendances FROM ({_ATTENDANCE})",
+        (project_id,),
+    )
+
+    async def grouped(column: str) -> dict[str | None, Reach]:
+        rows = await db.fetch_all(
+            f"SELECT {column} AS key, COUNT(DISTINCT person) AS people, COUNT(*) AS attendances "
+            f"FROM ({_ATTENDANCE}) GROUP BY {column} ORDER BY people DESC, key",
+            (project_id,),
+        )
+        return {row["key"]: Reach(row["people"], row["attendances"]) for row in rows}
+
+    return ProjectStats(
+        events_planned=int(str(planned)),
+        events_held=int(str(held)),
+        registrations=int(str(registered)),
+        total=Reach(total["people"], total["attendances"]) if total else Reach(0, 0),
+        by_district=await grouped("district"),
+        by_category=await grouped("category"),
+    )
