@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
+from bot.checkin import CheckinMethod
+from bot.clock import from_db
 from bot.db import Database
 from bot.registration import RegistrationStatus
+from bot.repositories.checkins import Attendance
 
 
 @dataclass(frozen=True)
@@ -55,3 +59,40 @@ async def participant_page(
         )
         for row in rows
     ], total
+
+
+async def participant_card(
+    db: Database, registration_id: int
+) -> tuple[ParticipantRow, str | None, datetime, Attendance | None] | None:
+    """One person on one event: profile, status, motivation, when registered and checked in."""
+    row = await db.fetch_one(
+        "SELECT r.id, r.event_id, r.user_id, r.status, r.motivation, r.created_at, "
+        "u.full_name, u.phone, u.category, u.district, "
+        "c.method, c.checked_in_at FROM registrations r JOIN users u ON u.id = r.user_id "
+        "LEFT JOIN checkins c ON c.event_id = r.event_id AND c.user_id = r.user_id "
+        "WHERE r.id = ?",
+        (registration_id,),
+    )
+    if row is None:
+        return None
+    attended = (
+        Attendance(
+            row["user_id"],
+            row["full_name"],
+            CheckinMethod(row["method"]),
+            from_db(row["checked_in_at"]),
+        )
+        if row["method"]
+        else None
+    )
+    person = ParticipantRow(
+        registration_id=row["id"],
+        user_id=row["user_id"],
+        full_name=row["full_name"],
+        phone=row["phone"],
+        category=row["category"],
+        district=row["district"],
+        status=RegistrationStatus(row["status"]),
+        present=attended is not None,
+    )
+    return person, row["motivation"], from_db(row["created_at"]), attended

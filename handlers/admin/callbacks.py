@@ -40,6 +40,7 @@ class EventAdminAction(StrEnum):
     CHECKIN = "q"
     WALKINS = "w"  # lets people check in without registering, or stops it
     ADD_WALKIN = "a"  # someone without Telegram, by name
+    CARDS = "k"  # the participant list, each name opening the person's card
 
 
 class EventAdminCallback(CallbackData, prefix="Aev"):
@@ -113,3 +114,8 @@ class MessageCallback(CallbackData, prefix="Amsg"):
     step: MessageStep
     event_id: int
     job_id: int = 0
+
+
+class CardCallback(CallbackData, prefix="Apc"):
+    registration_id: int
+    page: int = 0

@@ -26,10 +26,11 @@ from bot.reference import Reference
 from bot.registration import RegistrationStatus
 from bot.repositories import audit, checkins, registrations
 from bot.repositories.events import get_event, people_to_tell, update_event
-from bot.repositories.participants import participant_page
+from bot.repositories.participants import participant_card, participant_page
 from bot.scheduler import Scheduler
 from bot.telegram_text import CALLBACK_ANSWER_LIMIT, MESSAGE_LIMIT, clip
 from handlers.admin.callbacks import (
+    CardCallback,
     EditFieldCallback,
     EventAdminAction,
     EventAdminCallback,
@@ -113,8 +114,16 @@ async def send_event_screen(
 
 
 async def participant_list(
-    db: Database, event: Event, page: int, t: Translator, reference: Reference
+    db: Database,
+    event: Event,
+    page: int,
+    t: Translator,
+    reference: Reference,
+    *,
+    cards: bool = False,
 ) -> tuple[str, InlineKeyboardMarkup]:
+    """Marking mode: a tap on an absent person marks them present. Cards mode: a tap opens
+    the person's card."""
     rows, total = await participant_page(db, event.id, page * PAGE_SIZE, PAGE_SIZE)
     lines = [t("adm.list.head", title=event.title_ru, total=total)]
     builder = InlineKeyboardBuilder()
@@ -131,16 +140,25 @@ async def participant_list(
                 district=reference.districts.label(row.district, t.language),
             )
         )
-        if not row.present and row.full_name:
+        label = clip(f"{mark} {number}. {row.full_name or '—'}", 40)
+        if cards:
             builder.button(
-                text=clip(f"{mark} {number}. {row.full_name}", 40),
+                text=label,
+                callback_data=CardCallback(registration_id=row.registration_id, page=page),
+            )
+        elif not row.present and row.full_name:
+            builder.button(
+                text=label,
                 callback_data=MarkCallback(registration_id=row.registration_id, page=page),
             )
+    mode = EventAdminAction.CARDS if cards else EventAdminAction.LIST
     nav = InlineKeyboardBuilder()
     if page > 0:
-        nav.button(**_button(t, "cat.btn.prev", EventAdminAction.LIST, event.id, page - 1))
+        nav.button(**_button(t, "cat.btn.prev", mode, event.id, page - 1))
     if (page + 1) * PAGE_SIZE < total:
-        nav.button(**_button(t, "cat.btn.next", EventAdminAction.LIST, event.id, page + 1))
+        nav.button(**_button(t, "cat.btn.next", mode, event.id, page + 1))
+    other = EventAdminAction.LIST if cards else EventAdminAction.CARDS
+    nav.button(**_button(t, f"adm.btn.mode_{other.name.lower()}", other, event.id, page))
     builder.adjust(1)
     builder.row(*nav.buttons)
     builder.row(
@@ -150,7 +168,7 @@ async def participant_list(
     )
     if total == 0:
         lines.append(t("adm.list.empty"))
-    lines.append(t("adm.list.hint"))
+    lines.append(t("adm.list.hint_cards" if cards else "adm.list.hint"))
     return clip("\n".join(lines), MESSAGE_LIMIT), builder.as_markup()
 
 
@@ -240,8 +258,11 @@ def build_router() -> Router:
             await edit_in_place(
                 message, t("adm.edit_which", title=event.title_ru), builder.as_markup()
             )
-        elif action is EventAdminAction.LIST:
-            text, markup = await participant_list(db, event, callback_data.page, t, reference)
+        elif action in (EventAdminAction.LIST, EventAdminAction.CARDS):
+            cards = action is EventAdminAction.CARDS
+            text, markup = await participant_list(
+                db, event, callback_data.page, t, reference, cards=cards
+            )
             await edit_in_place(message, text, markup)
         elif action is EventAdminAction.CHECKIN:
             link = await create_start_link(bot, DeepLink(LinkKind.CHECKIN, event.code).payload)
@@ -294,5 +315,62 @@ def build_router() -> Router:
             )
         text, markup = await participant_list(db, event, callback_data.page, t, reference)
         await edit_in_place(message, text, markup)
+
+    @router.callback_query(CardCallback.filter(), F.message.as_("message"))
+    async def card(
+        query: CallbackQuery,
+        callback_data: CardCallback,
+        message: Message,
+        db: Database,
+        t: Translator,
+        tz: ZoneInfo,
+        reference: Reference,
+    ) -> None:
+        found = await participant_card(db, callback_data.registration_id)
+        if found is None:
+            raise StaleButtonError(query.data or "")
+        row, motivation, registered_at, attended = found
+        lines = [
+            t(
+                "adm.card",
+                name=row.full_name or t("adm.list.deleted"),
+                phone=row.phone or "—",
+                category=reference.categories.label(row.category, t.language),
+                district=reference.districts.label(row.district, t.language),
+                status=t(f"plist.status.{row.status.value}"),
+                registered=format_local(registered_at, tz),
+            )
+        ]
+        if motivation:
+            lines.append(t("adm.card.motivation", text=motivation))
+        if attended is not None:
+            lines.append(
+                t(
+                    "adm.card.present",
+                    at=format_local(attended.at, tz),
+                    method=t(f"adm.method.{attended.method.value}"),
+                )
+            )
+        builder = InlineKeyboardBuilder()
+        if attended is None and row.full_name:
+            builder.button(
+                text=t("adm.btn.mark"),
+                callback_data=MarkCallback(
+                    registration_id=row.registration_id, page=callback_data.page
+                ),
+            )
+        event_id = await registrations.by_id(db, row.registration_id)
+        if event_id is not None:
+            builder.button(
+                **_button(
+                    t,
+                    "adm.btn.back_list",
+                    EventAdminAction.CARDS,
+                    event_id.event_id,
+                    callback_data.page,
+                )
+            )
+        builder.adjust(1)
+        await edit_in_place(message, "\n".join(lines), builder.as_markup())
 
     return router

@@ -114,6 +114,7 @@ ENUM_KEYS = {
     "plist.status": "bot.registration:RegistrationStatus",
     "app.result": "bot.repositories.registrations:DecisionResult",
     "team.invite": "bot.repositories.coordinators:InviteResult",
+    "adm.method": "bot.checkin:CheckinMethod",
 }
 
 

@@ -300,3 +300,20 @@ async def test_walk_ins_by_qr_when_allowed_and_by_name_without_telegram(harness:
     assert sorted((tuple(row) for row in rows), key=str) == sorted(
         [(400, None, None, "qr"), (None, "Ахметова Роза", "turksib", "walkin")], key=str
     )
+
+
+async def test_participant_card_from_the_list(harness: Harness) -> None:
+    event = await make_event(harness.db, NOW, by_application=True, capacity=5)
+    await make_participant(harness.db, 500, NOW, full_name="Карточкина Анна", phone="+77015550000")
+    await registrations.register(harness.db, event.id, 500, NOW, "Хочу участвовать в совете")
+    listing = await harness.press(COORDINATOR, f"Aev:l:{event.id}:0")
+    cards = await harness.press(COORDINATOR, button(listing, "🔎 Карточки"))
+    card = await harness.press(COORDINATOR, button(cards, "▫️ 1. Карточкина Анна"))
+    text = texts(card)[0]
+    assert "Телефон: +77015550000" in text
+    assert "Мотивация: «Хочу участвовать в совете»" in text
+    assert "Зарегистрирован(а): 09.06.2026 10:00" in text
+    marked = await harness.press(COORDINATOR, button(card, "✅ Отметить присутствие"))
+    assert "Отмечен(а)" in texts(marked)
+    again = await harness.press(COORDINATOR, button(cards, "▫️ 1. Карточкина Анна"))
+    assert "Присутствие: 09.06.2026 10:00 (по списку)" in texts(again)[0]
