@@ -13,6 +13,7 @@ from bot.config import SettingsError, load_settings
 from bot.db import MigrationError
 from bot.instance_lock import InstanceLockError
 from bot.reference import ReferenceDataError
+from surveys.templates import TemplateError
 
 EXIT_CONFIG = 2
 
@@ -58,7 +59,7 @@ def main(argv: list[str] | None = None) -> int:
             from bot.app import run
 
             asyncio.run(run(settings))
-    except ReferenceDataError as exc:
+    except (ReferenceDataError, TemplateError) as exc:
         print(f"Configuration file problem: {exc}", file=sys.stderr)
         return EXIT_CONFIG
     except InstanceLockError as exc:

@@ -31,6 +31,7 @@ from bot.roles import coordinator_ids
 from bot.scheduler import Scheduler, SchedulerSettings
 from handlers.notify import notify_promotions
 from handlers.renderers import build_renderers
+from surveys.templates import load_templates
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +65,8 @@ def build_bot(settings: Settings) -> Bot:
 def build_dispatcher(settings: Settings, db: Database, i18n: I18n, clock: Clock) -> App:
     in_flight = InFlightMiddleware()
     reference = load_reference(settings.categories_file, settings.districts_file)
+    # A broken questionnaire stops the bot at start-up, not in front of a participant.
+    survey_templates = load_templates()
     outbox = Outbox(
         db,
         i18n,
@@ -97,6 +100,7 @@ def build_dispatcher(settings: Settings, db: Database, i18n: I18n, clock: Clock)
         reference=reference,
         outbox=outbox,
         scheduler=scheduler,
+        survey_templates=survey_templates,
     )
     dispatcher.update.outer_middleware(in_flight)
     dispatcher.update.outer_middleware(UserContextMiddleware(db, i18n, settings.default_language))
