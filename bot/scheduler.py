@@ -20,6 +20,8 @@ from bot.registration import OfferPolicy
 from bot.repositories import outbox as outbox_store
 from bot.repositories import registrations, schedule
 from bot.repositories.registrations import Promotion
+from surveys import flow as survey_flow
+from surveys import store as survey_store
 
 log = logging.getLogger(__name__)
 
@@ -121,6 +123,7 @@ class Scheduler:
         now = self.clock.now()
         await instance_lock.heartbeat(self.db, now)
         await self.plan(now)
+        await self.plan_surveys(now)
         promotions = await registrations.expire_offers(self.db, now, self.settings.offer_policy)
         if promotions:
             await self.notify_promotions(bot, promotions)
@@ -152,6 +155,32 @@ class Scheduler:
                 urgent=urgent,
                 dedupe_key=key,
             )
+
+    async def plan_surveys(self, now: datetime) -> None:
+        """The invitation after the event, then one nudge to those who have not answered."""
+        for event in await schedule.recently_ended_with_survey(self.db, now):
+            if not survey_flow.is_open(event, now) or now < survey_flow.opens_at(event):
+                continue
+            invited_key = f"survey_invitation:{event.id}"
+            payload = {"event_id": event.id}
+            if not await outbox_store.job_exists(self.db, invited_key):
+                await self.outbox.submit(
+                    "survey_invitation",
+                    payload,
+                    await schedule.survey_audience(self.db, event.id),
+                    dedupe_key=invited_key,
+                )
+                continue
+            nudge_at = survey_flow.opens_at(event) + timedelta(minutes=event.survey_nudge_minutes)
+            nudge_key = f"survey_nudge:{event.id}"
+            if now >= nudge_at and not await outbox_store.job_exists(self.db, nudge_key):
+                answered = await survey_store.respondent_ids(self.db, event.id)
+                people = [
+                    user_id
+                    for user_id in await schedule.survey_audience(self.db, event.id)
+                    if user_id not in answered
+                ]
+                await self.outbox.submit("survey_nudge", payload, people, dedupe_key=nudge_key)
 
     async def next_wake(self, now: datetime) -> datetime | None:
         moments = [

@@ -17,6 +17,7 @@ from handlers import (
     registration,
     reminders,
     start,
+    survey,
 )
 
 
@@ -34,6 +35,7 @@ def build_router() -> Router:
         profile.build_router(),
         reminders.build_router(),
         checkin.build_router(),
+        survey.build_router(),
         # The fallback answers whatever nobody else took, so it stays last.
         fallback.build_router(),
     )

@@ -88,8 +88,11 @@ def _question(raw: dict[str, object], where: str) -> Question:
     if not isinstance(raw_options, list):
         raise TemplateError(f"{where}: options must be a list")
     for entry in raw_options:
-        if not isinstance(entry, dict) or not str(entry.get("id") or "").isidentifier():
-            raise TemplateError(f"{where}: every option needs an id")
+        option_id = str(entry.get("id") or "") if isinstance(entry, dict) else ""
+        # Option ids travel in button data, which Telegram limits to 64 bytes.
+        if not (option_id.isidentifier() and option_id.isascii() and len(option_id) <= 8):
+            raise TemplateError(f"{where}: option id {option_id!r} must be up to 8 latin letters")
+        assert isinstance(entry, dict)
         options.append(Option(str(entry["id"]), _texts(entry, f"{where}, option {entry['id']}")))
     if kind in (QuestionKind.SINGLE, QuestionKind.MULTI) and len(options) < 2:
         raise TemplateError(f"{where}: a choice question needs at least two options")

@@ -57,3 +57,19 @@ async def audience(db: Database, event_id: int, group: str) -> list[int]:
         )
     rows = await db.fetch_all(sql, (event_id,))
     return [row[0] for row in rows]
+
+
+async def recently_ended_with_survey(db: Database, now: datetime) -> list[Event]:
+    """Published events with a questionnaire that ended within the last 60 days."""
+    rows = await db.fetch_all(
+        "SELECT * FROM events WHERE status = 'published' AND survey_template IS NOT NULL "
+        "AND ends_at <= ? AND ends_at > ? ORDER BY ends_at",
+        (to_db(now), to_db(now - timedelta(days=60))),
+    )
+    return [event_from_row(row) for row in rows]
+
+
+async def survey_audience(db: Database, event_id: int) -> list[int]:
+    """Those checked in; everyone confirmed when no attendance was taken."""
+    present = await audience(db, event_id, "present")
+    return present or await audience(db, event_id, "confirmed")

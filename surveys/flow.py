@@ -1,0 +1,68 @@
+"""The rules of answering: when a survey is open, what counts as an answer to each kind of
+question, and where the questionnaire goes next."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from bot.events import Event
+from surveys.store import Answer
+from surveys.templates import Question, QuestionKind
+
+SKIP = "-"
+OTHER = "other"
+
+
+class AnswerError(ValueError):
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def opens_at(event: Event) -> datetime:
+    return event.ends_at + timedelta(minutes=event.survey_delay_minutes)
+
+
+def closes_at(event: Event) -> datetime:
+    return event.ends_at + timedelta(minutes=event.survey_close_minutes)
+
+
+def is_open(event: Event, now: datetime) -> bool:
+    return event.survey_template is not None and event.ends_at <= now < closes_at(event)
+
+
+def button_answer(question: Question, value: str) -> Answer:
+    """An answer given with a button (scale, yes/no, single choice)."""
+    if question.kind is QuestionKind.SCALE:
+        if not value.isdigit() or not question.scale_min <= int(value) <= question.scale_max:
+            raise AnswerError("stale")
+        return Answer(number=float(value))
+    if question.kind is QuestionKind.YESNO:
+        if value not in ("1", "0"):
+            raise AnswerError("stale")
+        return Answer(number=float(value))
+    if question.kind is QuestionKind.SINGLE and question.option(value) is not None:
+        return Answer(choices=(value,))
+    raise AnswerError("stale")
+
+
+def text_answer(question: Question, text: str) -> Answer:
+    if question.kind is not QuestionKind.TEXT:
+        raise AnswerError("use_buttons")
+    cleaned = text.strip()
+    if not cleaned:
+        raise AnswerError("empty")
+    if len(cleaned) > question.max_length:
+        raise AnswerError("too_long")
+    return Answer(text=cleaned)
+
+
+def toggle(question: Question, chosen: tuple[str, ...], option_id: str) -> tuple[str, ...]:
+    valid = {option.id for option in question.options} | (
+        {OTHER} if question.other_option else set()
+    )
+    if option_id not in valid:
+        raise AnswerError("stale")
+    if option_id in chosen:
+        return tuple(item for item in chosen if item != option_id)
+    return (*chosen, option_id)

@@ -1,0 +1,107 @@
+"""Survey responses and answers. Each answer is saved as it is given."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.clock import to_db
+from bot.db import Database
+
+
+@dataclass(frozen=True)
+class Answer:
+    number: float | None = None
+    text: str | None = None
+    choices: tuple[str, ...] = ()
+
+
+async def start_response(
+    db: Database,
+    event_id: int,
+    template: str,
+    user_id: int | None,
+    district: str | None,
+    category: str | None,
+    now: datetime,
+) -> int:
+    async with db.write() as conn:
+        cursor = await conn.execute(
+            "INSERT INTO survey_responses (event_id, template, user_id, district, category, "
+            "started_at) VALUES (?, ?, ?, ?, ?, ?)",
+            (event_id, template, user_id, district, category, to_db(now)),
+        )
+        return int(cursor.lastrowid or 0)
+
+
+async def save_answer(db: Database, response_id: int, question_id: str, answer: Answer) -> None:
+    await db.execute(
+        "INSERT INTO survey_answers (response_id, question_id, value_number, value_text, "
+        "value_choices) VALUES (?, ?, ?, ?, ?) ON CONFLICT (response_id, question_id) DO UPDATE "
+        "SET value_number = excluded.value_number, value_text = excluded.value_text, "
+        "value_choices = excluded.value_choices",
+        (
+            response_id,
+            question_id,
+            answer.number,
+            answer.text,
+            json.dumps(list(answer.choices)) if answer.choices else None,
+        ),
+    )
+
+
+async def answers(db: Database, response_id: int) -> dict[str, Answer]:
+    rows = await db.fetch_all(
+        "SELECT question_id, value_number, value_text, value_choices FROM survey_answers "
+        "WHERE response_id = ?",
+        (response_id,),
+    )
+    return {
+        row["question_id"]: Answer(
+            row["value_number"],
+            row["value_text"],
+            tuple(json.loads(row["value_choices"])) if row["value_choices"] else (),
+        )
+        for row in rows
+    }
+
+
+async def forget_answer(db: Database, response_id: int, question_id: str) -> None:
+    await db.execute(
+        "DELETE FROM survey_answers WHERE response_id = ? AND question_id = ?",
+        (response_id, question_id),
+    )
+
+
+async def complete(
+    db: Database, response_id: int, event_id: int, user_id: int, now: datetime
+) -> bool:
+    """False if this person had already completed the survey (a duplicate submission)."""
+    async with db.write() as conn:
+        cursor = await conn.execute(
+            "INSERT OR IGNORE INTO survey_participation (event_id, user_id, completed_at) "
+            "VALUES (?, ?, ?)",
+            (event_id, user_id, to_db(now)),
+        )
+        if cursor.rowcount == 0:
+            return False
+        await conn.execute(
+            "UPDATE survey_responses SET completed_at = ? WHERE id = ?", (to_db(now), response_id)
+        )
+    return True
+
+
+async def has_completed(db: Database, event_id: int, user_id: int) -> bool:
+    found = await db.fetch_value(
+        "SELECT 1 FROM survey_participation WHERE event_id = ? AND user_id = ?",
+        (event_id, user_id),
+    )
+    return found is not None
+
+
+async def respondent_ids(db: Database, event_id: int) -> set[int]:
+    rows = await db.fetch_all(
+        "SELECT user_id FROM survey_participation WHERE event_id = ?", (event_id,)
+    )
+    return {row[0] for row in rows}

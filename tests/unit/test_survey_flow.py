@@ -1,0 +1,167 @@
+"""The feedback questionnaire from the invitation to the summary: every question kind, bad
+input, Back, restart in the middle, anonymity, a duplicate submission and a closed survey."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from aiogram.methods import SendMessage, TelegramMethod
+
+from bot.clock import to_db
+from bot.repositories import registrations
+from tests.conftest import NOW
+from tests.factories import make_event, make_participant
+from tests.harness import Harness, buttons, make_harness, texts, tg_user
+
+ANNA = tg_user(700)
+
+
+def button(calls: list[TelegramMethod[Any]], label: str) -> str:
+    for call in reversed(calls):
+        for text, data in buttons(call):
+            if text == label:
+                return data
+    raise AssertionError(f"no button {label!r} in {texts(calls)}")
+
+
+async def seminar_with_survey(harness: Harness, *, anonymous: bool = False) -> int:
+    """A seminar that ended an hour and a half ago, Anna present."""
+    event = await make_event(
+        harness.db,
+        NOW - timedelta(days=2),
+        starts_at=NOW - timedelta(hours=3, minutes=30),
+        survey_template="seminar",
+        survey_anonymous=anonymous,
+    )
+    await make_participant(harness.db, 700, NOW - timedelta(days=2), district="medeu")
+    await registrations.register(harness.db, event.id, 700, NOW - timedelta(days=2))
+    await harness.db.execute(
+        "INSERT INTO checkins (event_id, user_id, method, checked_in_at) VALUES (?, 700, 'qr', ?)",
+        (event.id, to_db(NOW - timedelta(hours=3))),
+    )
+    return event.id
+
+
+async def invitation(harness: Harness) -> list[SendMessage]:
+    start = len(harness.session.calls)
+    await harness.app.scheduler.run_due(harness.bot)
+    return [c for c in harness.session.calls[start:] if isinstance(c, SendMessage)]
+
+
+async def answer_all(harness: Harness, calls: list[TelegramMethod[Any]]) -> list[Any]:
+    calls = await harness.press(ANNA, button(calls, "📝 Ответить на анкету"))
+    assert "Вопрос 1 из 8" in texts(calls)[-1]
+    calls = await harness.press(ANNA, button(calls, "5"))
+    calls = await harness.press(ANNA, button(calls, "4"))
+    calls = await harness.press(ANNA, button(calls, "« Назад"))
+    assert "Вопрос 2 из 8" in texts(calls)[0]
+    calls = await harness.press(ANNA, button(calls, "3"))  # changed answer
+    calls = await harness.press(ANNA, button(calls, "5"))
+    calls = await harness.press(ANNA, button(calls, "4"))
+    typed = await harness.send(ANNA, "Разбор кейсов общественных советов")
+    calls = await harness.press(ANNA, button(typed, "Пропустить"))
+    calls = await harness.press(ANNA, button(calls, "Да"))
+    calls = await harness.press(ANNA, button(calls, "Бюджет народного участия"))
+    calls = await harness.press(ANNA, button(calls, "✅ Бюджет народного участия"))
+    calls = await harness.press(ANNA, button(calls, "Медиаграмотность"))
+    calls = await harness.press(ANNA, button(calls, "Другое"))
+    return await harness.press(ANNA, button(calls, "Готово ✔"))
+
+
+async def test_whole_survey_is_saved_and_summarised(harness: Harness) -> None:
+    event_id = await seminar_with_survey(harness)
+    [invite] = await invitation(harness)
+    assert invite.chat_id == 700 and "Спасибо за участие" in invite.text
+    assert await invitation(harness) == [], "one invitation"
+
+    done = await answer_all(harness, [invite])
+    summary = texts(done)[-1]
+    assert "• Насколько полезным было содержание? — 3" in summary
+    assert "• Что стоит улучшить? — пропущено" in summary
+    assert "Медиаграмотность, Другое" in summary
+
+    rows = await harness.db.fetch_all(
+        "SELECT a.question_id, a.value_number, a.value_text, a.value_choices, r.user_id, "
+        "r.district FROM survey_answers a JOIN survey_responses r ON r.id = a.response_id "
+        "WHERE r.event_id = ? ORDER BY a.question_id",
+        (event_id,),
+    )
+    saved = {row["question_id"]: tuple(row)[1:] for row in rows}
+    assert saved["content"] == (3.0, None, None, 700, "medeu")
+    assert saved["recommend"][0] == 1.0
+    assert saved["topics"][2] == '["media", "other"]'
+    assert saved["useful"][1] == "Разбор кейсов общественных советов"
+    assert "improve" not in saved
+
+    again = await harness.press(ANNA, button([invite], "📝 Ответить на анкету"))
+    assert "уже ответили" in texts(again)[0]
+
+
+async def test_bad_input_gets_a_clear_answer(harness: Harness) -> None:
+    await seminar_with_survey(harness)
+    [invite] = await invitation(harness)
+    first = await harness.press(ANNA, button([invite], "📝 Ответить на анкету"))
+    hint = await harness.send(ANNA, "отлично")
+    assert "отвечают кнопками" in texts(hint)[0]
+    second = await harness.press(ANNA, button(first, "5"))
+    stale = await harness.press(ANNA, button(first, "4"))  # a button of the first question
+    assert "другого вопроса" in texts(stale)[0]
+    for label in ("4", "4", "4"):
+        second = await harness.press(ANNA, button(second, label))
+    too_long = await harness.send(ANNA, "я" * 1001)
+    assert "не больше 1000 символов" in texts(too_long)[0]
+
+
+async def test_restart_in_the_middle_resumes_at_the_same_question(tmp_path: Path) -> None:
+    async for first in make_harness(tmp_path, NOW):
+        await seminar_with_survey(first)
+        [invite] = await invitation(first)
+        calls = await first.press(ANNA, button([invite], "📝 Ответить на анкету"))
+        calls = await first.press(ANNA, button(calls, "5"))
+        await first.press(ANNA, button(calls, "4"))
+    async for second in make_harness(tmp_path, NOW):
+        resumed = await second.press(ANNA, button([invite], "📝 Ответить на анкету"))
+        assert "Вопрос 3 из 8" in texts(resumed)[-1]
+
+
+async def test_anonymous_answers_cannot_be_linked_to_the_person(harness: Harness) -> None:
+    event_id = await seminar_with_survey(harness, anonymous=True)
+    [invite] = await invitation(harness)
+    await answer_all(harness, [invite])
+    response = await harness.db.fetch_one(
+        "SELECT * FROM survey_responses WHERE event_id = ?", (event_id,)
+    )
+    assert response is not None
+    assert response["user_id"] is None and response["district"] == "medeu"
+    fsm = await harness.db.fetch_all("SELECT data FROM fsm_state WHERE user_id = 700")
+    assert all('"response"' not in row["data"] for row in fsm), "no link left in the FSM"
+    answered = await harness.db.fetch_value(
+        "SELECT COUNT(*) FROM survey_participation WHERE event_id = ? AND user_id = 700",
+        (event_id,),
+    )
+    assert answered == 1, "who answered is known (for the nudge), but not what they answered"
+
+
+async def test_nudge_goes_to_those_who_did_not_answer_and_late_answers_are_refused(
+    harness: Harness,
+) -> None:
+    event_id = await seminar_with_survey(harness)
+    await make_participant(harness.db, 701, NOW - timedelta(days=2))
+    await registrations.register(harness.db, event_id, 701, NOW - timedelta(days=2))
+    await harness.db.execute(
+        "INSERT INTO checkins (event_id, user_id, method, checked_in_at) VALUES (?, 701, 'qr', ?)",
+        (event_id, to_db(NOW - timedelta(hours=3))),
+    )
+    invites = await invitation(harness)
+    assert {c.chat_id for c in invites} == {700, 701}
+    await answer_all(harness, [next(c for c in invites if c.chat_id == 700)])
+
+    harness.clock.set(NOW + timedelta(days=1))
+    [nudge] = await invitation(harness)
+    assert nudge.chat_id == 701 and "Напоминаем об анкете" in nudge.text
+
+    harness.clock.set(NOW + timedelta(days=8))
+    late = await harness.press(tg_user(701), button([nudge], "📝 Ответить на анкету"))
+    assert "Анкета уже закрыта" in texts(late)[0]
