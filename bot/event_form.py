@@ -123,3 +123,21 @@ def format_reminders(minutes: tuple[int, ...]) -> str:
         return f"{value}m"
 
     return ", ".join(one(value) for value in minutes)
+
+
+def parse_survey_timing(raw: str) -> tuple[int, int, int]:
+    """'1h, 24h, 7d': the invitation after the end, the nudge after the invitation, and the
+    closing after the end, in that order."""
+    parts = [part for part in re.split(r"[,;\s]+(?=\d)", raw.strip()) if part]
+    if len(parts) != 3:
+        raise FormInputError("timing_format")
+    minutes: list[int] = []
+    for part in parts:
+        match = _REMINDER.fullmatch(part.strip().rstrip(",;"))
+        if not match:
+            raise FormInputError("timing_format")
+        minutes.append(int(match.group(1)) * _UNIT_MINUTES[(match.group(2) or "").lower()])
+    delay, nudge, close = minutes
+    if not (0 <= delay < close and nudge > 0 and delay + nudge < close <= 60 * 24 * 60):
+        raise FormInputError("timing_order")
+    return delay, nudge, close

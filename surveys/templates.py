@@ -5,6 +5,7 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cache
 from pathlib import Path
 
 TEMPLATES_DIR = Path(__file__).with_name("templates")
@@ -136,3 +137,9 @@ def load_templates(directory: Path | None = None) -> dict[str, SurveyTemplate]:
     if not templates:
         raise TemplateError(f"{folder}: no survey templates")
     return templates
+
+
+@cache
+def shipped_templates() -> dict[str, SurveyTemplate]:
+    """The templates in surveys/templates/, read once per process."""
+    return load_templates()

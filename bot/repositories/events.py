@@ -217,6 +217,11 @@ EDITABLE = frozenset(
         "reminder_minutes",
         "status",
         "walkins_allowed",
+        "survey_template",
+        "survey_anonymous",
+        "survey_delay_minutes",
+        "survey_nudge_minutes",
+        "survey_close_minutes",
     }
 )
 

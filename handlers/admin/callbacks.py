@@ -61,6 +61,9 @@ class EventField(StrEnum):
     DEADLINE = "registration_deadline"
     BY_APPLICATION = "by_application"
     REMINDERS = "reminder_minutes"
+    SURVEY_TEMPLATE = "survey_template"
+    SURVEY_ANONYMOUS = "survey_anonymous"
+    SURVEY_TIMING = "survey_timing"  # edited only: invitation delay, nudge, closing
 
 
 class EditFieldCallback(CallbackData, prefix="Aef"):

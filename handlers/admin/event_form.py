@@ -36,6 +36,7 @@ from bot.event_form import (
     parse_end,
     parse_reminders,
     parse_start,
+    parse_survey_timing,
 )
 from bot.events import DEFAULT_REMINDER_MINUTES, EventStatus, EventType
 from bot.i18n import Translator
@@ -52,6 +53,7 @@ from bot.repositories.events import (
 from bot.scheduler import Scheduler
 from handlers.admin.callbacks import EditFieldCallback, EventField
 from handlers.admin.event_screen import send_event_screen
+from surveys.templates import SurveyTemplate, shipped_templates
 
 FORM = "evform"
 MODE = "evmode"
@@ -73,10 +75,16 @@ class EventForm(StatesGroup):
     registration_deadline = State()
     by_application = State()
     reminder_minutes = State()
+    survey_template = State()
+    survey_anonymous = State()
+    survey_timing = State()
     publish = State()
 
 
-ORDER: tuple[str, ...] = (*(field.value for field in EventField), PUBLISH)
+ORDER: tuple[str, ...] = (
+    *(field.value for field in EventField if field is not EventField.SURVEY_TIMING),
+    PUBLISH,
+)
 OPTIONAL = {EventField.TITLE_KK.value, EventField.DISTRICT.value, EventField.DEADLINE.value}
 # A change to these reaches everyone signed up.
 NOTICE_FIELDS = {EventField.STARTS_AT.value, EventField.ENDS_AT.value, EventField.PLACE.value}
@@ -88,7 +96,9 @@ def _state(name: str) -> State:
     return state
 
 
-def _choices(name: str, t: Translator, reference: Reference) -> list[str]:
+def _choices(
+    name: str, t: Translator, reference: Reference, templates: dict[str, SurveyTemplate]
+) -> list[str]:
     if name == EventField.TYPE.value:
         return [t(f"evtype.{kind.value}") for kind in EventType]
     if name == EventField.DISTRICT.value:
@@ -99,14 +109,21 @@ def _choices(name: str, t: Translator, reference: Reference) -> list[str]:
         return [t("evf.btn.open"), t("evf.btn.by_application")]
     if name == EventField.REMINDERS.value:
         return [t("evf.btn.default_reminders")]
+    if name == EventField.SURVEY_TEMPLATE.value:
+        titles = [template.title[t.language] for template in templates.values()]
+        return [*titles, t("evf.btn.no_survey")]
+    if name == EventField.SURVEY_ANONYMOUS.value:
+        return [t("evf.btn.named"), t("evf.btn.anonymous")]
     if name == PUBLISH:
         return [t("evf.btn.publish"), t("evf.btn.draft")]
     return []
 
 
-def _keyboard(name: str, t: Translator, reference: Reference, mode: str) -> ReplyKeyboardMarkup:
+def _keyboard(
+    name: str, t: Translator, reference: Reference, mode: str, templates: dict[str, SurveyTemplate]
+) -> ReplyKeyboardMarkup:
     builder = ReplyKeyboardBuilder()
-    labels = _choices(name, t, reference)
+    labels = _choices(name, t, reference, templates)
     for index in range(0, len(labels), 2):
         builder.row(*(KeyboardButton(text=label) for label in labels[index : index + 2]))
     if name in OPTIONAL:
@@ -118,12 +135,20 @@ def _keyboard(name: str, t: Translator, reference: Reference, mode: str) -> Repl
     return builder.as_markup(resize_keyboard=True, is_persistent=True)
 
 
-async def ask(message: Message, name: str, t: Translator, reference: Reference, mode: str) -> None:
+async def ask(
+    message: Message,
+    name: str,
+    t: Translator,
+    reference: Reference,
+    mode: str,
+    templates: dict[str, SurveyTemplate] | None = None,
+) -> None:
     prefix = ""
     if mode == CREATE:
         prefix = t("evf.progress", n=ORDER.index(name) + 1, total=len(ORDER)) + "\n"
     await message.answer(
-        prefix + t(f"evf.ask.{name}"), reply_markup=_keyboard(name, t, reference, mode)
+        prefix + t(f"evf.ask.{name}"),
+        reply_markup=_keyboard(name, t, reference, mode, templates or shipped_templates()),
     )
 
 
@@ -199,6 +224,19 @@ def read(
         if text == t("evf.btn.default_reminders"):
             return list(DEFAULT_REMINDER_MINUTES)
         return list(parse_reminders(text))
+    if name == EventField.SURVEY_TEMPLATE.value:
+        if text == t("evf.btn.no_survey"):
+            return None
+        for template in shipped_templates().values():
+            if text == template.title[t.language]:
+                return template.id
+        raise FormInputError("choose_button")
+    if name == EventField.SURVEY_ANONYMOUS.value:
+        if text in (t("evf.btn.named"), t("evf.btn.anonymous")):
+            return text == t("evf.btn.anonymous")
+        raise FormInputError("choose_button")
+    if name == EventField.SURVEY_TIMING.value:
+        return list(parse_survey_timing(text))
     if text in (t("evf.btn.publish"), t("evf.btn.draft")):
         return text == t("evf.btn.publish")
     raise FormInputError("choose_button")
@@ -278,7 +316,17 @@ def build_router() -> Router:
             return
 
         if mode == EDIT and event is not None:
-            changes: dict[str, object] = {name: _db_value(name, value)}
+            changes: dict[str, object] = (
+                dict(
+                    zip(
+                        ("survey_delay_minutes", "survey_nudge_minutes", "survey_close_minutes"),
+                        value,
+                        strict=True,
+                    )
+                )
+                if name == EventField.SURVEY_TIMING.value
+                else {name: _db_value(name, value)}
+            )
             if name == EventField.STARTS_AT.value:
                 changes[EventField.ENDS_AT.value] = datetime.fromisoformat(
                     form[EventField.ENDS_AT.value]
@@ -324,6 +372,8 @@ def build_router() -> Router:
             registration_deadline=_when(form, EventField.DEADLINE.value),
             by_application=bool(form[EventField.BY_APPLICATION.value]),
             reminder_minutes=tuple(form[EventField.REMINDERS.value]),
+            survey_template=form.get(EventField.SURVEY_TEMPLATE.value),
+            survey_anonymous=bool(form.get(EventField.SURVEY_ANONYMOUS.value)),
             status=EventStatus.PUBLISHED if value else EventStatus.DRAFT,
             created_by=actor,
         )

@@ -47,7 +47,7 @@ async def test_coordinator_publishes_participant_checks_in_by_qr(
     coordinator.press("Школа гражданского участия")
     await saw(coordinator, "Мероприятий пока нет")
     coordinator.press("➕ Новое мероприятие")
-    await coordinator.wait_for_message(lambda m: "Шаг 1 из 12" in m.content)
+    await coordinator.wait_for_message(lambda m: "Шаг 1 из 14" in m.content)
 
     # Starting in 20 minutes, so the check-in window is already open.
     starts = (NOW + timedelta(minutes=20)).astimezone(ALMATY)
@@ -69,6 +69,10 @@ async def test_coordinator_publishes_participant_checks_in_by_qr(
     await coordinator.wait_for_message(lambda m: "Шаг 11" in m.content)
     coordinator.press_reply_button("За 24 ч и за 2 ч")
     await coordinator.wait_for_message(lambda m: "Шаг 12" in m.content)
+    coordinator.press_reply_button("Анкета участника семинара")
+    await coordinator.wait_for_message(lambda m: "Шаг 13" in m.content)
+    coordinator.press_reply_button("Именная")
+    await coordinator.wait_for_message(lambda m: "Шаг 14" in m.content)
     coordinator.press_reply_button("📢 Опубликовать")
     await coordinator.wait_for_message(lambda m: "создано и опубликовано" in m.content)
     screen = await coordinator.wait_for_message(lambda m: "👥 Участники" in m.button_texts())

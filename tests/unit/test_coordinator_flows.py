@@ -61,7 +61,7 @@ async def test_coordinator_creates_a_project_and_an_event_with_bad_input_on_the_
     assert project.funder == "УОР г. Алматы"
 
     calls = await harness.press(COORDINATOR, button(calls, "➕ Новое мероприятие"))
-    assert "Шаг 1 из 12" in texts(calls)[0]
+    assert "Шаг 1 из 14" in texts(calls)[0]
     await say(harness, "Семинар в Алмалинском районе", "Пропустить", "Семинар")
     bad = [
         ("12/06/2026", "Не понял дату"),
@@ -78,13 +78,14 @@ async def test_coordinator_creates_a_project_and_an_event_with_bad_input_on_the_
     assert "до начала" in texts(await say(harness, "13.06.2026 10:00"))[0]
     await say(harness, "11.06.2026 18:00", "Открытое")
     assert "Пример: 24ч, 2ч" in texts(await say(harness, "завтра"))[0]
-    await say(harness, "24ч, 3ч")
+    await say(harness, "24ч, 3ч", "Анкета участника семинара", "Анонимная")
     calls = await say(harness, "📢 Опубликовать")
     assert "создано и опубликовано" in texts(calls)[0]
 
     [event] = await list_events(harness.db, project.id)
     assert event.status is EventStatus.PUBLISHED
     assert (event.capacity, event.reminder_minutes) == (25, (1440, 180))
+    assert (event.survey_template, event.survey_anonymous) == ("seminar", True)
     assert event.starts_at == NOW + timedelta(days=3)
     assert event.ends_at == NOW + timedelta(days=3, hours=3)
     assert event.registration_deadline == NOW + timedelta(days=2, hours=8)
@@ -317,3 +318,18 @@ async def test_participant_card_from_the_list(harness: Harness) -> None:
     assert "Отмечен(а)" in texts(marked)
     again = await harness.press(COORDINATOR, button(cards, "▫️ 1. Карточкина Анна"))
     assert "Присутствие: 09.06.2026 10:00 (по списку)" in texts(again)[0]
+
+
+async def test_survey_timing_is_configurable_per_event(harness: Harness) -> None:
+    event = await make_event(harness.db, NOW, survey_template="seminar")
+    await harness.press(COORDINATOR, f"Aef:{event.id}:survey_timing")
+    assert "через запятую" in texts(await say(harness, "завтра"))[0]
+    assert "позже приглашения" in texts(await say(harness, "2ч, 24ч, 1д"))[0]
+    await say(harness, "2ч, 48ч, 10д")
+    changed = await get_event(harness.db, event.id)
+    assert changed is not None
+    assert (
+        changed.survey_delay_minutes,
+        changed.survey_nudge_minutes,
+        changed.survey_close_minutes,
+    ) == (120, 2880, 14400)
