@@ -105,3 +105,54 @@ async def respondent_ids(db: Database, event_id: int) -> set[int]:
         "SELECT user_id FROM survey_participation WHERE event_id = ?", (event_id,)
     )
     return {row[0] for row in rows}
+
+
+@dataclass(frozen=True)
+class QuestionSummary:
+    answered: int
+    average: float | None  # scale and yes/no (the share of "yes")
+    counts: dict[str, int]  # option id -> how many chose it
+
+
+async def summary(db: Database, event_id: int) -> tuple[int, dict[str, QuestionSummary]]:
+    """Completed responses, and per question the count, the average and option counts."""
+    completed = int(
+        str(
+            await db.fetch_value(
+                "SELECT COUNT(*) FROM survey_responses WHERE event_id = ? "
+                "AND completed_at IS NOT NULL",
+                (event_id,),
+            )
+        )
+    )
+    rows = await db.fetch_all(
+        "SELECT a.question_id, a.value_number, a.value_choices FROM survey_answers a "
+        "JOIN survey_responses r ON r.id = a.response_id "
+        "WHERE r.event_id = ? AND r.completed_at IS NOT NULL",
+        (event_id,),
+    )
+    numbers: dict[str, list[float]] = {}
+    counts: dict[str, dict[str, int]] = {}
+    answered: dict[str, int] = {}
+    for row in rows:
+        question = row["question_id"]
+        answered[question] = answered.get(question, 0) + 1
+        if row["value_number"] is not None:
+            numbers.setdefault(question, []).append(float(row["value_number"]))
+        for choice in json.loads(row["value_choices"]) if row["value_choices"] else []:
+            bucket = counts.setdefault(question, {})
+            bucket[choice] = bucket.get(choice, 0) + 1
+    return completed, {
+        question: QuestionSummary(
+            answered=total,
+            average=sum(numbers[question]) / len(numbers[question])
+            if question in numbers
+            else None,
+            counts=counts.get(question, {}),
+        )
+        for question, total in answered.items()
+    }
+
+
+def _mean(values: list[float]) -> float:
+    return sum(values) / len(values)

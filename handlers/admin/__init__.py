@@ -20,6 +20,7 @@ from handlers.admin import (
     panel,
     plan_upload,
     stats,
+    survey_results,
     team,
     walkins,
 )
@@ -43,6 +44,7 @@ def build_router() -> Router:
         plan_upload.build_router(),
         walkins.build_router(),
         stats.build_router(),
+        survey_results.build_router(),
     )
     admin.include_routers(staff, _deny_router())
     return admin

@@ -16,6 +16,7 @@ from bot.i18n import Translator
 from bot.repositories.events import Project
 from handlers.admin.applications import applications_button
 from handlers.admin.messages import message_button
+from handlers.admin.survey_results import results_button
 from handlers.admin.team import team_button
 
 PanelButtons = Callable[[Translator], list[InlineKeyboardButton]]
@@ -24,4 +25,4 @@ EventButtons = Callable[[Event, Translator], list[InlineKeyboardButton]]
 
 PANEL_BUTTONS: tuple[PanelButtons, ...] = (team_button,)
 PROJECT_BUTTONS: tuple[ProjectButtons, ...] = ()
-EVENT_BUTTONS: tuple[EventButtons, ...] = (applications_button, message_button)
+EVENT_BUTTONS: tuple[EventButtons, ...] = (applications_button, message_button, results_button)

@@ -165,3 +165,23 @@ async def test_nudge_goes_to_those_who_did_not_answer_and_late_answers_are_refus
     harness.clock.set(NOW + timedelta(days=8))
     late = await harness.press(tg_user(701), button([nudge], "📝 Ответить на анкету"))
     assert "Анкета уже закрыта" in texts(late)[0]
+
+
+async def test_coordinator_sees_the_response_rate_and_a_summary(harness: Harness) -> None:
+    event_id = await seminar_with_survey(harness)
+    await make_participant(harness.db, 702, NOW - timedelta(days=2))
+    await registrations.register(harness.db, event_id, 702, NOW - timedelta(days=2))
+    await harness.db.execute(
+        "INSERT INTO checkins (event_id, user_id, method, checked_in_at) VALUES (?, 702, 'qr', ?)",
+        (event_id, to_db(NOW - timedelta(hours=3))),
+    )
+    invites = await invitation(harness)
+    await answer_all(harness, [next(c for c in invites if c.chat_id == 700)])
+    screen = await harness.press(tg_user(1), f"Aev:o:{event_id}:0")
+    results = await harness.press(tg_user(1), button(screen, "📊 Результаты анкеты"))
+    text = texts(results)[0]
+    assert "Ответили 1 из 2 (50%)" in text
+    assert "Как вы оцениваете семинар в целом? — в среднем 5.00 из 5 (1 отв.)" in text
+    assert "«да» 100%" in text
+    assert "Медиаграмотность: 1" in text
+    assert "Что стоит улучшить? — нет ответов" in text
