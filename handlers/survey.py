@@ -157,7 +157,7 @@ def build_router() -> Router:
         if index >= len(template.questions):
             await finish(message, state, event, template, slot, user, t, db, clock)
             return
-        slot.update(index=index, chosen=[])
+        slot.update(index=index, chosen=[], other=False)
         await state.set_state(SurveyForm.answering)
         await state.update_data({_slot(event.id): slot, ACTIVE: event.id})
         text, markup = question_view(event, template, index, t)
@@ -279,6 +279,13 @@ def build_router() -> Router:
                 if not chosen and not question.optional:
                     raise flow.AnswerError("choose_one")
                 answer = Answer(choices=chosen)
+                if flow.OTHER in chosen:
+                    # The choices are saved now; the "other" text comes in the next message.
+                    await store.save_answer(db, response_id, question.id, answer)
+                    slot["other"] = True
+                    await state.update_data({_slot(event.id): slot})
+                    await message.edit_text(t("sv.ask_other"))
+                    return
             else:
                 answer = flow.button_answer(question, value)
         except flow.AnswerError as error:
@@ -312,6 +319,20 @@ def build_router() -> Router:
             return
         index = int(slot.get("index", 0))
         question = template.questions[index]
+        if slot.get("other"):
+            chosen = tuple(slot.get("chosen") or ())
+            text = (message.text or "").strip()
+            if not text or len(text) > question.max_length:
+                await message.answer(t("sv.error.too_long", limit=question.max_length))
+                return
+            answer = Answer(choices=chosen, text=text)
+            await store.save_answer(db, int(slot["response"]), question.id, answer)
+            slot["other"] = False
+            await state.update_data({_slot(event.id): slot})
+            await advance(
+                message, state, event, template, index + 1, user, t, db, clock, edit=False
+            )
+            return
         try:
             answer = flow.text_answer(question, message.text or "")
         except flow.AnswerError as error:
@@ -337,5 +358,7 @@ def _describe(question: Question, answer: Answer | None, t: Translator) -> str:
             else (option.label(t.language) if (option := question.option(choice)) else choice)
             for choice in answer.choices
         ]
+        if answer.text:
+            labels.append(clip(answer.text, 200))
         return ", ".join(labels)
     return clip(answer.text or "", 200)

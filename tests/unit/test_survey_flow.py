@@ -67,7 +67,9 @@ async def answer_all(harness: Harness, calls: list[TelegramMethod[Any]]) -> list
     calls = await harness.press(ANNA, button(calls, "✅ Бюджет народного участия"))
     calls = await harness.press(ANNA, button(calls, "Медиаграмотность"))
     calls = await harness.press(ANNA, button(calls, "Другое"))
-    return await harness.press(ANNA, button(calls, "Готово ✔"))
+    calls = await harness.press(ANNA, button(calls, "Готово ✔"))
+    assert "свой вариант" in texts(calls)[0]
+    return await harness.send(ANNA, "Работа с молодёжью")
 
 
 async def test_whole_survey_is_saved_and_summarised(harness: Harness) -> None:
@@ -80,7 +82,7 @@ async def test_whole_survey_is_saved_and_summarised(harness: Harness) -> None:
     summary = texts(done)[-1]
     assert "• Насколько полезным было содержание? — 3" in summary
     assert "• Что стоит улучшить? — пропущено" in summary
-    assert "Медиаграмотность, Другое" in summary
+    assert "Медиаграмотность, Другое, Работа с молодёжью" in summary
 
     rows = await harness.db.fetch_all(
         "SELECT a.question_id, a.value_number, a.value_text, a.value_choices, r.user_id, "
@@ -91,7 +93,7 @@ async def test_whole_survey_is_saved_and_summarised(harness: Harness) -> None:
     saved = {row["question_id"]: tuple(row)[1:] for row in rows}
     assert saved["content"] == (3.0, None, None, 700, "medeu")
     assert saved["recommend"][0] == 1.0
-    assert saved["topics"][2] == '["media", "other"]'
+    assert saved["topics"][1:3] == ("Работа с молодёжью", '["media", "other"]')
     assert saved["useful"][1] == "Разбор кейсов общественных советов"
     assert "improve" not in saved
 
