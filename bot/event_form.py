@@ -141,3 +141,14 @@ def parse_survey_timing(raw: str) -> tuple[int, int, int]:
     if not (0 <= delay < close and nudge > 0 and delay + nudge < close <= 60 * 24 * 60):
         raise FormInputError("timing_order")
     return delay, nudge, close
+
+
+def parse_margin(raw: str) -> int:
+    """Minutes before the start and after the end when check-in is open: 0 to 24 hours."""
+    match = _REMINDER.fullmatch(raw.strip())
+    if not match:
+        raise FormInputError("margin_format")
+    minutes = int(match.group(1)) * _UNIT_MINUTES[(match.group(2) or "м").lower()]
+    if not 0 <= minutes <= 24 * 60:
+        raise FormInputError("margin_format")
+    return minutes

@@ -222,6 +222,7 @@ EDITABLE = frozenset(
         "survey_delay_minutes",
         "survey_nudge_minutes",
         "survey_close_minutes",
+        "checkin_margin_minutes",
     }
 )
 

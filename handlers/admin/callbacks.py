@@ -64,6 +64,7 @@ class EventField(StrEnum):
     SURVEY_TEMPLATE = "survey_template"
     SURVEY_ANONYMOUS = "survey_anonymous"
     SURVEY_TIMING = "survey_timing"  # edited only: invitation delay, nudge, closing
+    CHECKIN_MARGIN = "checkin_margin_minutes"  # edited only: check-in opens/closes around it
 
 
 class EditFieldCallback(CallbackData, prefix="Aef"):

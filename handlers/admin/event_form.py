@@ -34,6 +34,7 @@ from bot.event_form import (
     parse_capacity,
     parse_deadline,
     parse_end,
+    parse_margin,
     parse_reminders,
     parse_start,
     parse_survey_timing,
@@ -78,11 +79,13 @@ class EventForm(StatesGroup):
     survey_template = State()
     survey_anonymous = State()
     survey_timing = State()
+    checkin_margin_minutes = State()
     publish = State()
 
 
+EDIT_ONLY = frozenset({EventField.SURVEY_TIMING, EventField.CHECKIN_MARGIN})
 ORDER: tuple[str, ...] = (
-    *(field.value for field in EventField if field is not EventField.SURVEY_TIMING),
+    *(field.value for field in EventField if field not in EDIT_ONLY),
     PUBLISH,
 )
 OPTIONAL = {EventField.TITLE_KK.value, EventField.DISTRICT.value, EventField.DEADLINE.value}
@@ -237,6 +240,8 @@ def read(
         raise FormInputError("choose_button")
     if name == EventField.SURVEY_TIMING.value:
         return list(parse_survey_timing(text))
+    if name == EventField.CHECKIN_MARGIN.value:
+        return parse_margin(text)
     if text in (t("evf.btn.publish"), t("evf.btn.draft")):
         return text == t("evf.btn.publish")
     raise FormInputError("choose_button")

@@ -333,3 +333,16 @@ async def test_survey_timing_is_configurable_per_event(harness: Harness) -> None
         changed.survey_nudge_minutes,
         changed.survey_close_minutes,
     ) == (120, 2880, 14400)
+
+
+async def test_check_in_window_is_configurable(harness: Harness) -> None:
+    event = await make_event(harness.db, NOW, starts_at=NOW + timedelta(hours=2))
+    await make_participant(harness.db, 600, NOW)
+    await registrations.register(harness.db, event.id, 600, NOW)
+    early = await harness.send(tg_user(600), f"/start c_{event.code}")
+    assert "откроется" in texts(early)[0], "an hour before the start by default"
+    await harness.press(COORDINATOR, f"Aef:{event.id}:checkin_margin_minutes")
+    assert "не больше 24 часов" in texts(await say(harness, "два часа"))[0]
+    await say(harness, "2ч")
+    welcomed = await harness.send(tg_user(600), f"/start c_{event.code}")
+    assert "Вы отмечены" in texts(welcomed)[0]
