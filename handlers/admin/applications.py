@@ -4,6 +4,9 @@ approves (within capacity), keeps in reserve or rejects; applicants are told the
 from __future__ import annotations
 
 from aiogram import F, Router
+from aiogram.filters import StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.keyboard import InlineKeyboardBuilder
@@ -30,6 +33,13 @@ from handlers.admin.callbacks import (
     EventAdminCallback,
 )
 from handlers.editing import edit_in_place
+
+APPROVE_EVENT = "approve_event"
+
+
+class ApproveFirst(StatesGroup):
+    count = State()
+
 
 DECIDED = {
     Decision.APPROVE: RegistrationStatus.CONFIRMED,
@@ -132,33 +142,17 @@ def build_router() -> Router:
         outbox: Outbox,
         scheduler: Scheduler,
         callback_answer: CallbackAnswer,
+        state: FSMContext,
     ) -> None:
         event = await get_event(db, callback_data.event_id)
         if event is None:
             raise StaleButtonError(query.data or "")
         if callback_data.approve_all:
-            room = event.capacity or len(await registrations.applicants(db, event.id))
-            approved = await registrations.approve_first(db, event.id, room, clock.now())
-            if approved:
-                await outbox.submit(
-                    "application_decision",
-                    {"event_id": event.id, "status": RegistrationStatus.CONFIRMED.value},
-                    approved,
-                    urgent=True,
-                    created_by=query.from_user.id,
-                )
-                scheduler.poke()
-                await audit.record(
-                    db,
-                    query.from_user.id,
-                    "application.approve_first",
-                    f"event:{event.id}",
-                    {"users": approved},
-                    clock.now(),
-                )
-            callback_answer.text = clip(
-                t.plural("app.approved_n", len(approved)), CALLBACK_ANSWER_LIMIT
-            )
+            await state.set_state(ApproveFirst.count)
+            await state.update_data({APPROVE_EVENT: event.id})
+            free = await _free_seats(db, event)
+            await message.answer(t("app.ask_n", free=free if free is not None else "∞"))
+            return
         text, markup = await applications_screen(db, event, t, reference)
         await edit_in_place(message, text, markup)
 
@@ -205,4 +199,59 @@ def build_router() -> Router:
             text, markup = await applications_screen(db, event, t, reference)
             await edit_in_place(message, text, markup)
 
+    @router.message(StateFilter(ApproveFirst.count), ~F.text.startswith("/"))
+    async def approve_first(
+        message: Message,
+        state: FSMContext,
+        db: Database,
+        t: Translator,
+        reference: Reference,
+        clock: Clock,
+        outbox: Outbox,
+        scheduler: Scheduler,
+    ) -> None:
+        event = await get_event(db, int((await state.get_data()).get(APPROVE_EVENT) or 0))
+        if event is None:
+            await state.clear()
+            await message.answer(t("evf.event_gone"))
+            return
+        text = (message.text or "").strip()
+        if not text.isdigit() or not 1 <= int(text) <= 1000:
+            await message.answer(t("app.n_format"))
+            return
+        count = int(text)
+        free = await _free_seats(db, event)
+        if free is not None and count > free:
+            await message.answer(t("app.n_beyond", n=count, free=free))
+            return
+        await state.clear()
+        actor = message.from_user.id if message.from_user else 0
+        approved = await registrations.approve_first(db, event.id, count, clock.now())
+        if approved:
+            await outbox.submit(
+                "application_decision",
+                {"event_id": event.id, "status": RegistrationStatus.CONFIRMED.value},
+                approved,
+                urgent=True,
+                created_by=actor,
+            )
+            scheduler.poke()
+            await audit.record(
+                db,
+                actor,
+                "application.approve_first",
+                f"event:{event.id}",
+                {"users": approved},
+                clock.now(),
+            )
+        await message.answer(t.plural("app.approved_n", len(approved)))
+        screen, markup = await applications_screen(db, event, t, reference)
+        await message.answer(screen, reply_markup=markup)
+
     return router
+
+
+async def _free_seats(db: Database, event: Event) -> int | None:
+    if event.capacity is None:
+        return None
+    return max(event.capacity - await registrations.seats_taken(db, event.id), 0)

@@ -197,7 +197,11 @@ async def test_applications_approved_within_capacity_and_applicants_told(harness
     assert "Готово" in " ".join(texts(calls))
     calls = await harness.press(COORDINATOR, button(calls, "1. ✖️"))  # 102 is first now
     calls = await harness.press(COORDINATOR, button(calls, "1. 🕓"))  # 103 to reserve
-    everyone = await harness.press(COORDINATOR, button(calls, "✅ Одобрить по порядку"))
+    ask = await harness.press(COORDINATOR, button(calls, "✅ Одобрить первые N"))
+    assert "Свободных мест: 1" in texts(ask)[0]
+    beyond = await say(harness, "2")
+    assert "Нельзя одобрить 2: свободных мест только 1" in texts(beyond)[0]
+    everyone = await say(harness, "1")
     assert "Одобрена 1 заявка" in texts(everyone)
     full = await harness.press(COORDINATOR, button(everyone, "1. ✅"))  # 103 from reserve
     assert any("Места закончились" in text for text in texts(full))
