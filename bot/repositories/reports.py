@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from bot.clock import to_db
+from bot.clock import from_db, to_db
 from bot.db import Database
 
 # One row per attendance, with a stable identity for the person and their district.
@@ -76,3 +76,51 @@ async def project_stats(db: Database, project_id: int, now: datetime) -> Project
         by_district=await grouped("district"),
         by_category=await grouped("category"),
     )
+
+
+@dataclass(frozen=True)
+class AttendanceRecord:
+    full_name: str | None  # None once the person deleted their data
+    phone: str | None
+    organisation: str | None
+    category: str | None
+    district: str | None
+    status: str | None  # None for a walk-in without registration
+    registered_at: datetime | None
+    checked_in_at: datetime | None
+    method: str | None
+
+
+async def attendance_records(db: Database, event_id: int) -> list[AttendanceRecord]:
+    """Everyone registered (but cancelled and rejected), then walk-ins, in sign-up order."""
+    rows = await db.fetch_all(
+        "SELECT u.full_name, u.phone, u.organisation, u.category, u.district, r.status, "
+        "r.created_at, c.checked_in_at, c.method, r.id AS ord "
+        "FROM registrations r JOIN users u ON u.id = r.user_id "
+        "LEFT JOIN checkins c ON c.event_id = r.event_id AND c.user_id = r.user_id "
+        "WHERE r.event_id = ? AND r.status NOT IN ('cancelled', 'rejected') "
+        "UNION ALL "
+        "SELECT COALESCE(u.full_name, c.walkin_name), u.phone, u.organisation, "
+        "COALESCE(u.category, c.walkin_category), COALESCE(u.district, c.walkin_district), "
+        "NULL, NULL, c.checked_in_at, c.method, 1000000000 + c.id "
+        "FROM checkins c LEFT JOIN users u ON u.id = c.user_id "
+        "WHERE c.event_id = ? AND NOT EXISTS (SELECT 1 FROM registrations r "
+        "WHERE r.event_id = c.event_id AND r.user_id = c.user_id "
+        "AND r.status NOT IN ('cancelled', 'rejected')) "
+        "ORDER BY ord",
+        (event_id, event_id),
+    )
+    return [
+        AttendanceRecord(
+            full_name=row[0],
+            phone=row[1],
+            organisation=row[2],
+            category=row[3],
+            district=row[4],
+            status=row[5],
+            registered_at=from_db(row[6]) if row[6] else None,
+            checked_in_at=from_db(row[7]) if row[7] else None,
+            method=row[8],
+        )
+        for row in rows
+    ]

@@ -16,6 +16,7 @@ from handlers.admin import (
     applications,
     event_form,
     event_screen,
+    exports,
     messages,
     panel,
     plan_upload,
@@ -45,6 +46,7 @@ def build_router() -> Router:
         walkins.build_router(),
         stats.build_router(),
         survey_results.build_router(),
+        exports.build_router(),
     )
     admin.include_routers(staff, _deny_router())
     return admin

@@ -15,6 +15,7 @@ from bot.events import Event
 from bot.i18n import Translator
 from bot.repositories.events import Project
 from handlers.admin.applications import applications_button
+from handlers.admin.exports import export_button
 from handlers.admin.messages import message_button
 from handlers.admin.survey_results import results_button
 from handlers.admin.team import team_button
@@ -25,4 +26,9 @@ EventButtons = Callable[[Event, Translator], list[InlineKeyboardButton]]
 
 PANEL_BUTTONS: tuple[PanelButtons, ...] = (team_button,)
 PROJECT_BUTTONS: tuple[ProjectButtons, ...] = ()
-EVENT_BUTTONS: tuple[EventButtons, ...] = (applications_button, message_button, results_button)
+EVENT_BUTTONS: tuple[EventButtons, ...] = (
+    applications_button,
+    message_button,
+    results_button,
+    export_button,
+)

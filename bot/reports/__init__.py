@@ -1,0 +1,1 @@
+"""Excel workbooks for coordinators and funders (openpyxl), built off the event loop."""
