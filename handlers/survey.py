@@ -179,7 +179,9 @@ def build_router() -> Router:
     ) -> None:
         response_id = int(slot["response"])
         given = await store.answers(db, response_id)
-        first = await store.complete(db, response_id, event.id, user.id, clock.now())
+        first = await store.complete(
+            db, response_id, event.id, user.id, clock.now(), anonymous=event.survey_anonymous
+        )
         # The link from person to response exists only here, and goes now.
         await state.update_data({_slot(event.id): None, ACTIVE: None})
         await state.set_state(None)

@@ -26,11 +26,12 @@ async def start_response(
     category: str | None,
     now: datetime,
 ) -> int:
+    started = _day(now) if user_id is None else to_db(now)
     async with db.write() as conn:
         cursor = await conn.execute(
             "INSERT INTO survey_responses (event_id, template, user_id, district, category, "
             "started_at) VALUES (?, ?, ?, ?, ?, ?)",
-            (event_id, template, user_id, district, category, to_db(now)),
+            (event_id, template, user_id, district, category, started),
         )
         return int(cursor.lastrowid or 0)
 
@@ -75,21 +76,35 @@ async def forget_answer(db: Database, response_id: int, question_id: str) -> Non
 
 
 async def complete(
-    db: Database, response_id: int, event_id: int, user_id: int, now: datetime
+    db: Database,
+    response_id: int,
+    event_id: int,
+    user_id: int,
+    now: datetime,
+    *,
+    anonymous: bool,
 ) -> bool:
-    """False if this person had already completed the survey (a duplicate submission)."""
+    """False if this person had already completed the survey (a duplicate submission).
+
+    Participation keeps only the day, and so does an anonymous response: matching times
+    would otherwise tell whose answers they are."""
     async with db.write() as conn:
         cursor = await conn.execute(
-            "INSERT OR IGNORE INTO survey_participation (event_id, user_id, completed_at) "
+            "INSERT OR IGNORE INTO survey_participation (event_id, user_id, completed_on) "
             "VALUES (?, ?, ?)",
-            (event_id, user_id, to_db(now)),
+            (event_id, user_id, f"{now:%Y-%m-%d}"),
         )
         if cursor.rowcount == 0:
             return False
         await conn.execute(
-            "UPDATE survey_responses SET completed_at = ? WHERE id = ?", (to_db(now), response_id)
+            "UPDATE survey_responses SET completed_at = ? WHERE id = ?",
+            (_day(now) if anonymous else to_db(now), response_id),
         )
     return True
+
+
+def _day(moment: datetime) -> str:
+    return to_db(moment)[:10] + " 00:00:00"
 
 
 async def has_completed(db: Database, event_id: int, user_id: int) -> bool:

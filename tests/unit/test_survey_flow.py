@@ -144,6 +144,13 @@ async def test_anonymous_answers_cannot_be_linked_to_the_person(harness: Harness
         (event_id,),
     )
     assert answered == 1, "who answered is known (for the nudge), but not what they answered"
+    # Nothing to match them by: no time finer than the day, no insertion order.
+    assert response["started_at"].endswith("00:00:00")
+    assert response["completed_at"].endswith("00:00:00")
+    participation = await harness.db.fetch_one(
+        "SELECT sql FROM sqlite_master WHERE name = 'survey_participation'"
+    )
+    assert participation is not None and "WITHOUT ROWID" in participation[0]
 
 
 async def test_nudge_goes_to_those_who_did_not_answer_and_late_answers_are_refused(
