@@ -215,6 +215,15 @@ def buttons(call: TelegramMethod[Any]) -> list[tuple[str, str]]:
     return [(b.text, b.callback_data or b.url or "") for row in markup.inline_keyboard for b in row]
 
 
+def button(calls: list[TelegramMethod[Any]], label: str, *, exact: bool = False) -> str:
+    """The callback data of the newest inline button whose text starts with (or is) `label`."""
+    for call in reversed(calls):
+        for text, data in buttons(call):
+            if text == label or (not exact and text.startswith(label)):
+                return data
+    raise AssertionError(f"no button {label!r} in {texts(calls)}")
+
+
 async def make_harness(
     tmp_path: Path, now: datetime, **settings_overrides: Any
 ) -> AsyncIterator[Harness]:

@@ -21,13 +21,7 @@ async def upcoming_published(db: Database, now: datetime, horizon: timedelta) ->
 
 async def confirmed_recipients(db: Database, event_id: int) -> list[int]:
     """Confirmed participants the bot can still reach."""
-    rows = await db.fetch_all(
-        "SELECT r.user_id FROM registrations r JOIN users u ON u.id = r.user_id "
-        "WHERE r.event_id = ? AND r.status = 'confirmed' AND u.unreachable_at IS NULL "
-        "AND u.deleted_at IS NULL ORDER BY r.id",
-        (event_id,),
-    )
-    return [row[0] for row in rows]
+    return await audience(db, event_id, "confirmed")
 
 
 async def confirm_attendance(db: Database, event_id: int, user_id: int, now: datetime) -> bool:

@@ -20,7 +20,7 @@ import pytest
 from bot.app import open_database
 from bot.config import Settings
 from bot.db import Database
-from tgemu import DEFAULT_TOKEN, ApiCall, Emulator, EmuUser, start_server
+from tgemu import DEFAULT_TOKEN, ApiCall, ChatMessage, Emulator, EmuUser, start_server
 
 ROOT = Path(__file__).resolve().parents[2]
 COORDINATOR_ID = 1
@@ -171,3 +171,18 @@ async def bot_process(emulator: Emulator, tmp_path: Path) -> AsyncIterator[BotPr
 def newcomer(emulator: Emulator, user_id: int, language_code: str | None = "ru") -> EmuUser:
     """A person who has never written to the bot."""
     return emulator.user(user_id, first_name=f"User{user_id}", language_code=language_code)
+
+
+async def saw(user: EmuUser, *texts: str, within: float = 10.0) -> ChatMessage:
+    """The bot's newest message showing any of `texts`, sent or edited in place."""
+
+    def found() -> ChatMessage | None:
+        return next(
+            (m for m in reversed(user.messages()) if any(text in m.content for text in texts)),
+            None,
+        )
+
+    await user.wait_until(lambda: found() is not None, within)
+    message = found()
+    assert message is not None
+    return message

@@ -6,22 +6,12 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from tests.e2e.conftest import COORDINATOR_ID, BotProcess
+from tests.e2e.conftest import COORDINATOR_ID, BotProcess, saw
 from tests.factories import make_participant, make_project
-from tgemu import ChatMessage, Emulator, EmuUser
+from tgemu import Emulator, EmuUser
 
 ALMATY = ZoneInfo("Asia/Almaty")
 NOW = datetime.now(UTC).replace(microsecond=0)
-
-
-async def saw(user: EmuUser, text: str) -> ChatMessage:
-    def found() -> ChatMessage | None:
-        return next((m for m in reversed(user.messages()) if text in m.content), None)
-
-    await user.wait_until(lambda: found() is not None)
-    message = found()
-    assert message is not None
-    return message
 
 
 async def answer(user: EmuUser, text: str, expect: str) -> None:

@@ -9,9 +9,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bot.events import Event
-from tests.e2e.conftest import BotProcess, newcomer
+from tests.e2e.conftest import BotProcess, newcomer, saw
 from tests.factories import make_event, make_participant
-from tgemu import ChatMessage, Emulator, EmuUser
+from tgemu import ChatMessage, Emulator
 
 # Events are dated from the real clock: the bot process runs on it.
 NOW = datetime.now(UTC).replace(microsecond=0)
@@ -28,18 +28,6 @@ def has(text: str) -> Callable[[ChatMessage], bool]:
 
 def shows_button(label: str) -> Callable[[ChatMessage], bool]:
     return lambda message: label in message.button_texts()
-
-
-async def saw(user: EmuUser, text: str) -> ChatMessage:
-    """The bot's message showing `text`, new or edited in place."""
-
-    def found() -> ChatMessage | None:
-        return next((m for m in reversed(user.messages()) if text in m.content), None)
-
-    await user.wait_until(lambda: found() is not None)
-    message = found()
-    assert message is not None
-    return message
 
 
 async def test_newcomer_from_a_deep_link_onboards_registers_and_cancels(
@@ -146,7 +134,7 @@ async def test_200_people_tap_register_at_once_for_15_seats(
     )
     for person in people:
         person.press("Да, зарегистрироваться")
-    outcomes = await asyncio.gather(*(_outcome(p) for p in people))
+    outcomes = await asyncio.gather(*(saw(p, "Готово!", "под номером", within=60) for p in people))
     confirmed = [o for o in outcomes if o.content.startswith("Готово!")]
     positions = sorted(
         int(match.group(1))
@@ -220,16 +208,3 @@ async def test_delete_me_keeps_counts_and_no_name_or_phone_anywhere(
             (past.id,),
         )
     assert attended == 1
-
-
-async def _outcome(person: EmuUser) -> ChatMessage:
-    def found() -> ChatMessage | None:
-        return next(
-            (m for m in person.messages() if "Готово!" in m.content or "под номером" in m.content),
-            None,
-        )
-
-    await person.wait_until(lambda: found() is not None, 60)
-    message = found()
-    assert message is not None
-    return message

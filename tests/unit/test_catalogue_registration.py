@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 
-from aiogram.methods import SendDocument, SendMessage, TelegramMethod
+from aiogram.methods import SendDocument, SendMessage
 
 from bot.deeplinks import DeepLink, LinkKind
 from bot.events import EventStatus, EventType
@@ -13,15 +12,7 @@ from bot.registration import RegistrationStatus
 from bot.repositories import registrations
 from tests.conftest import NOW
 from tests.factories import make_event, make_participant
-from tests.harness import Harness, buttons, texts, tg_user
-
-
-def button(calls: list[TelegramMethod[Any]], label: str) -> str:
-    for call in reversed(calls):
-        for text, data in buttons(call):
-            if text.startswith(label):
-                return data
-    raise AssertionError(f"no button {label!r} in {texts(calls)}")
+from tests.harness import Harness, button, buttons, texts, tg_user
 
 
 async def test_catalogue_lists_upcoming_published_events_nearest_first(harness: Harness) -> None:

@@ -14,18 +14,10 @@ from bot.repositories import registrations
 from bot.repositories.events import get_event, list_events, list_projects
 from tests.conftest import NOW
 from tests.factories import make_event, make_participant, make_project
-from tests.harness import Harness, buttons, texts, tg_user
+from tests.harness import Harness, button, buttons, texts, tg_user
 
 COORDINATOR = tg_user(1)
 SEND = SendMessage(chat_id=0, text="x")
-
-
-def button(calls: list[TelegramMethod[Any]], label: str) -> str:
-    for call in reversed(calls):
-        for text, data in buttons(call):
-            if text.startswith(label):
-                return data
-    raise AssertionError(f"no button {label!r} in {texts(calls)}")
 
 
 async def say(harness: Harness, *answers: str) -> list[TelegramMethod[Any]]:

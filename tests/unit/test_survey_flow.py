@@ -13,17 +13,14 @@ from bot.clock import to_db
 from bot.repositories import registrations
 from tests.conftest import NOW
 from tests.factories import make_event, make_participant
-from tests.harness import Harness, buttons, make_harness, texts, tg_user
+from tests.harness import Harness, make_harness, texts, tg_user
+from tests.harness import button as shared_button
 
 ANNA = tg_user(700)
 
 
 def button(calls: list[TelegramMethod[Any]], label: str) -> str:
-    for call in reversed(calls):
-        for text, data in buttons(call):
-            if text == label:
-                return data
-    raise AssertionError(f"no button {label!r} in {texts(calls)}")
+    return shared_button(calls, label, exact=True)
 
 
 async def seminar_with_survey(harness: Harness, *, anonymous: bool = False) -> int:
