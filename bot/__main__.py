@@ -1,4 +1,6 @@
-"""`python -m bot` runs the bot; `python -m bot migrate` only applies migrations."""
+"""`python -m bot` runs the bot; `python -m bot migrate` only applies migrations;
+`python -m bot events import ...` loads an event plan; `python -m bot export ...` writes the
+attendance sheet of an event or the project report."""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ import sys
 from pathlib import Path
 
 # aiogram and the app are imported only after the settings check, so a bad .env answers at once.
-from bot.config import SettingsError, load_settings
+from bot.config import LANGUAGES, SettingsError, load_settings
 from bot.db import MigrationError
 from bot.instance_lock import InstanceLockError
 from bot.reference import ReferenceDataError
@@ -27,6 +29,14 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     plan = events.add_parser("import", help="import an event plan from an .xlsx file")
     plan.add_argument("plan", type=Path, help="the spreadsheet, one row per event")
     plan.add_argument("--project", type=int, required=True, help="the project id")
+    exports = commands.add_parser("export", help="Excel workbooks").add_subparsers(dest="kind")
+    attendance = exports.add_parser("attendance", help="the attendance sheet of one event")
+    attendance.add_argument("--event", type=int, required=True, help="the event id")
+    project = exports.add_parser("project", help="the project report for the funder")
+    project.add_argument("--project", type=int, required=True, help="the project id")
+    for sub in (attendance, project):
+        sub.add_argument("-o", "--output", type=Path, required=True, help="the .xlsx to write")
+        sub.add_argument("--language", choices=LANGUAGES, help="default: DEFAULT_LANGUAGE")
     return parser.parse_args(argv)
 
 
@@ -55,6 +65,12 @@ def main(argv: list[str] | None = None) -> int:
             from bot.plan_cli import import_plan_file
 
             return import_plan_file(settings, args.plan, args.project)
+        elif args.command == "export":
+            from bot.export_cli import export
+
+            object_id = args.event if args.kind == "attendance" else args.project
+            language = args.language or settings.default_language
+            return export(settings, args.kind, object_id, language, args.output)
         else:
             from bot.app import run
 

@@ -26,6 +26,7 @@ from bot.i18n import build_i18n
 from bot.middlewares import CallbackGuardMiddleware, InFlightMiddleware, UserContextMiddleware
 from bot.outbox import Outbox, SenderSettings
 from bot.reference import Reference, load_reference
+from bot.reports.runner import ReportRunner
 from bot.repositories.registrations import Promotion
 from bot.roles import coordinator_ids
 from bot.scheduler import Scheduler, SchedulerSettings
@@ -47,6 +48,7 @@ class App:
     in_flight: InFlightMiddleware
     outbox: Outbox
     scheduler: Scheduler
+    reports: ReportRunner
 
 
 # Every text the bot sends is Telegram HTML built from the catalogs with escaped user values.
@@ -88,6 +90,7 @@ def build_dispatcher(settings: Settings, db: Database, i18n: I18n, clock: Clock)
         ),
         tell_promoted,
     )
+    reports = ReportRunner()
     dispatcher = Dispatcher(
         storage=SQLiteStorage(db),
         # One update at a time per user and chat: a double tap waits for the first to finish.
@@ -101,13 +104,16 @@ def build_dispatcher(settings: Settings, db: Database, i18n: I18n, clock: Clock)
         outbox=outbox,
         scheduler=scheduler,
         survey_templates=survey_templates,
+        reports=reports,
     )
     dispatcher.update.outer_middleware(in_flight)
     dispatcher.update.outer_middleware(UserContextMiddleware(db, i18n, settings.default_language))
     dispatcher.callback_query.middleware(CallbackAnswerMiddleware())
     dispatcher.callback_query.middleware(CallbackGuardMiddleware())
     dispatcher.include_router(handlers.build_router())
-    return App(settings, db, i18n, clock, reference, dispatcher, in_flight, outbox, scheduler)
+    return App(
+        settings, db, i18n, clock, reference, dispatcher, in_flight, outbox, scheduler, reports
+    )
 
 
 async def open_database(settings: Settings) -> Database:
@@ -135,6 +141,7 @@ async def run(settings: Settings) -> None:
 
     async def on_shutdown() -> None:
         await app.in_flight.wait_idle(settings.shutdown_timeout)
+        await app.reports.close()
         await app.scheduler.stop()
 
     app.dispatcher.startup.register(on_startup)

@@ -86,6 +86,10 @@ class Translator:
         text = self.i18n.gettext(key, locale=self.language)
         return text.format(**{name: _safe(value) for name, value in values.items()})
 
+    def plain(self, key: str, /, **values: Any) -> str:
+        """For files (spreadsheets, charts), not messages: nothing is HTML-escaped."""
+        return self.i18n.gettext(key, locale=self.language).format(**values)
+
     def plural(self, key: str, n: int, /, **values: Any) -> str:
         """A text whose form depends on n (1 место / 2 места / 5 мест); n is available as {n}."""
         text = self.i18n.gettext(key, key, n, locale=self.language)

@@ -59,6 +59,11 @@ class SurveyTemplate:
     title: dict[str, str]
     questions: tuple[Question, ...]
 
+    @property
+    def rating(self) -> Question | None:
+        """The question a report calls "the rating": the first scale question."""
+        return next((q for q in self.questions if q.kind is QuestionKind.SCALE), None)
+
     def question(self, question_id: str) -> Question:
         found = next((q for q in self.questions if q.id == question_id), None)
         if found is None:

@@ -240,4 +240,5 @@ async def make_harness(
     try:
         yield Harness(app, bot, session, clock)
     finally:
+        await app.reports.close()
         await db.close()

@@ -10,7 +10,7 @@ from bot.clock import from_db, to_db
 from bot.db import Database
 
 # One row per attendance, with a stable identity for the person and their district.
-_ATTENDANCE = """
+ATTENDANCE_SQL = """
     SELECT c.event_id,
            CASE WHEN c.user_id IS NOT NULL THEN 'u' || c.user_id
                 ELSE 'w' || lower(trim(c.walkin_name)) END AS person,
@@ -56,14 +56,14 @@ async def project_stats(db: Database, project_id: int, now: datetime) -> Project
         (project_id,),
     )
     total = await db.fetch_one(
-        f"SELECT COUNT(DISTINCT person) AS people, COUNT(*) AS attendances FROM ({_ATTENDANCE})",
+        f"SELECT COUNT(DISTINCT person) AS people, COUNT(*) AS attendances FROM ({ATTENDANCE_SQL})",
         (project_id,),
     )
 
     async def grouped(column: str) -> dict[str | None, Reach]:
         rows = await db.fetch_all(
             f"SELECT {column} AS key, COUNT(DISTINCT person) AS people, COUNT(*) AS attendances "
-            f"FROM ({_ATTENDANCE}) GROUP BY {column} ORDER BY people DESC, key",
+            f"FROM ({ATTENDANCE_SQL}) GROUP BY {column} ORDER BY people DESC, key",
             (project_id,),
         )
         return {row["key"]: Reach(row["people"], row["attendances"]) for row in rows}

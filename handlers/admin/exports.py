@@ -1,34 +1,36 @@
-"""Workbooks a coordinator downloads from the panel. They are built in a worker thread, so
-the bot keeps answering everyone else meanwhile."""
+"""Workbooks a coordinator downloads from the panel: the attendance sheet of an event and the
+project report. They are built in worker threads, so the bot keeps answering everyone
+(the coordinator included) meanwhile."""
 
 from __future__ import annotations
 
-import asyncio
-import re
 from zoneinfo import ZoneInfo
 
-from aiogram import F, Router
+from aiogram import Bot, F, Router
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardButton, Message
+from aiogram.utils.callback_answer import CallbackAnswer
 
-from bot.clock import Clock, format_local
+from bot.clock import Clock
 from bot.db import Database
 from bot.errors import StaleButtonError
 from bot.events import Event
 from bot.i18n import Translator
 from bot.reference import Reference
-from bot.reports.attendance import AttendanceRow, SheetTexts, build_attendance
-from bot.repositories.events import get_event
-from bot.repositories.reports import attendance_records
-
-HEADER_KEYS = (
-    "no", "name", "phone", "organisation", "category", "district", "status", "registered",
-    "present", "checked_in", "method", "signature",
-)  # fmt: skip
+from bot.reports.attendance import attendance_report
+from bot.reports.project import ReportContext
+from bot.reports.runner import ProjectReport, ReportRunner, build_project_report
+from bot.repositories.events import Project, get_event, get_project
+from bot.telegram_text import CALLBACK_ANSWER_LIMIT, clip
+from surveys.templates import SurveyTemplate
 
 
 class ExportCallback(CallbackData, prefix="Arep"):
     event_id: int
+
+
+class ProjectExportCallback(CallbackData, prefix="Aprep"):
+    project_id: int
 
 
 def export_button(event: Event, t: Translator) -> list[InlineKeyboardButton]:
@@ -36,10 +38,9 @@ def export_button(event: Event, t: Translator) -> list[InlineKeyboardButton]:
     return [InlineKeyboardButton(text=t("rep.btn.attendance"), callback_data=data)]
 
 
-def file_name(title: str, when: str, kind: str) -> str:
-    """Latin, Cyrillic and Kazakh letters kept; anything a file system dislikes replaced."""
-    safe = re.sub(r"[^\w\-]+", "_", title, flags=re.UNICODE).strip("_")[:60]
-    return f"{kind}_{safe}_{when}.xlsx"
+def project_export_button(project: Project, t: Translator) -> list[InlineKeyboardButton]:
+    data = ProjectExportCallback(project_id=project.id).pack()
+    return [InlineKeyboardButton(text=t("rep.btn.project"), callback_data=data)]
 
 
 def build_router() -> Router:
@@ -53,46 +54,63 @@ def build_router() -> Router:
         db: Database,
         t: Translator,
         tz: ZoneInfo,
-        clock: Clock,
         reference: Reference,
     ) -> None:
         event = await get_event(db, callback_data.event_id)
         if event is None:
             raise StaleButtonError(query.data or "")
-        records = await attendance_records(db, event.id)
-        rows = [
-            AttendanceRow(
-                full_name=record.full_name or t("adm.list.deleted"),
-                phone=record.phone or "",
-                organisation=record.organisation or "",
-                category=reference.categories.label(record.category, t.language),
-                district=reference.districts.label(record.district, t.language),
-                status=t(f"plist.status.{record.status}") if record.status else t("rep.walkin"),
-                registered_at=record.registered_at,
-                present=record.checked_in_at is not None,
-                checked_in_at=record.checked_in_at,
-                method=t(f"adm.method.{record.method}") if record.method else "",
-            )
-            for record in records
-        ]
-        title = t(
-            "rep.attendance_title",
-            title=event.title(t.language),
-            when=format_local(event.starts_at, tz),
-            place=event.place or "—",
-        )
-        texts = SheetTexts(
-            sheet=t("rep.attendance_sheet"),
-            title=title,
-            headers=tuple(t(f"rep.col.{key}") for key in HEADER_KEYS),
-            yes=t("common.yes"),
-            no=t("common.no"),
-        )
-        data = await asyncio.to_thread(build_attendance, event, rows, texts, tz)
-        day = f"{event.starts_at.astimezone(tz):%Y-%m-%d}"
-        name = file_name(event.title(t.language), day, t("rep.file_attendance"))
+        name, data = await attendance_report(db, event, t.plain, t.language, reference, tz)
         await message.answer_document(
             BufferedInputFile(data, filename=name), caption=t("rep.attendance_caption")
+        )
+
+    @router.callback_query(ProjectExportCallback.filter(), F.message.as_("message"))
+    async def project_report(
+        query: CallbackQuery,
+        callback_data: ProjectExportCallback,
+        callback_answer: CallbackAnswer,
+        message: Message,
+        bot: Bot,
+        db: Database,
+        t: Translator,
+        tz: ZoneInfo,
+        clock: Clock,
+        reference: Reference,
+        survey_templates: dict[str, SurveyTemplate],
+        reports: ReportRunner,
+    ) -> None:
+        project = await get_project(db, callback_data.project_id)
+        if project is None:
+            raise StaleButtonError(query.data or "")
+        chat_id = message.chat.id
+        ctx = ReportContext(t.plain, t.language, reference, survey_templates, tz, clock.now())
+
+        async def deliver(report: ProjectReport) -> None:
+            summary = report.summary
+            await bot.send_document(
+                chat_id,
+                BufferedInputFile(report.data, filename=report.file_name),
+                caption=t(
+                    "rep.project_caption",
+                    title=summary.title,
+                    held=summary.events_held,
+                    people=summary.people,
+                    attendances=summary.attendances,
+                    responses=summary.responses,
+                ),
+            )
+
+        async def fail(_: BaseException) -> None:
+            await bot.send_message(chat_id, t("rep.failed"))
+
+        started = reports.start(
+            ("project", project.id, t.language),
+            lambda: build_project_report(db.path, project.id, ctx),
+            deliver,
+            fail,
+        )
+        callback_answer.text = clip(
+            t("rep.preparing" if started else "rep.busy"), CALLBACK_ANSWER_LIMIT
         )
 
     return router

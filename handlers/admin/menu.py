@@ -15,7 +15,7 @@ from bot.events import Event
 from bot.i18n import Translator
 from bot.repositories.events import Project
 from handlers.admin.applications import applications_button
-from handlers.admin.exports import export_button
+from handlers.admin.exports import export_button, project_export_button
 from handlers.admin.messages import message_button
 from handlers.admin.survey_results import results_button
 from handlers.admin.team import team_button
@@ -25,7 +25,7 @@ ProjectButtons = Callable[[Project, Translator], list[InlineKeyboardButton]]
 EventButtons = Callable[[Event, Translator], list[InlineKeyboardButton]]
 
 PANEL_BUTTONS: tuple[PanelButtons, ...] = (team_button,)
-PROJECT_BUTTONS: tuple[ProjectButtons, ...] = ()
+PROJECT_BUTTONS: tuple[ProjectButtons, ...] = (project_export_button,)
 EVENT_BUTTONS: tuple[EventButtons, ...] = (
     applications_button,
     message_button,

@@ -102,7 +102,9 @@ def test_catalog_directory_has_both_languages() -> None:
 
 
 ROOT = Path(__file__).resolve().parents[2]
-LITERAL_KEY = re.compile(r"""\bt(?:\.plural)?\(\s*["']([a-z_]+(?:\.[a-z_]+)+)["']""")
+LITERAL_KEY = re.compile(
+    r"""\b(?:t|text)(?:\.plural|\.plain)?\(\s*["']([a-z_]+(?:\.[a-z_]+)+)["']"""
+)
 ENUM_KEYS = {
     "evtype": "bot.events:EventType",
     "status": "bot.registration:RegistrationStatus",
@@ -115,6 +117,7 @@ ENUM_KEYS = {
     "app.result": "bot.repositories.registrations:DecisionResult",
     "team.invite": "bot.repositories.coordinators:InviteResult",
     "adm.method": "bot.checkin:CheckinMethod",
+    "rep.fb.kind": "surveys.templates:QuestionKind",
 }
 
 

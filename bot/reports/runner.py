@@ -1,0 +1,91 @@
+"""Where workbooks are built: worker threads, never the event loop.
+
+At most `workers` builds run at once (each holds a workbook being written), and one build per
+key at a time, so a coordinator's double tap on Export does not build the same report twice.
+A build is a request, not scheduled work: one cut short by a restart is simply asked again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import logging
+from collections.abc import Awaitable, Callable, Hashable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeVar
+
+from bot.reports.files import file_name
+from bot.reports.project import ReportContext, ReportSummary, write_project_report
+from bot.repositories.report_rows import open_snapshot
+
+T = TypeVar("T")
+log = logging.getLogger(__name__)
+
+
+class ReportRunner:
+    def __init__(self, workers: int = 2) -> None:
+        self._executor = ThreadPoolExecutor(workers, thread_name_prefix="report")
+        self._jobs: dict[Hashable, asyncio.Task[None]] = {}
+
+    def busy(self, key: Hashable) -> bool:
+        return key in self._jobs
+
+    def start(
+        self,
+        key: Hashable,
+        build: Callable[[], T],
+        deliver: Callable[[T], Awaitable[None]],
+        fail: Callable[[BaseException], Awaitable[None]],
+    ) -> bool:
+        """Build in a worker thread, then deliver on the loop; the caller's handler returns at
+        once, so the coordinator keeps using the bot meanwhile. False if already building."""
+        if key in self._jobs:
+            return False
+
+        async def job() -> None:
+            try:
+                loop = asyncio.get_running_loop()
+                result = await loop.run_in_executor(self._executor, build)
+            except Exception as exc:
+                log.exception("Building report %s failed", key)
+                await fail(exc)
+            else:
+                await deliver(result)
+
+        task = asyncio.create_task(job(), name=f"report-{key}")
+        self._jobs[key] = task
+        task.add_done_callback(lambda _: self._jobs.pop(key, None))
+        return True
+
+    async def idle(self) -> None:
+        """Wait until every build started so far has been delivered."""
+        while self._jobs:
+            await asyncio.gather(*self._jobs.values(), return_exceptions=True)
+
+    async def close(self) -> None:
+        for task in self._jobs.values():
+            task.cancel()
+        await asyncio.gather(*self._jobs.values(), return_exceptions=True)
+        self._executor.shutdown(wait=False, cancel_futures=True)
+
+
+@dataclass(frozen=True)
+class ProjectReport:
+    file_name: str
+    data: bytes
+    summary: ReportSummary
+
+
+def build_project_report(db_path: Path, project_id: int, ctx: ReportContext) -> ProjectReport:
+    """Blocking: reads a snapshot of the database and writes the workbook in memory."""
+    conn = open_snapshot(db_path)
+    try:
+        buffer = io.BytesIO()
+        summary = write_project_report(conn, project_id, ctx, buffer)
+    finally:
+        conn.close()
+    day = f"{ctx.now.astimezone(ctx.tz):%Y-%m-%d}"
+    name = file_name(ctx.text("rep.file_project"), summary.title, day)
+    return ProjectReport(name, buffer.getvalue(), summary)
