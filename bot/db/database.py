@@ -16,6 +16,8 @@ from pathlib import Path
 
 import aiosqlite
 
+from bot.db.functions import person_key
+
 BUSY_TIMEOUT_MS = 5000
 
 
@@ -24,6 +26,7 @@ async def _connect(path: Path) -> aiosqlite.Connection:
     conn.row_factory = aiosqlite.Row
     await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     await conn.execute("PRAGMA foreign_keys = ON")
+    await conn.create_function("person_key", 1, person_key, deterministic=True)
     return conn
 
 

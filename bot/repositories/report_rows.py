@@ -15,12 +15,14 @@ from datetime import datetime
 from pathlib import Path
 
 from bot.clock import from_db
+from bot.db.functions import register_sync
 from bot.repositories.reports import ATTENDANCE_SQL
 
 
 def open_snapshot(path: Path) -> sqlite3.Connection:
     conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None)
     conn.execute("PRAGMA busy_timeout = 5000")
+    register_sync(conn)
     conn.execute("BEGIN")
     return conn
 

@@ -13,7 +13,7 @@ from bot.db import Database
 ATTENDANCE_SQL = """
     SELECT c.event_id,
            CASE WHEN c.user_id IS NOT NULL THEN 'u' || c.user_id
-                ELSE 'w' || lower(trim(c.walkin_name)) END AS person,
+                ELSE 'w' || person_key(c.walkin_name) END AS person,
            COALESCE(u.district, c.walkin_district) AS district,
            COALESCE(u.category, c.walkin_category) AS category
     FROM checkins c

@@ -67,6 +67,10 @@ class BotProcess:
             ADMIN_IDS=str(COORDINATOR_ID),
             LOG_LEVEL="INFO",
             PYTHONUNBUFFERED="1",
+            # The bot process runs on the real clock: with quiet hours on, a reminder test
+            # would pass or fail depending on the time of day it runs (unit tests cover them).
+            QUIET_HOURS_START="00:00",
+            QUIET_HOURS_END="00:00",
         )
         return env
 
