@@ -1,19 +1,25 @@
 """/stats: for each project, events held, registrations, attendance and unique people
-reached, by district."""
+reached, by district; then a picture per project of reach and ratings by district."""
 
 from __future__ import annotations
 
+import asyncio
+from zoneinfo import ZoneInfo
+
 from aiogram import Router
 from aiogram.filters import Command
-from aiogram.types import Message
+from aiogram.types import BufferedInputFile, Message
 
 from bot.clock import Clock
 from bot.db import Database
 from bot.i18n import Translator
 from bot.reference import Reference
+from bot.reports.project import ReportContext
+from bot.reports.stats_chart import draw_project_chart
 from bot.repositories.events import list_projects
 from bot.repositories.reports import project_stats
 from bot.telegram_text import split_html
+from surveys.templates import SurveyTemplate
 
 
 def build_router() -> Router:
@@ -21,7 +27,13 @@ def build_router() -> Router:
 
     @router.message(Command("stats"))
     async def stats(
-        message: Message, db: Database, t: Translator, clock: Clock, reference: Reference
+        message: Message,
+        db: Database,
+        t: Translator,
+        clock: Clock,
+        tz: ZoneInfo,
+        reference: Reference,
+        survey_templates: dict[str, SurveyTemplate],
     ) -> None:
         projects = await list_projects(db)
         if not projects:
@@ -53,5 +65,13 @@ def build_router() -> Router:
             blocks.append("\n".join(lines))
         for chunk in split_html("\n\n".join(blocks)):
             await message.answer(chunk)
+        ctx = ReportContext(t.plain, t.language, reference, survey_templates, tz, clock.now())
+        for project in projects:
+            picture = await asyncio.to_thread(draw_project_chart, db.path, project.id, ctx)
+            if picture is not None:
+                await message.answer_photo(
+                    BufferedInputFile(picture, filename=f"stats-{project.id}.png"),
+                    caption=t("stats.chart_caption", title=project.title(t.language)),
+                )
 
     return router

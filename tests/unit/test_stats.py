@@ -3,14 +3,27 @@ events are handled as a funder's report expects."""
 
 from __future__ import annotations
 
+import warnings
 from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+from aiogram.methods import SendPhoto
+from aiogram.types import BufferedInputFile
 
 from bot.clock import to_db
+from bot.i18n import Translator
+from bot.reports.project import ReportContext
+from bot.reports.stats_chart import DistrictBar, chart_data, render
 from bot.repositories import checkins
+from bot.repositories.report_rows import open_snapshot
 from bot.repositories.reports import Reach, project_stats
+from surveys import store
+from surveys.templates import shipped_templates
 from tests.conftest import NOW
 from tests.factories import make_event, make_participant, make_project
 from tests.harness import Harness, texts, tg_user
+
+ALMATY = ZoneInfo("Asia/Almaty")
 
 
 async def test_unique_reach_by_district(harness: Harness) -> None:
@@ -54,11 +67,67 @@ async def test_unique_reach_by_district(harness: Harness) -> None:
     assert stats.total == Reach(people=3, attendances=5)
     assert stats.by_district == {"medeu": Reach(2, 3), "almaly": Reach(1, 2)}
 
-    [reply] = await harness.send(tg_user(1), "/stats")
+    reply, picture = await harness.send(tg_user(1), "/stats")
     text = texts([reply])[0]
     assert "Проведено мероприятий: 2 из 3" in text
     assert "Охвачено человек (уникально): 3" in text
     assert "• Медеуский район: 2 чел., 3 посещ." in text
+    assert isinstance(picture, SendPhoto)
+    assert picture.caption == "«Школа гражданского участия»: охват и средняя оценка по районам."
+    assert isinstance(picture.photo, BufferedInputFile)
+    assert picture.photo.data.startswith(b"\x89PNG\r\n\x1a\n")
+
+
+def context(harness: Harness, language: str) -> ReportContext:
+    t = Translator(harness.app.i18n, language)
+    return ReportContext(t.plain, language, harness.app.reference, shipped_templates(), ALMATY, NOW)
+
+
+async def test_stats_chart_shows_reach_and_ratings_by_district_in_kazakh(
+    harness: Harness,
+) -> None:
+    db = harness.db
+    project = await make_project(db, NOW, title_kk="Азаматтық қатысу мектебі")
+    event = await make_event(
+        db, NOW - timedelta(days=10), project=project, starts_at=NOW - timedelta(days=2),
+        survey_template="seminar",
+    )  # fmt: skip
+    for user_id, district, score in ((1, "almaly", 5), (2, "almaly", 3), (3, "medeu", 4)):
+        await make_participant(db, user_id, NOW, district=district)
+        await db.execute(
+            "INSERT INTO checkins (event_id, user_id, method, checked_in_at) "
+            "VALUES (?, ?, 'qr', ?)",
+            (event.id, user_id, to_db(NOW)),
+        )
+        response = await store.start_response(
+            db, event.id, "seminar", user_id, district, "ngo", NOW
+        )
+        await store.save_answer(db, response, "overall", store.Answer(score))
+        await store.complete(db, response, event.id, user_id, NOW, anonymous=False)
+    await checkins.add_walkin(db, event.id, "Ахметова Роза", "youth", None, NOW, 9)
+    ctx = context(harness, "kk")
+    conn = open_snapshot(db.path)
+    try:
+        data = chart_data(conn, project.id, ctx)
+    finally:
+        conn.close()
+    assert data is not None
+    assert data.title == "Азаматтық қатысу мектебі"
+    assert data.bars == [
+        DistrictBar("Алмалы ауданы", people=2, attendances=2, rating=4.0),
+        DistrictBar("Медеу ауданы", people=1, attendances=1, rating=4.0),
+        DistrictBar("көрсетілмеген", people=1, attendances=1, rating=None),
+    ]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a missing Kazakh glyph would warn
+        picture = render(data, ctx)
+    assert picture.startswith(b"\x89PNG")
+
+
+async def test_no_picture_before_anyone_attended(harness: Harness) -> None:
+    await make_event(harness.db, NOW)
+    calls = await harness.send(tg_user(1), "/stats")
+    assert not [c for c in calls if isinstance(c, SendPhoto)]
 
 
 async def test_participants_have_no_stats(harness: Harness) -> None:
