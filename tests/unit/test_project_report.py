@@ -7,8 +7,7 @@ from __future__ import annotations
 import io
 import threading
 import zipfile
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 import pytest
@@ -17,142 +16,15 @@ from aiogram.types import BufferedInputFile
 from openpyxl import load_workbook
 from openpyxl.workbook import Workbook
 
-from bot.clock import to_db
 from bot.reports import runner
-from bot.repositories import checkins, registrations, users
-from bot.repositories.profiles import erase_person
+from bot.repositories import users
 from handlers.admin.callbacks import ProjectAction, ProjectCallback
-from surveys import store
-from surveys.store import Answer
 from tests.conftest import NOW
-from tests.factories import make_event, make_participant, make_project
+from tests.factories import make_project
+from tests.generated_project import generate
 from tests.harness import Harness, button, tg_user
 
 COORDINATOR = tg_user(1)
-PAST = NOW - timedelta(days=30)
-
-# (user id, name, district, category)
-PEOPLE = [
-    (101, "Сапарова Әйгерім", "auezov", "public_council"),
-    (102, "Ким Андрей", "auezov", "ngo"),
-    (103, "Нұрланов Ерлан", "medeu", "ngo"),
-    (104, "Оспанова Дана", "medeu", "youth"),
-    (105, "Удалит Данные", "almaly", "info_group"),
-    (106, "Жаксылыков Тимур", "turksib", "civic_activist"),
-]
-
-
-@dataclass
-class Generated:
-    project_id: int
-    event_ids: list[int]  # by start: named survey, anonymous survey, cancelled, planned
-
-
-async def generate(h: Harness) -> Generated:
-    db = h.db
-    project = await make_project(
-        db, PAST, title_ru="Школа гражданского участия", title_kk="Азаматтық қатысу мектебі"
-    )
-    for user_id, name, district, category in PEOPLE:
-        await make_participant(
-            db, user_id, PAST, full_name=name, district=district, category=category
-        )
-    named = await make_event(
-        db,
-        PAST,
-        project=project,
-        starts_at=NOW - timedelta(days=10),
-        district="auezov",
-        capacity=30,
-        title_ru="Семинар в Ауэзовском районе",
-        title_kk="Әуезов ауданындағы семинар",
-        survey_template="seminar",
-    )
-    anonymous = await make_event(
-        db,
-        PAST,
-        project=project,
-        starts_at=NOW - timedelta(days=5),
-        district="medeu",
-        capacity=20,
-        title_ru="Тренинг в Медеуском районе",
-        title_kk="Медеу ауданындағы тренинг",
-        survey_template="seminar",
-        survey_anonymous=True,
-    )
-    cancelled = await make_event(
-        db, PAST, project=project, starts_at=NOW - timedelta(days=3), title_ru="Отменённый"
-    )
-    planned = await make_event(
-        db,
-        PAST,
-        project=project,
-        starts_at=NOW + timedelta(days=7),
-        district="turksib",
-        capacity=None,
-        title_ru="Итоговая конференция",
-    )
-    signups = {
-        named.id: [101, 102, 103, 105],
-        anonymous.id: [101, 103, 104],
-        cancelled.id: [102, 106],
-        planned.id: [104, 106],
-    }
-    for event_id, people in signups.items():
-        for user_id in people:
-            await registrations.register(db, event_id, user_id, PAST)
-    present = {named.id: [101, 102, 105], anonymous.id: [101, 103, 104], cancelled.id: [106]}
-    for event_id, people in present.items():
-        for user_id in people:
-            await db.execute(
-                "INSERT INTO checkins (event_id, user_id, method, checked_in_at) "
-                "VALUES (?, ?, 'qr', ?)",
-                (event_id, user_id, to_db(NOW - timedelta(days=3))),
-            )
-    # The same woman without Telegram came twice; the second time her name was typed sloppily.
-    await checkins.add_walkin(db, named.id, "Ахметова Роза", "civic_activist", "medeu", PAST, 1)
-    await checkins.add_walkin(
-        db, anonymous.id, " ахметова роза", "civic_activist", "medeu", PAST, 1
-    )
-    await db.execute("UPDATE events SET status = 'cancelled' WHERE id = ?", (cancelled.id,))
-
-    async def answer(event_id: int, user_id: int, anonymous: bool, **given: Answer) -> None:
-        _, _, district, category = next(p for p in PEOPLE if p[0] == user_id)
-        response = await store.start_response(
-            db, event_id, "seminar", None if anonymous else user_id, district, category, NOW
-        )
-        for question, value in given.items():
-            await store.save_answer(db, response, question, value)
-        await store.complete(db, response, event_id, user_id, NOW, anonymous=anonymous)
-
-    await answer(
-        named.id,
-        101,
-        False,
-        overall=Answer(5),
-        content=Answer(4),
-        useful=Answer(text="=СУММ(1;2) и разбор кейсов"),
-        recommend=Answer(1),
-        topics=Answer(text="Бюджет акимата", choices=("councils", "other")),
-    )
-    await answer(named.id, 102, False, overall=Answer(3), recommend=Answer(0))
-    await answer(named.id, 105, False, overall=Answer(4), recommend=Answer(1))
-    await answer(
-        anonymous.id,
-        103,
-        True,
-        overall=Answer(5),
-        recommend=Answer(1),
-        topics=Answer(choices=("councils", "media")),
-    )
-    await answer(
-        anonymous.id, 104, True, overall=Answer(2), improve=Answer(text="Көбірек әңгіме керек")
-    )
-    # An unfinished questionnaire counts nowhere.
-    unfinished = await store.start_response(db, named.id, "seminar", 103, "medeu", "ngo", NOW)
-    await store.save_answer(db, unfinished, "overall", Answer(1))
-    await erase_person(db, 105, NOW, h.app.settings.offer_policy)
-    return Generated(project.id, [named.id, anonymous.id, cancelled.id, planned.id])
 
 
 async def export(h: Harness, project_id: int, user=COORDINATOR) -> tuple[str, Workbook, str, bytes]:
@@ -177,7 +49,7 @@ def rows(sheet, first: int) -> list[list[Any]]:
 
 
 async def test_project_report_numbers_match_what_happened(harness: Harness) -> None:
-    generated = await generate(harness)
+    generated = await generate(harness.db, harness.app.settings.offer_policy)
     name, book, texts, data = await export(harness, generated.project_id)
 
     assert name == "отчёт_Школа_гражданского_участия_2026-06-09.xlsx"
@@ -287,7 +159,7 @@ async def test_project_report_numbers_match_what_happened(harness: Harness) -> N
 
 
 async def test_report_in_kazakh_for_a_kazakh_coordinator(harness: Harness) -> None:
-    generated = await generate(harness)
+    generated = await generate(harness.db, harness.app.settings.offer_policy)
     await users.choose_language(harness.db, 1, "kk", NOW)
     name, book, texts, _ = await export(harness, generated.project_id, tg_user(1, "kk"))
     assert name == "есеп_Азаматтық_қатысу_мектебі_2026-06-09.xlsx"
@@ -300,7 +172,7 @@ async def test_report_in_kazakh_for_a_kazakh_coordinator(harness: Harness) -> No
 
 
 async def test_a_double_tap_builds_one_report(harness: Harness) -> None:
-    generated = await generate(harness)
+    generated = await generate(harness.db, harness.app.settings.offer_policy)
     gate = threading.Event()
     original = runner.build_project_report
 
@@ -328,7 +200,7 @@ async def test_a_double_tap_builds_one_report(harness: Harness) -> None:
 async def test_others_are_answered_while_a_report_is_built(harness: Harness) -> None:
     """The build waits on a gate inside the worker; were it run on the event loop, the loop
     would stand still and the participant's answer would come only after the document."""
-    generated = await generate(harness)
+    generated = await generate(harness.db, harness.app.settings.offer_policy)
     gate = threading.Event()
     original = runner.build_project_report
 
@@ -352,7 +224,7 @@ async def test_others_are_answered_while_a_report_is_built(harness: Harness) -> 
 
 
 async def test_a_failed_build_is_told_to_the_coordinator(harness: Harness) -> None:
-    generated = await generate(harness)
+    generated = await generate(harness.db, harness.app.settings.offer_policy)
 
     def broken(*args):
         raise OSError("disk full")

@@ -1,0 +1,77 @@
+"""`python -m bot export ...` writes the same workbooks the panel sends, for back-office
+scripts, and says clearly when there is nothing to export."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from openpyxl import load_workbook
+
+from bot.config import Settings
+from tests.generated_project import generate
+from tests.harness import Harness
+
+ROOT = Path(__file__).resolve().parents[2]
+TOKEN = "123456:ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghi"
+
+
+def run_export(database: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if k not in Settings.model_fields_upper()}
+    return subprocess.run(
+        [sys.executable, "-m", "bot", "export", *args],
+        cwd=database.parent,
+        env={**clean, "PYTHONPATH": str(ROOT), "BOT_TOKEN": TOKEN, "DATABASE_PATH": str(database)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+async def test_project_report_and_attendance_sheet_from_the_command_line(
+    harness: Harness, tmp_path: Path
+) -> None:
+    generated = await generate(harness.db, harness.app.settings.offer_policy)
+    database = harness.app.settings.database_path
+
+    report = tmp_path / "report.xlsx"
+    result = run_export(
+        database, "project", "--project", str(generated.project_id), "--language", "kk",
+        "-o", str(report),
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert f"Written {report}" in result.stdout
+    book = load_workbook(report)
+    assert book.sheetnames == ["Іс-шаралар", "Қамту", "Сауалнамалар", "Жауаптар"]
+    assert book["Қамту"]["B3"].value == 6, "the same unique reach as the panel's report"
+
+    sheet = tmp_path / "attendance.xlsx"
+    result = run_export(
+        database, "attendance", "--event", str(generated.event_ids[0]), "-o", str(sheet)
+    )
+    assert result.returncode == 0, result.stderr
+    names = [row[1].value for row in load_workbook(sheet).active.iter_rows(min_row=3)]
+    assert names[:3] == ["Сапарова Әйгерім", "Ким Андрей", "Нұрланов Ерлан"]
+    assert "(данные удалены)" in names and "Ахметова Роза" in names
+
+
+async def test_unknown_ids_and_unwritable_files_are_one_clear_line(
+    harness: Harness, tmp_path: Path
+) -> None:
+    database = harness.app.settings.database_path
+    result = run_export(database, "project", "--project", "999", "-o", str(tmp_path / "x.xlsx"))
+    assert (result.returncode, result.stderr.strip()) == (1, "No project with id 999.")
+    result = run_export(database, "attendance", "--event", "999", "-o", str(tmp_path / "x.xlsx"))
+    assert (result.returncode, result.stderr.strip()) == (1, "No event with id 999.")
+    assert not (tmp_path / "x.xlsx").exists()
+
+    generated = await generate(harness.db, harness.app.settings.offer_policy)
+    missing = tmp_path / "no-such-folder" / "report.xlsx"
+    result = run_export(
+        database, "project", "--project", str(generated.project_id), "-o", str(missing)
+    )
+    assert result.returncode == 1
+    assert result.stderr.strip() == f"{missing}: No such file or directory"
