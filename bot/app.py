@@ -20,7 +20,7 @@ import handlers
 from bot.clock import Clock, SystemClock
 from bot.commands import publish_commands
 from bot.config import Settings
-from bot.db import Database, apply_migrations
+from bot.db import Database, open_migrated
 from bot.fsm_storage import SQLiteStorage
 from bot.i18n import build_i18n
 from bot.middlewares import CallbackGuardMiddleware, InFlightMiddleware, UserContextMiddleware
@@ -117,12 +117,7 @@ def build_dispatcher(settings: Settings, db: Database, i18n: I18n, clock: Clock)
 
 
 async def open_database(settings: Settings) -> Database:
-    db = await Database.open(settings.database_path)
-    try:
-        applied = await apply_migrations(db)
-    except Exception:
-        await db.close()
-        raise
+    db, applied = await open_migrated(settings.database_path)
     if applied:
         log.info("Applied migrations %s", applied)
     return db

@@ -1,5 +1,5 @@
 """`python -m bot export attendance|project ...`: the coordinator's workbooks for back-office
-scripts, built exactly as the panel builds them."""
+scripts, built exactly as the panel builds them (without loading aiogram: a lighter process)."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ import asyncio
 import sys
 from pathlib import Path
 
-from bot.app import open_database
+from bot.catalogs import plain_texts
 from bot.clock import SystemClock
 from bot.config import Settings
-from bot.i18n import Translator, build_i18n
+from bot.db import open_migrated
 from bot.reference import load_reference
 from bot.reports.attendance import attendance_report
 from bot.reports.project import ProjectNotFoundError, ReportContext
@@ -34,19 +34,19 @@ def export(settings: Settings, kind: str, object_id: int, language: str, output:
 
 
 async def _build(settings: Settings, kind: str, object_id: int, language: str) -> bytes | None:
-    db = await open_database(settings)
+    db, _ = await open_migrated(settings.database_path)
     try:
-        t = Translator(build_i18n(settings.default_language), language)
+        text = plain_texts(language)
         reference = load_reference(settings.categories_file, settings.districts_file)
         if kind == "attendance":
             event = await get_event(db, object_id)
             if event is None:
                 print(f"No event with id {object_id}.", file=sys.stderr)
                 return None
-            _, data = await attendance_report(db, event, t.plain, language, reference, settings.tz)
+            _, data = await attendance_report(db, event, text, language, reference, settings.tz)
         else:
             ctx = ReportContext(
-                t.plain, language, reference, load_templates(), settings.tz, SystemClock().now()
+                text, language, reference, load_templates(), settings.tz, SystemClock().now()
             )
             try:
                 report = await asyncio.to_thread(

@@ -10,40 +10,13 @@ from __future__ import annotations
 
 import gettext
 import html
-import io
 from pathlib import Path
 from typing import Any
 
 from aiogram.utils.i18n import I18n
-from babel.messages.catalog import Catalog
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
 
+from bot.catalogs import LOCALES_DIR, compile_catalog
 from bot.config import LANGUAGES
-
-LOCALES_DIR = Path(__file__).resolve().parents[1] / "locales"
-
-
-class CatalogError(Exception):
-    pass
-
-
-def read_catalog(language: str, directory: Path = LOCALES_DIR) -> Catalog:
-    """All .po files of one language merged into one catalog; a key defined twice is an error."""
-    merged = Catalog(locale=language, domain="messages")
-    origin: dict[str, str] = {}
-    for path in sorted((directory / language).glob("*.po")):
-        with path.open("rb") as fp:
-            part = read_po(fp, locale=language)
-        for message in part:
-            if not message.id:
-                continue
-            key = message.id if isinstance(message.id, str) else message.id[0]
-            if key in origin:
-                raise CatalogError(f"{path.name}: key {key!r} is already defined in {origin[key]}")
-            origin[key] = path.name
-            merged[message.id] = message
-    return merged
 
 
 class PoI18n(I18n):
@@ -52,10 +25,7 @@ class PoI18n(I18n):
     def find_locales(self) -> dict[str, gettext.GNUTranslations]:
         translations: dict[str, gettext.GNUTranslations] = {}
         for language in LANGUAGES:
-            buffer = io.BytesIO()
-            write_mo(buffer, read_catalog(language, self.path))
-            buffer.seek(0)
-            translations[language] = gettext.GNUTranslations(buffer)
+            translations[language] = compile_catalog(language, self.path)
         return translations
 
 

@@ -1,6 +1,6 @@
 """SQLite access: one writer connection, a reader connection, migrations."""
 
 from bot.db.database import Database
-from bot.db.migrations import MigrationError, apply_migrations
+from bot.db.migrations import MigrationError, apply_migrations, open_migrated
 
-__all__ = ["Database", "MigrationError", "apply_migrations"]
+__all__ = ["Database", "MigrationError", "apply_migrations", "open_migrated"]

@@ -79,3 +79,13 @@ async def apply_migrations(db: Database, directory: Path = MIGRATIONS_DIR) -> li
             raise MigrationError(f"{migration.path.name} failed: {exc}") from exc
         applied.append(migration.version)
     return applied
+
+
+async def open_migrated(path: Path) -> tuple[Database, list[int]]:
+    """Open the database and bring it to the current schema; returns the versions applied."""
+    db = await Database.open(path)
+    try:
+        return db, await apply_migrations(db)
+    except BaseException:
+        await db.close()
+        raise

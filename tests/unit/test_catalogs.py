@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.i18n import LOCALES_DIR, CatalogError, Translator, build_i18n, read_catalog
+from bot.catalogs import LOCALES_DIR, CatalogError, read_catalog
+from bot.i18n import Translator, build_i18n
 
 KAZAKH_LETTERS = set("әғқңөұүһіӘҒҚҢӨҰҮҺІ")
 HTML_TAG = re.compile(r"</?([a-z-]+)")
