@@ -10,6 +10,7 @@ runs it in a worker thread.
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -90,12 +91,20 @@ def write_project_report(
     )
 
 
-def _sheet(book: Workbook, title: str, widths: Iterable[float], freeze: str) -> Any:
-    """Widths and frozen panes go first: write-only sheets write them before the rows."""
+def _sheet(
+    book: Workbook, title: str, widths: Iterable[float], freeze: str, header_row: int
+) -> Any:
+    """Widths, frozen panes and fitting to the page go first: write-only sheets write them
+    before the rows. Landscape, one page wide, the header row repeated on every page."""
     sheet = book.create_sheet(title[:31])
     for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = freeze
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.print_title_rows = f"{header_row}:{header_row}"
     return sheet
 
 
@@ -144,9 +153,8 @@ def _events_sheet(
         "no", "date", "title", "type", "place", "district", "capacity", "registered", "attended",
         "responses", "rating", "status",
     )  # fmt: skip
-    sheet = _sheet(
-        book, t("rep.sheet.events"), (5, 17, 40, 18, 30, 22, 11, 13, 12, 13, 12, 15), "A3"
-    )
+    widths = (5, 17, 40, 18, 30, 22, 11, 13, 12, 13, 12, 15)
+    sheet = _sheet(book, t("rep.sheet.events"), widths, "A3", 2)
     _title(sheet, t("rep.events_title", project=project.title(ctx.language), date=_today(ctx)))
     sheet.append(_bold_row(sheet, (t(f"rep.ecol.{key}") for key in keys)))
     counted = [e for e in events if e.status != "cancelled"]
@@ -196,9 +204,9 @@ def _events_sheet(
         )
     )
     sheet.auto_filter.ref = f"A2:{get_column_letter(len(keys))}{last}"
-    _landscape(sheet, 2)
     if events:
         chart = _bar_chart(t("rep.chart.attendance"), t("rep.ecol.attended"))
+        chart.y_axis.majorUnit = max(1, math.ceil(max(e.attended for e in events) / 8))
         chart.add_data(ChartRange(sheet, min_col=9, min_row=3, max_row=last))
         chart.set_categories(ChartRange(sheet, min_col=3, min_row=3, max_row=last))
         sheet.add_chart(chart, f"A{last + 3}")
@@ -225,6 +233,7 @@ def _reach_sheet(
         t("rep.sheet.reach"),
         (34, *(16 for _ in categories), 16, 14),
         f"B{header_row + 1}",
+        header_row,
     )
     _title(sheet, t("rep.reach_title", project=project.title(ctx.language), date=_today(ctx)))
     sheet.append([t("rep.reach.held"), held])
@@ -272,7 +281,6 @@ def _reach_sheet(
     sheet.append([])
     sheet.append([t("rep.reach.by_category_note")])
     sheet.auto_filter.ref = f"A{header_row}:{get_column_letter(len(categories) + 3)}{last}"
-    _landscape(sheet, header_row)
     return total
 
 
@@ -293,7 +301,8 @@ def _feedback_sheet(
     book: Workbook, ctx: ReportContext, project: ProjectInfo, feedback: Feedback
 ) -> None:
     t = ctx.text
-    sheet = _sheet(book, t("rep.sheet.feedback"), (40, 12, 12, *(11 for _ in range(12))), "A2")
+    widths = (40, 12, 12, *(11 for _ in range(12)))
+    sheet = _sheet(book, t("rep.sheet.feedback"), widths, "A2", 1)
     rows = 0
 
     def add(values: Iterable[Any] = ()) -> None:
@@ -430,7 +439,8 @@ def _answers_sheet(
 ) -> None:
     t = ctx.text
     keys = ("response", "event", "date", "district", "category", "respondent", "question", "answer")
-    sheet = _sheet(book, t("rep.sheet.answers"), (10, 36, 12, 22, 24, 28, 44, 50), "A3")
+    widths = (10, 36, 12, 22, 24, 28, 44, 50)
+    sheet = _sheet(book, t("rep.sheet.answers"), widths, "A3", 2)
     _title(sheet, t("rep.answers_title", project=project.title(ctx.language), date=_today(ctx)))
     sheet.append(_bold_row(sheet, (t(f"rep.acol.{key}") for key in keys)))
     by_id = {event.id: event for event in events}
@@ -503,14 +513,6 @@ def _answer_value(
         ]
         return cells.text(sheet, "; ".join(labels))
     return cells.text(sheet, line.text)
-
-
-def _landscape(sheet: Any, header_row: int) -> None:
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.print_title_rows = f"{header_row}:{header_row}"
 
 
 def _today(ctx: ReportContext) -> str:

@@ -60,6 +60,10 @@ async def test_project_report_numbers_match_what_happened(harness: Harness) -> N
     events = book["Мероприятия"]
     assert events.freeze_panes == "A3"
     assert events.auto_filter.ref == "A2:L6"
+    for sheet in book.worksheets:
+        assert sheet.page_setup.orientation == "landscape", sheet.title
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage, sheet.title
+    assert events.print_title_rows == "$2:$2"
     header, *lines = rows(events, 2)
     assert header[:4] == ["№", "Дата и время", "Мероприятие", "Формат"]
     by_title = {line[2]: line for line in lines}
