@@ -167,7 +167,3 @@ async def summary(db: Database, event_id: int) -> tuple[int, dict[str, QuestionS
         )
         for question, total in answered.items()
     }
-
-
-def _mean(values: list[float]) -> float:
-    return sum(values) / len(values)

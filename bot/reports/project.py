@@ -278,8 +278,21 @@ def _reach_sheet(
             ],
         )
     )
-    sheet.append([])
     sheet.append([t("rep.reach.by_category_note")])
+    sheet.append([])
+    sheet.append(
+        _bold_row(sheet, [t("rep.rcol.category"), t("rep.rcol.people"), t("rep.rcol.attendances")])
+    )
+    for code in categories:
+        cell = by_category.get(code)
+        sheet.append(
+            [
+                label(ctx.reference.categories, code),
+                cell.people if cell else 0,
+                cell.attendances if cell else 0,
+            ]
+        )
+    sheet.append(_bold_row(sheet, [t("rep.total"), total.people, total.attendances]))
     sheet.auto_filter.ref = f"A{header_row}:{get_column_letter(len(categories) + 3)}{last}"
     return total
 

@@ -105,6 +105,15 @@ async def test_project_report_numbers_match_what_happened(harness: Harness) -> N
     assert matrix["Медеуский район"]["Представитель НПО"] == 1
     assert matrix["Итого"]["Представитель НПО"] == 2
     assert sum(v for k, line in matrix.items() if k != "Итого" for v in line.values()) == 6
+    below = rows(reach, 8 + len(table))
+    start = [line[0] for line in below].index("Категория")
+    by_category = {line[0]: line[1:3] for line in below[start + 1 :]}
+    assert by_category["Член общественного совета"] == [1, 2]
+    assert by_category["Представитель НПО"] == [2, 2]
+    assert by_category["Гражданский активист"] == [1, 2], "the walk-in came twice"
+    assert by_category["Член информационной группы (ИПГ)"] == [1, 1]
+    assert by_category["Депутат маслихата"] == [0, 0]
+    assert by_category["Итого"] == [6, 8]
 
     feedback = book["Анкеты"]
     cells = rows(feedback, 1)
