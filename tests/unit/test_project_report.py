@@ -4,9 +4,11 @@ an anonymous survey, and an event still to come."""
 
 from __future__ import annotations
 
+import contextlib
 import io
 import threading
 import zipfile
+from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
@@ -27,12 +29,37 @@ from tests.harness import Harness, button, tg_user
 COORDINATOR = tg_user(1)
 
 
-async def export(h: Harness, project_id: int, user=COORDINATOR) -> tuple[str, Workbook, str, bytes]:
+async def export_button(
+    h: Harness, project_id: int, user=COORDINATOR, label: str = "📊 Отчёт по проекту"
+) -> str:
+    """The callback data of the report button on the project screen."""
     screen = await h.press(
         user, ProjectCallback(action=ProjectAction.OPEN, project_id=project_id).pack()
     )
+    return button(screen, label)
+
+
+@contextlib.contextmanager
+def held_builds() -> Iterator[threading.Event]:
+    """Report builds wait in their worker thread for the gate, then run for real."""
+    gate = threading.Event()
+    original = runner.build_project_report
+
+    def held(*args):
+        gate.wait(10)
+        return original(*args)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("handlers.admin.exports.build_project_report", held)
+        try:
+            yield gate
+        finally:
+            gate.set()
+
+
+async def export(h: Harness, project_id: int, user=COORDINATOR) -> tuple[str, Workbook, str, bytes]:
     label = "📊 Жоба бойынша есеп (Excel)" if user.language_code == "kk" else "📊 Отчёт по проекту"
-    calls = await h.press(user, button(screen, label))
+    calls = await h.press(user, await export_button(h, project_id, user, label))
     [answered] = [c for c in calls if isinstance(c, AnswerCallbackQuery)]
     start = len(h.session.calls)
     await h.app.reports.idle()
@@ -186,20 +213,8 @@ async def test_report_in_kazakh_for_a_kazakh_coordinator(harness: Harness) -> No
 
 async def test_a_double_tap_builds_one_report(harness: Harness) -> None:
     generated = await generate(harness.db, harness.app.settings.offer_policy)
-    gate = threading.Event()
-    original = runner.build_project_report
-
-    def held(*args):
-        gate.wait(10)
-        return original(*args)
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr("handlers.admin.exports.build_project_report", held)
-        screen = await harness.press(
-            COORDINATOR,
-            ProjectCallback(action=ProjectAction.OPEN, project_id=generated.project_id).pack(),
-        )
-        data = button(screen, "📊 Отчёт по проекту")
+    with held_builds() as gate:
+        data = await export_button(harness, generated.project_id)
         first = await harness.press(COORDINATOR, data)
         second = await harness.press(COORDINATOR, data)
         gate.set()
@@ -214,20 +229,8 @@ async def test_others_are_answered_while_a_report_is_built(harness: Harness) -> 
     """The build waits on a gate inside the worker; were it run on the event loop, the loop
     would stand still and the participant's answer would come only after the document."""
     generated = await generate(harness.db, harness.app.settings.offer_policy)
-    gate = threading.Event()
-    original = runner.build_project_report
-
-    def held(*args):
-        gate.wait(10)
-        return original(*args)
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr("handlers.admin.exports.build_project_report", held)
-        screen = await harness.press(
-            COORDINATOR,
-            ProjectCallback(action=ProjectAction.OPEN, project_id=generated.project_id).pack(),
-        )
-        await harness.press(COORDINATOR, button(screen, "📊 Отчёт по проекту"))
+    with held_builds() as gate:
+        await harness.press(COORDINATOR, await export_button(harness, generated.project_id))
         reply = await harness.send(tg_user(104), "/my")
         assert [c for c in reply if isinstance(c, SendMessage)], "the participant got an answer"
         assert not [c for c in harness.session.calls if isinstance(c, SendDocument)]
@@ -244,12 +247,9 @@ async def test_a_failed_build_is_told_to_the_coordinator(harness: Harness) -> No
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr("handlers.admin.exports.build_project_report", broken)
-        screen = await harness.press(
-            COORDINATOR,
-            ProjectCallback(action=ProjectAction.OPEN, project_id=generated.project_id).pack(),
-        )
+        data = await export_button(harness, generated.project_id)
         start = len(harness.session.calls)
-        await harness.press(COORDINATOR, button(screen, "📊 Отчёт по проекту"))
+        await harness.press(COORDINATOR, data)
         await harness.app.reports.idle()
     told = [c.text for c in harness.session.calls[start:] if isinstance(c, SendMessage)]
     assert told == [
