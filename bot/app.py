@@ -136,7 +136,7 @@ async def run(settings: Settings) -> None:
 
     async def on_shutdown() -> None:
         await app.in_flight.wait_idle(settings.shutdown_timeout)
-        await app.reports.close()
+        await app.reports.close(settings.shutdown_timeout)
         await app.scheduler.stop()
 
     app.dispatcher.startup.register(on_startup)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -59,7 +60,7 @@ class ProjectNotFoundError(LookupError):
 
 
 def write_project_report(
-    conn: Any, project_id: int, ctx: ReportContext, target: IO[bytes]
+    conn: sqlite3.Connection, project_id: int, ctx: ReportContext, target: IO[bytes]
 ) -> ReportSummary:
     """conn: a read snapshot from report_rows.open_snapshot."""
     project = report_rows.project_info(conn, project_id)
@@ -214,7 +215,7 @@ def _events_sheet(
 
 
 def _reach_sheet(
-    book: Workbook, ctx: ReportContext, project: ProjectInfo, conn: Any, held: int
+    book: Workbook, ctx: ReportContext, project: ProjectInfo, conn: sqlite3.Connection, held: int
 ) -> ReachCell:
     t = ctx.text
     project_id = project.id

@@ -29,9 +29,6 @@ class ReportRunner:
         self._executor = ThreadPoolExecutor(workers, thread_name_prefix="report")
         self._jobs: dict[Hashable, asyncio.Task[None]] = {}
 
-    def busy(self, key: Hashable) -> bool:
-        return key in self._jobs
-
     def start(
         self,
         key: Hashable,
@@ -46,13 +43,12 @@ class ReportRunner:
 
         async def job() -> None:
             try:
-                loop = asyncio.get_running_loop()
-                result = await loop.run_in_executor(self._executor, build)
+                result = await asyncio.get_running_loop().run_in_executor(self._executor, build)
             except Exception as exc:
                 log.exception("Building report %s failed", key)
-                await fail(exc)
+                await _logged(fail(exc), key)
             else:
-                await deliver(result)
+                await _logged(deliver(result), key)
 
         task = asyncio.create_task(job(), name=f"report-{key}")
         self._jobs[key] = task
@@ -64,11 +60,23 @@ class ReportRunner:
         while self._jobs:
             await asyncio.gather(*self._jobs.values(), return_exceptions=True)
 
-    async def close(self) -> None:
-        for task in self._jobs.values():
-            task.cancel()
-        await asyncio.gather(*self._jobs.values(), return_exceptions=True)
+    async def close(self, grace: float = 0.0) -> None:
+        """Give reports being built `grace` seconds to reach their coordinators, then stop."""
+        if self._jobs:
+            _, late = await asyncio.wait(list(self._jobs.values()), timeout=grace)
+            for task in late:
+                task.cancel()
+            await asyncio.gather(*late, return_exceptions=True)
         self._executor.shutdown(wait=False, cancel_futures=True)
+
+
+async def _logged(step: Awaitable[None], key: Hashable) -> None:
+    """Sending the file or the apology can fail too (the network, a blocked chat): logged,
+    since nobody awaits a report's task."""
+    try:
+        await step
+    except Exception:
+        log.exception("Sending report %s failed", key)
 
 
 @dataclass(frozen=True)

@@ -104,7 +104,7 @@ def build_router() -> Router:
             await bot.send_message(chat_id, t("rep.failed"))
 
         started = reports.start(
-            ("project", project.id, t.language),
+            ("project", project.id, chat_id),
             lambda: build_project_report(db.path, project.id, ctx),
             deliver,
             fail,

@@ -1,0 +1,56 @@
+"""Reports are built in worker threads; on shutdown a report being built still reaches its
+coordinator within the grace period, and one that would take longer is dropped."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+
+from bot.reports.runner import ReportRunner
+
+
+def gated(gate: threading.Event, value: int):
+    def build() -> int:
+        assert gate.wait(5), "the test never opened the gate"
+        return value
+
+    return build
+
+
+async def test_close_waits_for_a_report_in_progress() -> None:
+    runner = ReportRunner()
+    gate = threading.Event()
+    delivered: list[int] = []
+
+    async def deliver(value: int) -> None:
+        delivered.append(value)
+
+    async def fail(exc: BaseException) -> None:
+        raise AssertionError(exc)
+
+    assert runner.start("report", gated(gate, 42), deliver, fail)
+    assert not runner.start("report", gated(gate, 43), deliver, fail), "one build per key"
+    closing = asyncio.create_task(runner.close(grace=5))
+    await asyncio.sleep(0)
+    assert not closing.done(), "close waits while the report is still being built"
+    gate.set()
+    await closing
+    assert delivered == [42]
+
+
+async def test_close_drops_what_outlasts_the_grace_period() -> None:
+    runner = ReportRunner()
+    gate = threading.Event()
+    delivered: list[int] = []
+
+    async def deliver(value: int) -> None:
+        delivered.append(value)
+
+    async def fail(exc: BaseException) -> None:
+        raise AssertionError(exc)
+
+    runner.start("report", gated(gate, 42), deliver, fail)
+    await runner.close(grace=0)
+    gate.set()
+    await asyncio.sleep(0)
+    assert delivered == []
