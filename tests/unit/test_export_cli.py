@@ -53,9 +53,17 @@ async def test_project_report_and_attendance_sheet_from_the_command_line(
         database, "attendance", "--event", str(generated.event_ids[0]), "-o", str(sheet)
     )
     assert result.returncode == 0, result.stderr
-    names = [row[1].value for row in load_workbook(sheet).active.iter_rows(min_row=3)]
-    assert names[:3] == ["Сапарова Әйгерім", "Ким Андрей", "Нұрланов Ерлан"]
-    assert "(данные удалены)" in names and "Ахметова Роза" in names
+    present = {
+        row[1]: (row[6], row[8])
+        for row in load_workbook(sheet).active.iter_rows(min_row=3, values_only=True)
+    }
+    assert present == {
+        "Сапарова Әйгерім": ("зарегистрирован(а)", "Да"),
+        "Ким Андрей": ("зарегистрирован(а)", "Да"),
+        "Нұрланов Ерлан": ("зарегистрирован(а)", "Нет"),
+        "(данные удалены)": ("зарегистрирован(а)", "Да"),
+        "Ахметова Роза": ("без регистрации", "Да"),
+    }
 
 
 async def test_unknown_ids_and_unwritable_files_are_one_clear_line(
