@@ -29,6 +29,14 @@ def clip(text: str, limit: int, ellipsis: str = "…") -> str:
     return "".join(out).rstrip() + ellipsis
 
 
+def clip_html(text: str, limit: int = MESSAGE_LIMIT, ellipsis: str = "…") -> str:
+    """Shorten Telegram HTML at a line break, so no tag or &entity; is cut in half (which
+    Telegram would refuse), and end it with an ellipsis line."""
+    if utf16_len(text) <= limit:
+        return text
+    return f"{split_html(text, limit - utf16_len(ellipsis) - 1)[0]}\n{ellipsis}"
+
+
 def split_html(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
     """Split a long HTML text into messages at line breaks.
 

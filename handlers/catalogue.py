@@ -25,7 +25,7 @@ from bot.repositories import registrations
 from bot.repositories.catalogue import CatalogueFilter, facets, upcoming
 from bot.repositories.events import get_event, get_event_by_code
 from bot.repositories.users import UserRecord
-from bot.telegram_text import MESSAGE_LIMIT, clip
+from bot.telegram_text import clip, clip_html
 from handlers.editing import edit_in_place
 from handlers.event_view import card, list_entry, status_text
 from handlers.participant_callbacks import (
@@ -82,7 +82,7 @@ async def render_card(
         position = await registrations.waitlist_position(db, mine)
         words = status_text(mine.status, t, position)
     taken = await registrations.seats_taken(db, event.id)
-    text = clip(card(event, taken, t, tz, reference, now, words), MESSAGE_LIMIT)
+    text = clip_html(card(event, taken, t, tz, reference, now, words))
     return text, card_keyboard(event, status, t, now)
 
 
@@ -175,7 +175,7 @@ async def catalogue_page(
         if chosen.type:
             note.append(t(f"evtype.{chosen.type.value}"))
         text = t("cat.filter_note", filters=", ".join(note)) + "\n" + text
-    return clip(text, MESSAGE_LIMIT), builder.as_markup()
+    return clip_html(text), builder.as_markup()
 
 
 async def _filter_choices(

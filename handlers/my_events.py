@@ -15,7 +15,7 @@ from bot.i18n import Translator
 from bot.registration import RegistrationStatus
 from bot.repositories import registrations
 from bot.repositories.users import UserRecord
-from bot.telegram_text import MESSAGE_LIMIT, clip
+from bot.telegram_text import clip, clip_html
 from handlers.event_view import status_text, when
 from handlers.participant_callbacks import EventAction, EventCallback
 
@@ -69,8 +69,6 @@ def build_router() -> Router:
                     )
                 )
         builder.adjust(1)
-        await message.answer(
-            clip("\n".join(lines), MESSAGE_LIMIT), reply_markup=builder.as_markup()
-        )
+        await message.answer(clip_html("\n".join(lines)), reply_markup=builder.as_markup())
 
     return router

@@ -25,7 +25,7 @@ from bot.i18n import Translator
 from bot.outgoing import OutgoingMessage, RenderContext
 from bot.repositories.events import get_event
 from bot.repositories.users import UserRecord
-from bot.telegram_text import CALLBACK_ANSWER_LIMIT, clip
+from bot.telegram_text import CALLBACK_ANSWER_LIMIT, clip, clip_html
 from surveys import flow, store
 from surveys.store import Answer
 from surveys.templates import Question, QuestionKind, SurveyTemplate
@@ -197,7 +197,7 @@ def build_router() -> Router:
                     answer=_describe(question, given.get(question.id), t),
                 )
             )
-        await message.answer(clip("\n".join(lines), 4096))
+        await message.answer(clip_html("\n".join(lines)))
 
     @router.callback_query(SurveyCallback.filter(), F.message.as_("message"))
     async def press(

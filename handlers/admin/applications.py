@@ -24,7 +24,7 @@ from bot.repositories import audit, registrations
 from bot.repositories.events import get_event
 from bot.repositories.registrations import DecisionResult
 from bot.scheduler import Scheduler
-from bot.telegram_text import CALLBACK_ANSWER_LIMIT, MESSAGE_LIMIT, clip
+from bot.telegram_text import CALLBACK_ANSWER_LIMIT, clip, clip_html
 from handlers.admin.callbacks import (
     ApplicationCallback,
     ApplicationsCallback,
@@ -115,7 +115,7 @@ async def applications_screen(
             ).pack(),
         )
     )
-    return clip("\n\n".join(lines), MESSAGE_LIMIT), builder.as_markup()
+    return clip_html("\n\n".join(lines)), builder.as_markup()
 
 
 async def render_decision(ctx: RenderContext) -> OutgoingMessage | None:

@@ -28,7 +28,7 @@ from bot.repositories import audit, checkins, registrations
 from bot.repositories.events import get_event, people_to_tell, update_event
 from bot.repositories.participants import participant_card, participant_page
 from bot.scheduler import Scheduler
-from bot.telegram_text import CALLBACK_ANSWER_LIMIT, MESSAGE_LIMIT, clip
+from bot.telegram_text import CALLBACK_ANSWER_LIMIT, CAPTION_LIMIT, clip, clip_html
 from handlers.admin.callbacks import (
     CardCallback,
     EditFieldCallback,
@@ -169,7 +169,7 @@ async def participant_list(
     if total == 0:
         lines.append(t("adm.list.empty"))
     lines.append(t("adm.list.hint_cards" if cards else "adm.list.hint"))
-    return clip("\n".join(lines), MESSAGE_LIMIT), builder.as_markup()
+    return clip_html("\n".join(lines)), builder.as_markup()
 
 
 def build_router() -> Router:
@@ -277,7 +277,7 @@ def build_router() -> Router:
             )
             await message.answer_photo(
                 BufferedInputFile(qr_png(link), filename=f"checkin-{event.code}.png"),
-                caption=clip(caption, 1024),
+                caption=clip_html(caption, CAPTION_LIMIT),
             )
 
     @router.callback_query(MarkCallback.filter(), F.message.as_("message"))

@@ -28,7 +28,7 @@ from bot.i18n import Translator
 from bot.reference import Reference
 from bot.repositories import audit
 from bot.repositories.events import create_project, get_project, list_events, list_projects
-from bot.telegram_text import MESSAGE_LIMIT, clip
+from bot.telegram_text import clip, clip_html
 from handlers.admin import event_form
 from handlers.admin.callbacks import (
     EventAdminAction,
@@ -194,7 +194,7 @@ def build_router() -> Router:
             text=t("adm.btn.projects"), callback_data=PanelCallback(action=PanelAction.PROJECTS)
         )
         builder.adjust(1)
-        await edit_in_place(message, clip("\n".join(lines), MESSAGE_LIMIT), builder.as_markup())
+        await edit_in_place(message, clip_html("\n".join(lines)), builder.as_markup())
 
     @router.message(StateFilter(ProjectForm), ~F.text.startswith("/"))
     async def project_step(

@@ -18,7 +18,7 @@ from bot.plan_import import PlanError, RowError, read_plan
 from bot.reference import Reference
 from bot.repositories import audit
 from bot.repositories.events import get_project, import_events
-from bot.telegram_text import MESSAGE_LIMIT, clip
+from bot.telegram_text import clip_html
 
 PROJECT_ID = "plan_project"
 MAX_BYTES = 5 * 1024 * 1024
@@ -84,7 +84,7 @@ def build_router() -> Router:
             events = read_plan(buffer.getvalue(), project.id, tz, reference, now)
         except PlanError as error:
             text = t("imp.failed") + "\n" + describe(error.errors, t)
-            await message.answer(clip(text, MESSAGE_LIMIT))
+            await message.answer(clip_html(text))
             return
         count = await import_events(db, events, now)
         actor = message.from_user.id if message.from_user else 0

@@ -15,7 +15,7 @@ from bot.events import Event
 from bot.i18n import Translator
 from bot.repositories import schedule
 from bot.repositories.events import get_event
-from bot.telegram_text import MESSAGE_LIMIT, clip
+from bot.telegram_text import clip_html
 from handlers.admin.callbacks import EventAdminAction, EventAdminCallback
 from handlers.editing import edit_in_place
 from surveys import flow, store
@@ -87,7 +87,7 @@ def build_router() -> Router:
             text=t("adm.btn.back_event"),
             callback_data=EventAdminCallback(action=EventAdminAction.OPEN, event_id=event.id),
         )
-        await edit_in_place(message, clip("\n".join(lines), MESSAGE_LIMIT), builder.as_markup())
+        await edit_in_place(message, clip_html("\n".join(lines)), builder.as_markup())
 
     return router
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from bot.telegram_text import MESSAGE_LIMIT, clip, split_html, utf16_len
+from bot.telegram_text import MESSAGE_LIMIT, clip, clip_html, split_html, utf16_len
+from tgemu.html_entities import parse_html
 
 
 def test_clip_keeps_short_text_and_shortens_long_text_with_an_ellipsis() -> None:
@@ -30,3 +31,13 @@ def test_split_html_cuts_an_overlong_line_at_a_space() -> None:
     parts = split_html(words)
     assert all(utf16_len(part) <= MESSAGE_LIMIT for part in parts)
     assert "".join(parts).replace(" ", "") == words.replace(" ", "")
+
+
+def test_clip_html_never_cuts_a_tag_or_an_entity() -> None:
+    line = "<b>Жеңіс</b> &amp; &lt;Победа&gt; — участник"
+    text = "\n".join(f"{number}. {line}" for number in range(400))
+    clipped = clip_html(text)
+    assert utf16_len(clipped) <= MESSAGE_LIMIT
+    assert clipped.endswith("участник\n…")
+    parse_html(clipped)  # raises on a broken tag or entity, as Telegram would refuse it
+    assert clip_html("<b>short</b>") == "<b>short</b>"
