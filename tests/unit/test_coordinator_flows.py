@@ -342,3 +342,17 @@ async def test_check_in_window_is_configurable(harness: Harness) -> None:
     await say(harness, "2ч")
     welcomed = await harness.send(tg_user(600), f"/start c_{event.code}")
     assert "Вы отмечены" in texts(welcomed)[0]
+
+
+async def test_an_invitation_expires_after_three_days(harness: Harness) -> None:
+    [home] = await harness.send(COORDINATOR, "/admin")
+    team = await harness.press(COORDINATOR, button([home], "👤 Координаторы"))
+    calls = await harness.press(COORDINATOR, button(team, "➕ Пригласить"))
+    link = next(word for word in texts(calls)[0].split() if "start=i_" in word)
+    payload = link.split("start=", 1)[1]
+    await make_participant(harness.db, 210, NOW, full_name="Опоздавший Коллега")
+
+    harness.clock.advance(timedelta(days=3, seconds=1))
+    late = await harness.send(tg_user(210), f"/start {payload}")
+    assert "недействительно" in texts(late)[0]
+    assert "нет прав" in texts(await harness.send(tg_user(210), "/admin"))[0]
