@@ -136,6 +136,22 @@ async def create_project(
     return project
 
 
+async def update_project(db: Database, project_id: int, values: dict[str, object]) -> bool:
+    """Change some of title_ru, title_kk, funder, starts_on, ends_on; False if it is gone."""
+    columns = [name for name in values if name in PROJECT_EDITABLE]
+    if not columns or len(columns) != len(values):
+        raise ValueError(f"not editable: {sorted(set(values) - PROJECT_EDITABLE)}")
+    async with db.write() as conn:
+        cursor = await conn.execute(
+            f"UPDATE projects SET {', '.join(f'{name} = ?' for name in columns)} WHERE id = ?",
+            (*(values[name] for name in columns), project_id),
+        )
+        return cursor.rowcount == 1
+
+
+PROJECT_EDITABLE = frozenset({"title_ru", "title_kk", "funder", "starts_on", "ends_on"})
+
+
 async def get_project(db: Database, project_id: int) -> Project | None:
     row = await db.fetch_one("SELECT * FROM projects WHERE id = ?", (project_id,))
     return None if row is None else project_from_row(row)

@@ -22,11 +22,24 @@ class ProjectAction(StrEnum):
     OPEN = "o"
     NEW_EVENT = "e"
     IMPORT = "i"
+    EDIT = "d"  # which field to change
 
 
 class ProjectCallback(CallbackData, prefix="Apr"):
     action: ProjectAction
     project_id: int
+
+
+class ProjectField(StrEnum):
+    TITLE_RU = "title_ru"
+    TITLE_KK = "title_kk"
+    FUNDER = "funder"
+    PERIOD = "period"
+
+
+class ProjectFieldCallback(CallbackData, prefix="Apf"):
+    project_id: int
+    field: ProjectField
 
 
 class EventAdminAction(StrEnum):

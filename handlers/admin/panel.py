@@ -27,7 +27,14 @@ from bot.event_form import FormInputError, clean_title
 from bot.i18n import Translator
 from bot.reference import Reference
 from bot.repositories import audit
-from bot.repositories.events import create_project, get_project, list_events, list_projects
+from bot.repositories.events import (
+    Project,
+    create_project,
+    get_project,
+    list_events,
+    list_projects,
+    update_project,
+)
 from bot.telegram_text import clip, clip_html
 from handlers.admin import event_form
 from handlers.admin.callbacks import (
@@ -37,12 +44,15 @@ from handlers.admin.callbacks import (
     PanelCallback,
     ProjectAction,
     ProjectCallback,
+    ProjectField,
+    ProjectFieldCallback,
 )
 from handlers.admin.menu import PANEL_BUTTONS, PROJECT_BUTTONS
 from handlers.admin.plan_upload import ask_for_plan
 from handlers.editing import edit_in_place
 
 PROJECT = "project"
+PROJECT_EDIT = "project_edit"
 
 
 class ProjectForm(StatesGroup):
@@ -50,6 +60,10 @@ class ProjectForm(StatesGroup):
     title_kk = State()
     funder = State()
     period = State()
+
+
+class ProjectEdit(StatesGroup):
+    value = State()
 
 
 PROJECT_STEPS = ("title_ru", "title_kk", "funder", "period")
@@ -82,6 +96,73 @@ def parse_period(text: str) -> tuple[date, date]:
     if end < start:
         raise FormInputError("period_order")
     return start, end
+
+
+def parse_project_value(step: str, text: str) -> Any:
+    """A form answer as stored: a clean title, or the period as two ISO dates."""
+    if not text:
+        raise FormInputError("need_text")
+    if step == "period":
+        start, end = parse_period(text)
+        return [start.isoformat(), end.isoformat()]
+    return clean_title(text)
+
+
+def _stored(field: ProjectField, value: Any) -> dict[str, object]:
+    if field is ProjectField.PERIOD:
+        return {"starts_on": value[0] if value else None, "ends_on": value[1] if value else None}
+    if field is ProjectField.FUNDER:
+        return {"funder": value or ""}
+    return {field.value: value}
+
+
+async def project_screen(
+    db: Database, t: Translator, tz: ZoneInfo, found: Project
+) -> tuple[str, InlineKeyboardMarkup]:
+    events = await list_events(db, found.id)
+    lines = [t("proj.head", title=found.title(t.language), funder=found.funder or "—")]
+    if found.starts_on and found.ends_on:
+        lines.append(
+            t("proj.period", start=f"{found.starts_on:%d.%m.%Y}", end=f"{found.ends_on:%d.%m.%Y}")
+        )
+    builder = InlineKeyboardBuilder()
+    for number, event in enumerate(events, start=1):
+        status = t(f"adm.status.{event.status.value}")
+        lines.append(
+            t(
+                "proj.event_line",
+                n=number,
+                title=event.title_ru,
+                when=format_local(event.starts_at, tz),
+                status=status,
+            )
+        )
+        builder.button(
+            text=clip(f"{number}. {event.title_ru}", 40),
+            callback_data=EventAdminCallback(action=EventAdminAction.OPEN, event_id=event.id),
+        )
+    if not events:
+        lines.append(t("proj.no_events"))
+    builder.button(
+        text=t("adm.btn.new_event"),
+        callback_data=ProjectCallback(action=ProjectAction.NEW_EVENT, project_id=found.id),
+    )
+    builder.button(
+        text=t("imp.btn"),
+        callback_data=ProjectCallback(action=ProjectAction.IMPORT, project_id=found.id),
+    )
+    for extra in PROJECT_BUTTONS:
+        for button in extra(found, t):
+            builder.add(button)
+    builder.button(
+        text=t("proj.btn.edit"),
+        callback_data=ProjectCallback(action=ProjectAction.EDIT, project_id=found.id),
+    )
+    builder.button(
+        text=t("adm.btn.projects"), callback_data=PanelCallback(action=PanelAction.PROJECTS)
+    )
+    builder.adjust(1)
+    return clip_html("\n".join(lines)), builder.as_markup()
 
 
 def _ask_keyboard(step: str, t: Translator) -> ReplyKeyboardMarkup:
@@ -151,50 +232,88 @@ def build_router() -> Router:
         if callback_data.action is ProjectAction.IMPORT:
             await ask_for_plan(message, state, t, found.id)
             return
-        events = await list_events(db, found.id)
-        lines = [t("proj.head", title=found.title(t.language), funder=found.funder or "—")]
-        if found.starts_on and found.ends_on:
-            lines.append(
-                t(
-                    "proj.period",
-                    start=f"{found.starts_on:%d.%m.%Y}",
-                    end=f"{found.ends_on:%d.%m.%Y}",
+        if callback_data.action is ProjectAction.EDIT:
+            builder = InlineKeyboardBuilder()
+            for field in ProjectField:
+                builder.button(
+                    text=t(f"proj.field.{field.value}"),
+                    callback_data=ProjectFieldCallback(project_id=found.id, field=field),
                 )
-            )
-        builder = InlineKeyboardBuilder()
-        for number, event in enumerate(events, start=1):
-            status = t(f"adm.status.{event.status.value}")
-            lines.append(
-                t(
-                    "proj.event_line",
-                    n=number,
-                    title=event.title_ru,
-                    when=format_local(event.starts_at, tz),
-                    status=status,
-                )
-            )
             builder.button(
-                text=clip(f"{number}. {event.title_ru}", 40),
-                callback_data=EventAdminCallback(action=EventAdminAction.OPEN, event_id=event.id),
+                text=t("adm.btn.open_project"),
+                callback_data=ProjectCallback(action=ProjectAction.OPEN, project_id=found.id),
             )
-        if not events:
-            lines.append(t("proj.no_events"))
-        builder.button(
-            text=t("adm.btn.new_event"),
-            callback_data=ProjectCallback(action=ProjectAction.NEW_EVENT, project_id=found.id),
+            builder.adjust(1)
+            text = t("proj.edit_which", title=found.title(t.language))
+            await edit_in_place(message, text, builder.as_markup())
+            return
+        text, markup = await project_screen(db, t, tz, found)
+        await edit_in_place(message, text, markup)
+
+    @router.callback_query(ProjectFieldCallback.filter(), F.message.as_("message"))
+    async def edit_field(
+        query: CallbackQuery,
+        callback_data: ProjectFieldCallback,
+        message: Message,
+        db: Database,
+        t: Translator,
+        state: FSMContext,
+    ) -> None:
+        if await get_project(db, callback_data.project_id) is None:
+            raise StaleButtonError(query.data or "")
+        field = callback_data.field.value
+        await state.set_state(ProjectEdit.value)
+        await state.set_data(
+            {PROJECT_EDIT: {"project_id": callback_data.project_id, "field": field}}
         )
-        builder.button(
-            text=t("imp.btn"),
-            callback_data=ProjectCallback(action=ProjectAction.IMPORT, project_id=found.id),
+        await message.answer(t(f"proj.ask.{field}"), reply_markup=_ask_keyboard(field, t))
+
+    @router.message(StateFilter(ProjectEdit.value), ~F.text.startswith("/"))
+    async def edit_value(
+        message: Message,
+        state: FSMContext,
+        t: Translator,
+        tz: ZoneInfo,
+        db: Database,
+        clock: Clock,
+    ) -> None:
+        editing = dict((await state.get_data()).get(PROJECT_EDIT, {}))
+        field = ProjectField(editing["field"])
+        text = (message.text or "").strip()
+        if text == t("evf.btn.cancel"):
+            await state.clear()
+            await message.answer(t("evf.cancelled"), reply_markup=ReplyKeyboardRemove())
+            return
+        try:
+            if field.value in OPTIONAL and text == t("evf.btn.skip"):
+                value: Any = None
+            else:
+                value = parse_project_value(field.value, text)
+        except FormInputError as error:
+            await message.answer(t(f"evf.error.{error.reason}"))
+            await message.answer(
+                t(f"proj.ask.{field.value}"), reply_markup=_ask_keyboard(field.value, t)
+            )
+            return
+        project_id = int(editing["project_id"])
+        await state.clear()
+        if not await update_project(db, project_id, _stored(field, value)):
+            await message.answer(t("proj.gone"), reply_markup=ReplyKeyboardRemove())
+            return
+        actor = message.from_user.id if message.from_user else 0
+        await audit.record(
+            db,
+            actor,
+            "project.edit",
+            f"project:{project_id}",
+            {"field": field.value, "value": value},
+            clock.now(),
         )
-        for extra in PROJECT_BUTTONS:
-            for button in extra(found, t):
-                builder.add(button)
-        builder.button(
-            text=t("adm.btn.projects"), callback_data=PanelCallback(action=PanelAction.PROJECTS)
-        )
-        builder.adjust(1)
-        await edit_in_place(message, clip_html("\n".join(lines)), builder.as_markup())
+        await message.answer(t("evf.saved"), reply_markup=ReplyKeyboardRemove())
+        found = await get_project(db, project_id)
+        if found is not None:
+            screen, markup = await project_screen(db, t, tz, found)
+            await message.answer(screen, reply_markup=markup)
 
     @router.message(StateFilter(ProjectForm), ~F.text.startswith("/"))
     async def project_step(
@@ -209,15 +328,7 @@ def build_router() -> Router:
             return
         skipped = step in OPTIONAL and text == t("evf.btn.skip")
         try:
-            if skipped:
-                value: Any = None
-            elif not text:
-                raise FormInputError("need_text")
-            elif step in ("title_ru", "title_kk") or step == "funder":
-                value = clean_title(text)
-            else:
-                start, end = parse_period(text)
-                value = [start.isoformat(), end.isoformat()]
+            value: Any = None if skipped else parse_project_value(step, text)
         except FormInputError as error:
             await message.answer(t(f"evf.error.{error.reason}"))
             await message.answer(t(f"proj.ask.{step}"), reply_markup=_ask_keyboard(step, t))

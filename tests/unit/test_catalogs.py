@@ -119,6 +119,7 @@ ENUM_KEYS = {
     "team.invite": "bot.repositories.coordinators:InviteResult",
     "adm.method": "bot.checkin:CheckinMethod",
     "rep.fb.kind": "surveys.templates:QuestionKind",
+    "proj.field": "handlers.admin.callbacks:ProjectField",
 }
 
 

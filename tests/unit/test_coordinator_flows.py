@@ -356,3 +356,46 @@ async def test_an_invitation_expires_after_three_days(harness: Harness) -> None:
     late = await harness.send(tg_user(210), f"/start {payload}")
     assert "недействительно" in texts(late)[0]
     assert "нет прав" in texts(await harness.send(tg_user(210), "/admin"))[0]
+
+
+async def test_a_project_can_be_corrected_after_it_was_created(harness: Harness) -> None:
+    project = await make_project(harness.db, NOW, title_ru="Школа гражданского учасия")
+    screen = await harness.press(COORDINATOR, f"Apr:o:{project.id}")
+    choose = await harness.press(COORDINATOR, button(screen, "✏️ Изменить проект"))
+    assert "Что изменить в проекте «Школа гражданского учасия»?" in texts(choose)[0]
+
+    ask = await harness.press(COORDINATOR, button(choose, "Название на русском"))
+    assert "Название проекта на русском" in texts(ask)[0]
+    saved = await harness.send(COORDINATOR, "Школа гражданского участия")
+    assert texts(saved)[0] == "Сохранено."
+    assert "<b>Школа гражданского участия</b>" in texts(saved)[1]
+
+    choose = await harness.press(COORDINATOR, f"Apr:d:{project.id}")
+    await harness.press(COORDINATOR, button(choose, "Период реализации"))
+    wrong = await harness.send(COORDINATOR, "с июня по ноябрь")
+    assert texts(wrong)[0] == "Напишите период так: 01.06.2026 - 30.11.2026."
+    backwards = await harness.send(COORDINATOR, "30.11.2026 - 01.06.2026")
+    assert texts(backwards)[0] == "Конец периода раньше начала."
+    saved = await harness.send(COORDINATOR, "01.06.2026 - 30.11.2026")
+    assert "Период: 01.06.2026 – 30.11.2026" in texts(saved)[1]
+
+    choose = await harness.press(COORDINATOR, f"Apr:d:{project.id}")
+    await harness.press(COORDINATOR, button(choose, "Заказчик"))
+    cancelled = await harness.send(COORDINATOR, "Отмена")
+    assert texts(cancelled)[0] == "Отменено, ничего не сохранено."
+    [kept] = await list_projects(harness.db)
+    assert (kept.title_ru, kept.funder) == ("Школа гражданского участия", "УОР г. Алматы")
+    assert (f"{kept.starts_on:%d.%m}", f"{kept.ends_on:%d.%m}") == ("01.06", "30.11")
+    changes = await harness.db.fetch_all(
+        "SELECT details FROM audit_log WHERE action = 'project.edit' ORDER BY id"
+    )
+    assert len(changes) == 2, "every change is in the audit log, the cancelled one is not"
+
+
+async def test_participants_cannot_edit_projects(harness: Harness) -> None:
+    project = await make_project(harness.db, NOW)
+    await make_participant(harness.db, 55, NOW)
+    refused = await harness.press(tg_user(55), f"Apf:{project.id}:title_ru")
+    assert "нет прав координатора" in texts(refused)[0]
+    [kept] = await list_projects(harness.db)
+    assert kept.title_ru == project.title_ru
