@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -35,6 +36,12 @@ def text(sheet: Any, value: str | None) -> Any:
     return cell
 
 
+def row(sheet: Any, values: Iterable[Any]) -> list[Any]:
+    """A row with every string made safe by text(): labels carry typed text too (a district
+    typed by hand is shown as typed)."""
+    return [text(sheet, value) if isinstance(value, str) else value for value in values]
+
+
 def styled(
     sheet: Any,
     value: Any,
@@ -43,7 +50,11 @@ def styled(
     number_format: str | None = None,
     alignment: Alignment | None = None,
 ) -> WriteOnlyCell:
-    cell = WriteOnlyCell(sheet, value)
+    cell = WriteOnlyCell(
+        sheet, ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
+    )
+    if isinstance(value, str) and value.startswith("="):
+        cell.data_type = "s"
     if font is not None:
         cell.font = font
     if number_format is not None:

@@ -109,6 +109,10 @@ def _sheet(
     return sheet
 
 
+def _put(sheet: Any, values: Iterable[Any]) -> None:
+    sheet.append(cells.row(sheet, values))
+
+
 def _bold_row(sheet: Any, values: Iterable[Any]) -> list[Any]:
     return [
         cells.styled(sheet, value, font=cells.BOLD, alignment=cells.WRAP)
@@ -119,7 +123,7 @@ def _bold_row(sheet: Any, values: Iterable[Any]) -> list[Any]:
 
 
 def _title(sheet: Any, text: str) -> None:
-    sheet.append([cells.styled(sheet, text, font=cells.TITLE)])
+    _put(sheet, [cells.styled(sheet, text, font=cells.TITLE)])
 
 
 def _bar_chart(title: str, y_title: str) -> BarChart:
@@ -157,22 +161,23 @@ def _events_sheet(
     widths = (5, 17, 40, 18, 30, 22, 11, 13, 12, 13, 12, 15)
     sheet = _sheet(book, t("rep.sheet.events"), widths, "A3", 2)
     _title(sheet, t("rep.events_title", project=project.title(ctx.language), date=_today(ctx)))
-    sheet.append(_bold_row(sheet, (t(f"rep.ecol.{key}") for key in keys)))
+    _put(sheet, _bold_row(sheet, (t(f"rep.ecol.{key}") for key in keys)))
     counted = [e for e in events if e.status != "cancelled"]
     held = 0
     for number, event in enumerate(events, start=1):
         status = _event_status(event, ctx.now)
         held += status == "held"
         rated = ratings.get(event.id)
-        sheet.append(
+        _put(
+            sheet,
             [
                 number,
                 cells.styled(
                     sheet, cells.local(event.starts_at, ctx.tz), number_format=cells.DATE_TIME
                 ),
-                cells.text(sheet, event.title(ctx.language)),
+                event.title(ctx.language),
                 t(f"evtype.{event.type}"),
-                cells.text(sheet, event.place),
+                event.place,
                 ctx.reference.districts.label(event.district, ctx.language),
                 event.capacity,
                 event.registered,
@@ -180,12 +185,13 @@ def _events_sheet(
                 event.responses,
                 _rounded(rated[1] / rated[0]) if rated else None,
                 t(f"rep.estatus.{status}"),
-            ]
+            ],
         )
     last = 2 + len(events)
     rated_all = [ratings[e.id] for e in counted if e.id in ratings]
     given = sum(count for count, _ in rated_all)
-    sheet.append(
+    _put(
+        sheet,
         _bold_row(
             sheet,
             [
@@ -202,7 +208,7 @@ def _events_sheet(
                 _rounded(sum(total for _, total in rated_all) / given) if given else None,
                 t("rep.total_held", n=held),
             ],
-        )
+        ),
     )
     sheet.auto_filter.ref = f"A2:{get_column_letter(len(keys))}{last}"
     if events:
@@ -237,16 +243,17 @@ def _reach_sheet(
         header_row,
     )
     _title(sheet, t("rep.reach_title", project=project.title(ctx.language), date=_today(ctx)))
-    sheet.append([t("rep.reach.held"), held])
-    sheet.append([t("rep.reach.people"), total.people])
-    sheet.append([t("rep.reach.attendances"), total.attendances])
-    sheet.append([t("rep.reach.note")])
-    sheet.append([])
+    _put(sheet, [t("rep.reach.held"), held])
+    _put(sheet, [t("rep.reach.people"), total.people])
+    _put(sheet, [t("rep.reach.attendances"), total.attendances])
+    _put(sheet, [t("rep.reach.note")])
+    _put(sheet, [])
 
     def label(reference: ReferenceList, code: str | None) -> str:
         return reference.label(code, ctx.language) if code else t("rep.unspecified")
 
-    sheet.append(
+    _put(
+        sheet,
         _bold_row(
             sheet,
             [
@@ -255,20 +262,22 @@ def _reach_sheet(
                 t("rep.rcol.people"),
                 t("rep.rcol.attendances"),
             ],
-        )
+        ),
     )
     for district in districts:
         row = by_district.get(district)
-        sheet.append(
+        _put(
+            sheet,
             [
                 label(ctx.reference.districts, district),
                 *(_people(matrix.get((district, code))) for code in categories),
                 row.people if row else 0,
                 row.attendances if row else 0,
-            ]
+            ],
         )
     last = header_row + len(districts)
-    sheet.append(
+    _put(
+        sheet,
         _bold_row(
             sheet,
             [
@@ -277,23 +286,25 @@ def _reach_sheet(
                 total.people,
                 total.attendances,
             ],
-        )
+        ),
     )
-    sheet.append([t("rep.reach.by_category_note")])
-    sheet.append([])
-    sheet.append(
-        _bold_row(sheet, [t("rep.rcol.category"), t("rep.rcol.people"), t("rep.rcol.attendances")])
+    _put(sheet, [t("rep.reach.by_category_note")])
+    _put(sheet, [])
+    _put(
+        sheet,
+        _bold_row(sheet, [t("rep.rcol.category"), t("rep.rcol.people"), t("rep.rcol.attendances")]),
     )
     for code in categories:
         cell = by_category.get(code)
-        sheet.append(
+        _put(
+            sheet,
             [
                 label(ctx.reference.categories, code),
                 cell.people if cell else 0,
                 cell.attendances if cell else 0,
-            ]
+            ],
         )
-    sheet.append(_bold_row(sheet, [t("rep.total"), total.people, total.attendances]))
+    _put(sheet, _bold_row(sheet, [t("rep.total"), total.people, total.attendances]))
     sheet.auto_filter.ref = f"A{header_row}:{get_column_letter(len(categories) + 3)}{last}"
     return total
 
@@ -321,7 +332,7 @@ def _feedback_sheet(
 
     def add(values: Iterable[Any] = ()) -> None:
         nonlocal rows
-        sheet.append(list(values))
+        sheet.append(cells.row(sheet, values))
         rows += 1
 
     add(
@@ -456,7 +467,7 @@ def _answers_sheet(
     widths = (10, 36, 12, 22, 24, 28, 44, 50)
     sheet = _sheet(book, t("rep.sheet.answers"), widths, "A3", 2)
     _title(sheet, t("rep.answers_title", project=project.title(ctx.language), date=_today(ctx)))
-    sheet.append(_bold_row(sheet, (t(f"rep.acol.{key}") for key in keys)))
+    _put(sheet, _bold_row(sheet, (t(f"rep.acol.{key}") for key in keys)))
     by_id = {event.id: event for event in events}
     titles = {event.id: event.title(ctx.language) for event in events}
     days = {event.id: cells.local(event.starts_at, ctx.tz) for event in events}
@@ -480,25 +491,31 @@ def _answers_sheet(
             category_labels[first.category] = ctx.reference.categories.label(
                 first.category, ctx.language
             )
+        district: str | None = district_labels[first.district]
+        category: str | None = category_labels[first.category]
         if event.anonymous:
+            # District and category next to a whole questionnaire would point at the one
+            # person from that district and category in the room.
             who: Any = anonymous
+            district = category = None
         elif first.respondent_deleted:
             who = deleted
         else:
-            who = cells.text(sheet, first.respondent) or "—"
+            who = first.respondent or "—"
         for line in answers:
             question = _find(template, line.question)
-            sheet.append(
+            _put(
+                sheet,
                 [
                     number,
-                    cells.text(sheet, titles[event.id]),
+                    titles[event.id],
                     cells.styled(sheet, days[event.id], number_format=cells.DATE),
-                    district_labels[first.district],
-                    category_labels[first.category],
+                    district,
+                    category,
                     who,
                     question.label(ctx.language) if question else line.question,
-                    _answer_value(sheet, ctx, question, line),
-                ]
+                    _answer_value(ctx, question, line),
+                ],
             )
             written += 1
     sheet.auto_filter.ref = f"A2:{get_column_letter(len(keys))}{written}"
@@ -510,9 +527,7 @@ def _find(template: SurveyTemplate | None, question_id: str) -> Question | None:
     return next((q for q in template.questions if q.id == question_id), None)
 
 
-def _answer_value(
-    sheet: Any, ctx: ReportContext, question: Question | None, line: AnswerLine
-) -> Any:
+def _answer_value(ctx: ReportContext, question: Question | None, line: AnswerLine) -> Any:
     kind = question.kind if question else None
     if kind is QuestionKind.YESNO and line.number is not None:
         return ctx.text("common.yes") if line.number else ctx.text("common.no")
@@ -525,8 +540,8 @@ def _answer_value(
             else _option_label(ctx, question, choice)
             for choice in line.choices
         ]
-        return cells.text(sheet, "; ".join(labels))
-    return cells.text(sheet, line.text)
+        return "; ".join(labels)
+    return line.text
 
 
 def _today(ctx: ReportContext) -> str:

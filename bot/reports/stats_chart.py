@@ -73,7 +73,7 @@ def render(data: ChartData, ctx: ReportContext) -> bytes:
     from matplotlib.figure import Figure
 
     t = ctx.text
-    labels = [bar.label for bar in data.bars]
+    labels = [_literal(bar.label) for bar in data.bars]
     positions = list(range(len(labels)))
     height = max(3.5, 0.55 * len(labels) + 1.6)
     figure = Figure(figsize=(11, height), dpi=110, layout="constrained")
@@ -105,10 +105,15 @@ def render(data: ChartData, ctx: ReportContext) -> bytes:
         rating.text(max(rated[position], 0) + 0.05, position, text, va="center")
     rating.set_xlim(0, max([5.0, *rated]) + 0.8)
     rating.set_title(t("rep.chart.rating"))
-    figure.suptitle(data.title, fontweight="bold")
+    figure.suptitle(_literal(data.title), fontweight="bold")
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png")
     return buffer.getvalue()
+
+
+def _literal(text: str) -> str:
+    """matplotlib reads text between two "$" as mathematics (and fails on some)."""
+    return text.replace("$", r"\$")
 
 
 def stats_chart(conn: sqlite3.Connection, project_id: int, ctx: ReportContext) -> bytes | None:

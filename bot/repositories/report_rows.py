@@ -230,7 +230,9 @@ def answer_lines(conn: sqlite3.Connection, project_id: int) -> Iterator[AnswerLi
         "JOIN survey_answers a ON a.response_id = r.id "
         "LEFT JOIN users u ON u.id = r.user_id "
         "WHERE e.project_id = ? AND e.status != 'cancelled' AND r.completed_at IS NOT NULL "
-        "ORDER BY e.starts_at, e.id, r.id",
+        # Anonymous questionnaires in an order unrelated to when they were given.
+        "ORDER BY e.starts_at, e.id, "
+        "CASE WHEN e.survey_anonymous THEN (r.id * 2654435761) % 4294967291 ELSE r.id END, r.id",
         (project_id,),
     )
     cursor.arraysize = 1000

@@ -19,7 +19,7 @@ from openpyxl import load_workbook
 from openpyxl.workbook import Workbook
 
 from bot.reports import runner
-from bot.repositories import users
+from bot.repositories import checkins, users
 from handlers.admin.callbacks import ProjectAction, ProjectCallback
 from tests.conftest import NOW
 from tests.factories import make_project
@@ -194,6 +194,13 @@ async def test_project_report_numbers_match_what_happened(harness: Harness) -> N
     assert formula_like.data_type == "s", "typed text never becomes a formula"
     assert ["Что стоит улучшить?", "Көбірек әңгіме керек"] in [line[6:] for line in lines]
     assert lines[0][2] == datetime(2026, 5, 30, 10, 0)
+    assert all(line[3] is None and line[4] is None for line in lines if line[5] == "анонимно"), (
+        "nothing next to an anonymous questionnaire narrows down who wrote it"
+    )
+    assert next(line[3:5] for line in lines if line[0] == 2) == [
+        "Ауэзовский район",
+        "Представитель НПО",
+    ]
     names = {str(line[5]) for line in lines}
     assert not names & {"Нұрланов Ерлан", "Оспанова Дана"}, "anonymous answers carry no name"
 
@@ -264,3 +271,26 @@ async def test_an_empty_project_gives_a_valid_report(harness: Harness) -> None:
     assert "проведено мероприятий — 0, охвачено человек — 0" in texts
     assert rows(book["Мероприятия"], 3)[0][2] == "Итого мероприятий (без отменённых): 0"
     assert ["Заполненных анкет пока нет."] in [line[:1] for line in rows(book["Анкеты"], 1)]
+
+
+async def test_typed_text_never_becomes_a_formula_or_breaks_the_file(harness: Harness) -> None:
+    generated = await generate(harness.db, harness.app.settings.offer_policy)
+    await harness.db.execute("UPDATE users SET district = 'other:=SUM(A1' WHERE id = 104")
+    await harness.db.execute("UPDATE users SET full_name = 'Сапарова\x07 Әйгерім' WHERE id = 101")
+    await checkins.add_walkin(
+        harness.db, generated.event_ids[0], "=1+1", "youth",
+        'other:=HYPERLINK("http://x","click")', NOW, 1,
+    )  # fmt: skip
+    _, book, _, _ = await export(harness, generated.project_id)
+    formulas = [
+        f"{sheet.title}!{cell.coordinate}"
+        for sheet in book.worksheets
+        for row in sheet.iter_rows()
+        for cell in row
+        if cell.data_type == "f"
+    ]
+    assert formulas == []
+    labels = [line[0] for line in rows(book["Охват"], 8)]
+    assert "=SUM(A1" in labels and '=HYPERLINK("http://x","click")' in labels
+    names = {line[5] for line in rows(book["Ответы"], 3)}
+    assert "Сапарова Әйгерім" in names, "a control character is dropped, the name kept"

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from collections.abc import Callable
 
 from bot.reports.runner import ReportRunner
 
 
-def gated(gate: threading.Event, value: int):
+def gated(gate: threading.Event, value: int) -> Callable[[], int]:
     def build() -> int:
         assert gate.wait(5), "the test never opened the gate"
         return value
@@ -41,6 +42,7 @@ async def test_close_waits_for_a_report_in_progress() -> None:
 async def test_close_drops_what_outlasts_the_grace_period() -> None:
     runner = ReportRunner()
     gate = threading.Event()
+    finished = threading.Event()
     delivered: list[int] = []
 
     async def deliver(value: int) -> None:
@@ -49,8 +51,16 @@ async def test_close_drops_what_outlasts_the_grace_period() -> None:
     async def fail(exc: BaseException) -> None:
         raise AssertionError(exc)
 
-    runner.start("report", gated(gate, 42), deliver, fail)
+    def build() -> int:
+        value = gated(gate, 42)()
+        finished.set()
+        return value
+
+    runner.start("report", build, deliver, fail)
     await runner.close(grace=0)
     gate.set()
-    await asyncio.sleep(0)
+    assert await asyncio.to_thread(finished.wait, 5), "the worker itself ran to its end"
+    # Had the job not been cancelled, the delivery would follow the worker right away.
+    for _ in range(20):
+        await asyncio.sleep(0)
     assert delivered == []

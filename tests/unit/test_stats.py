@@ -13,7 +13,7 @@ from aiogram.types import BufferedInputFile
 from bot.clock import to_db
 from bot.i18n import Translator
 from bot.reports.project import ReportContext
-from bot.reports.stats_chart import DistrictBar, chart_data, render
+from bot.reports.stats_chart import ChartData, DistrictBar, chart_data, render
 from bot.repositories import checkins
 from bot.repositories.report_rows import open_snapshot
 from bot.repositories.reports import Reach, project_stats
@@ -134,3 +134,9 @@ async def test_participants_have_no_stats(harness: Harness) -> None:
     await make_participant(harness.db, 5, NOW)
     [reply] = await harness.send(tg_user(5), "/stats")
     assert "нет прав координатора" in texts([reply])[0]
+
+
+def test_dollar_signs_in_typed_names_are_drawn_as_text(harness: Harness) -> None:
+    ctx = context(harness, "ru")
+    data = ChartData("Грант $5 / $10", [DistrictBar("a$^$b", 1, 2, 4.5)])
+    assert render(data, ctx).startswith(b"\x89PNG")
