@@ -9,6 +9,7 @@ from functools import cache
 from pathlib import Path
 
 TEMPLATES_DIR = Path(__file__).with_name("templates")
+RATING_SCALE = (1, 5)
 DEFAULT_TEMPLATE = "seminar"
 LANGUAGES = ("ru", "kk")
 
@@ -133,7 +134,16 @@ def load_template(path: Path) -> SurveyTemplate:
     questions = tuple(_question(entry, where) for entry in entries)
     if len({q.id for q in questions}) != len(questions):
         raise TemplateError(f"{where}: question ids repeat")
-    return SurveyTemplate(path.stem, _texts(raw.get("title"), where), questions)
+    template = SurveyTemplate(path.stem, _texts(raw.get("title"), where), questions)
+    rating = template.rating
+    # Reports average the rating across events and templates: one scale keeps that honest.
+    if rating is not None and (rating.scale_min, rating.scale_max) != RATING_SCALE:
+        low, high = RATING_SCALE
+        raise TemplateError(
+            f"{where}, question {rating.id}: the first scale question is the rating reports "
+            f"average across events; it must run {low}..{high}"
+        )
+    return template
 
 
 def load_templates(directory: Path | None = None) -> dict[str, SurveyTemplate]:

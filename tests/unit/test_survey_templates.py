@@ -50,6 +50,13 @@ BROKEN = {
         '[[question]]\nid = "s"\nkind = "scale"\nmin = 5\nmax = 1\ntext = { ru = "А", kk = "Ә" }\n',
         "scale.toml, question s: a scale runs within 0..10, min below max",
     ),
+    "rating": (
+        'title = { ru = "Анкета", kk = "Сауалнама" }\n'
+        '[[question]]\nid = "nps"\nkind = "scale"\nmin = 0\nmax = 10\n'
+        'text = { ru = "А", kk = "Ә" }\n',
+        "rating.toml, question nps: the first scale question is the rating reports average "
+        "across events; it must run 1..5",
+    ),
 }
 
 
