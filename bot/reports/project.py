@@ -9,9 +9,11 @@ runs it in a worker thread.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import math
 import sqlite3
+import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -59,10 +61,19 @@ class ProjectNotFoundError(LookupError):
     pass
 
 
+class ReportStoppedError(Exception):
+    """The bot is shutting down: the build gave up between two rows."""
+
+
 def write_project_report(
-    conn: sqlite3.Connection, project_id: int, ctx: ReportContext, target: IO[bytes]
+    conn: sqlite3.Connection,
+    project_id: int,
+    ctx: ReportContext,
+    target: IO[bytes],
+    stop: threading.Event | None = None,
 ) -> ReportSummary:
-    """conn: a read snapshot from report_rows.open_snapshot."""
+    """conn: a read snapshot from report_rows.open_snapshot; stop, once set, ends the build
+    with ReportStoppedError (the long part is the raw answers, checked between them)."""
     project = report_rows.project_info(conn, project_id)
     if project is None:
         raise ProjectNotFoundError(project_id)
@@ -78,11 +89,16 @@ def write_project_report(
         ctx.templates,
     )
     book = Workbook(write_only=True)
-    held = _events_sheet(book, ctx, project, events, ratings)
-    total = _reach_sheet(book, ctx, project, conn, held)
-    _feedback_sheet(book, ctx, project, feedback)
-    _answers_sheet(book, ctx, project, events, report_rows.answer_lines(conn, project_id))
-    book.save(target)
+    try:
+        held = _events_sheet(book, ctx, project, events, ratings)
+        total = _reach_sheet(book, ctx, project, conn, held)
+        _feedback_sheet(book, ctx, project, feedback)
+        lines = report_rows.answer_lines(conn, project_id)
+        _answers_sheet(book, ctx, project, events, lines, stop or threading.Event())
+        book.save(target)
+    except BaseException:
+        _discard(book)
+        raise
     return ReportSummary(
         title=project.title(ctx.language),
         events_held=held,
@@ -90,6 +106,14 @@ def write_project_report(
         attendances=total.attendances,
         responses=sum(e.responses for e in events if e.status != "cancelled"),
     )
+
+
+def _discard(book: Workbook) -> None:
+    """Close the half-written sheets, whose row writers would otherwise fail later, when
+    they are garbage-collected, on temporary files already gone."""
+    for sheet in book.worksheets:
+        with contextlib.suppress(Exception):
+            sheet.close()
 
 
 def _sheet(
@@ -461,6 +485,7 @@ def _answers_sheet(
     project: ProjectInfo,
     events: list[EventLine],
     lines: Iterator[AnswerLine],
+    stop: threading.Event,
 ) -> None:
     t = ctx.text
     keys = ("response", "event", "date", "district", "category", "respondent", "question", "answer")
@@ -479,6 +504,8 @@ def _answers_sheet(
     for number, (_, group) in enumerate(
         itertools.groupby(lines, key=lambda line: line.response_id), start=1
     ):
+        if stop.is_set():
+            raise ReportStoppedError
         answers = list(group)
         first = answers[0]
         template = ctx.templates.get(first.template)

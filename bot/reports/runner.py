@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import io
 import logging
+import threading
 from collections.abc import Awaitable, Callable, Hashable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -28,6 +29,9 @@ class ReportRunner:
     def __init__(self, workers: int = 2) -> None:
         self._executor = ThreadPoolExecutor(workers, thread_name_prefix="report")
         self._jobs: dict[Hashable, asyncio.Task[None]] = {}
+        # Set on close: builds still running in a worker stop at their next row instead of
+        # keeping the process alive until they finish.
+        self.stopping = threading.Event()
 
     def start(
         self,
@@ -67,6 +71,7 @@ class ReportRunner:
             for task in late:
                 task.cancel()
             await asyncio.gather(*late, return_exceptions=True)
+        self.stopping.set()
         self._executor.shutdown(wait=False, cancel_futures=True)
 
 
@@ -86,12 +91,14 @@ class ProjectReport:
     summary: ReportSummary
 
 
-def build_project_report(db_path: Path, project_id: int, ctx: ReportContext) -> ProjectReport:
+def build_project_report(
+    db_path: Path, project_id: int, ctx: ReportContext, stop: threading.Event | None = None
+) -> ProjectReport:
     """Blocking: reads a snapshot of the database and writes the workbook in memory."""
     conn = open_snapshot(db_path)
     try:
         buffer = io.BytesIO()
-        summary = write_project_report(conn, project_id, ctx, buffer)
+        summary = write_project_report(conn, project_id, ctx, buffer, stop)
     finally:
         conn.close()
     day = f"{ctx.now.astimezone(ctx.tz):%Y-%m-%d}"

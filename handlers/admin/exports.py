@@ -105,7 +105,7 @@ def build_router() -> Router:
 
         started = reports.start(
             ("project", project.id, chat_id),
-            lambda: build_project_report(db.path, project.id, ctx),
+            lambda: build_project_report(db.path, project.id, ctx, reports.stopping),
             deliver,
             fail,
         )

@@ -4,6 +4,7 @@ an anonymous survey, and an event still to come."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import io
 import threading
@@ -18,9 +19,12 @@ from aiogram.types import BufferedInputFile
 from openpyxl import load_workbook
 from openpyxl.workbook import Workbook
 
+from bot.catalogs import plain_texts
 from bot.reports import runner
+from bot.reports.project import ReportContext, ReportStoppedError
 from bot.repositories import checkins, users
 from handlers.admin.callbacks import ProjectAction, ProjectCallback
+from surveys.templates import shipped_templates
 from tests.conftest import NOW
 from tests.factories import make_project
 from tests.generated_project import generate
@@ -294,3 +298,21 @@ async def test_typed_text_never_becomes_a_formula_or_breaks_the_file(harness: Ha
     assert "=SUM(A1" in labels and '=HYPERLINK("http://x","click")' in labels
     names = {line[5] for line in rows(book["Ответы"], 3)}
     assert "Сапарова Әйгерім" in names, "a control character is dropped, the name kept"
+
+
+async def test_a_build_gives_up_when_the_bot_shuts_down(harness: Harness) -> None:
+    generated = await generate(harness.db, harness.app.settings.offer_policy)
+    ctx = ReportContext(
+        plain_texts("ru"), "ru", harness.app.reference, shipped_templates(),
+        harness.app.settings.tz, NOW,
+    )  # fmt: skip
+    stop = threading.Event()
+    report = await asyncio.to_thread(
+        runner.build_project_report, harness.db.path, generated.project_id, ctx, stop
+    )
+    assert report.summary.responses == 5
+    stop.set()
+    with pytest.raises(ReportStoppedError):
+        await asyncio.to_thread(
+            runner.build_project_report, harness.db.path, generated.project_id, ctx, stop
+        )

@@ -64,3 +64,21 @@ async def test_close_drops_what_outlasts_the_grace_period() -> None:
     for _ in range(20):
         await asyncio.sleep(0)
     assert delivered == []
+
+
+async def test_close_tells_builds_still_running_to_stop() -> None:
+    runner = ReportRunner()
+    seen = threading.Event()
+
+    async def ignore(_: object) -> None:
+        return None
+
+    def build() -> bool:
+        seen.set()
+        return runner.stopping.wait(5)
+
+    runner.start("report", build, ignore, ignore)
+    assert await asyncio.to_thread(seen.wait, 5)
+    assert not runner.stopping.is_set()
+    await runner.close(grace=0)
+    assert runner.stopping.is_set(), "the worker's build is told to give up"
