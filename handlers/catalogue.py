@@ -47,7 +47,8 @@ def card_keyboard(
     event: Event, mine: RegistrationStatus | None, t: Translator, now: datetime
 ) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
-    started = now >= event.starts_at
+    # Nothing to sign up for, accept or add to a calendar once an event is cancelled.
+    started = now >= event.starts_at or event.status is EventStatus.CANCELLED
     if mine is None or mine not in ACTIVE:
         if event.registration_open(now):
             if event.by_application:

@@ -218,7 +218,7 @@ def build_router() -> Router:
             await message.edit_text(t("onb.declined"))
             await state.clear()
             return
-        await profiles.give_consent(db, user.id, clock.now())
+        await profiles.give_consent(db, user.id, t.language, clock.now())
         await message.edit_text(t("onb.consent_given"))
         await start_form(message, state, t, reference, mode=ONBOARDING)
 

@@ -142,13 +142,17 @@ def build_router() -> Router:
             )
         elif action in (EventAction.CANCEL_CONFIRM, EventAction.DECLINE):
             done, promotions = await registrations.cancel(
-                db, event.id, user.id, now, settings.offer_policy
+                db,
+                event.id,
+                user.id,
+                now,
+                settings.offer_policy,
+                only=RegistrationStatus.OFFERED if action is EventAction.DECLINE else None,
             )
-            key = (
-                ("reg.declined" if action is EventAction.DECLINE else "reg.cancelled")
-                if done
-                else ("reg.cancel_failed")
-            )
+            if action is EventAction.DECLINE:
+                key = "reg.declined" if done else "reg.decline_stale"
+            else:
+                key = "reg.cancelled" if done else "reg.cancel_failed"
             await edit_in_place(message, t(key, title=title))
             await notify_promotions(bot, db, i18n, tz, clock, promotions)
         elif action is EventAction.ACCEPT:

@@ -53,6 +53,13 @@ async def check_in(
                 "VALUES (?, ?, ?, ?, ?)",
                 (event_id, user_id, method.value, to_db(now), by),
             )
+            if status is RegistrationStatus.OFFERED:
+                # Coming in is taking the offered seat: it must not lapse at the start.
+                await conn.execute(
+                    "UPDATE registrations SET status = 'confirmed', offer_expires_at = NULL, "
+                    "updated_at = ? WHERE event_id = ? AND user_id = ?",
+                    (to_db(now), event_id, user_id),
+                )
     return result
 
 

@@ -19,9 +19,14 @@ _COLUMNS = {field: field.value for field in FIELD_ORDER}
 _ACTIVE = ", ".join(f"'{status.value}'" for status in sorted(ACTIVE))
 
 
-async def give_consent(db: Database, user_id: int, now: datetime) -> None:
+async def give_consent(db: Database, user_id: int, language: str, now: datetime) -> None:
+    """Also the first row of someone who came straight to /profile, /checkin or a Register
+    button without choosing a language: without it their profile would be saved nowhere."""
     await db.execute(
-        "UPDATE users SET consent_at = COALESCE(consent_at, ?) WHERE id = ?", (to_db(now), user_id)
+        "INSERT INTO users (id, language, created_at, consent_at) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT (id) DO UPDATE "
+        "SET consent_at = COALESCE(users.consent_at, excluded.consent_at)",
+        (user_id, language, to_db(now), to_db(now)),
     )
 
 

@@ -15,7 +15,7 @@ import aiosqlite
 
 from bot.clock import from_db, to_db
 from bot.db import Database
-from bot.events import Event
+from bot.events import Event, EventStatus
 from bot.registration import (
     ACTIVE,
     HOLDS_SEAT,
@@ -146,8 +146,8 @@ async def fill_seats(
     conn: aiosqlite.Connection, event: Event, now: datetime, policy: OfferPolicy
 ) -> list[Promotion]:
     """Move people from the head of the waiting list into free seats (in the caller's
-    transaction)."""
-    if now >= event.starts_at:
+    transaction). A cancelled event gives nobody a seat."""
+    if now >= event.starts_at or event.status is not EventStatus.PUBLISHED:
         return []
     taken = await _value(conn, _SEATS_TAKEN, (event.id,))
     free = None if event.capacity is None else event.capacity - taken
@@ -173,13 +173,22 @@ async def fill_seats(
 
 
 async def cancel(
-    db: Database, event_id: int, user_id: int, now: datetime, policy: OfferPolicy
+    db: Database,
+    event_id: int,
+    user_id: int,
+    now: datetime,
+    policy: OfferPolicy,
+    *,
+    only: RegistrationStatus | None = None,
 ) -> tuple[bool, list[Promotion]]:
-    """(cancelled, who moved up). Declining an offer is cancelling too."""
+    """(cancelled, who moved up). Declining an offer is cancelling with only=OFFERED, so an
+    old Decline button cannot cancel a seat the person has accepted since."""
     async with db.write() as conn:
         event = await _event(conn, event_id)
         existing = await _own(conn, event_id, user_id)
         if event is None or existing is None or existing.status not in ACTIVE:
+            return False, []
+        if only is not None and existing.status is not only:
             return False, []
         if now >= event.starts_at:
             return False, []

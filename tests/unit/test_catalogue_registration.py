@@ -110,6 +110,12 @@ async def test_offer_near_the_start_can_be_accepted(harness: Harness) -> None:
     mine = await registrations.get(harness.db, event.id, 721)
     assert mine is not None and mine.status is RegistrationStatus.CONFIRMED
 
+    # The same push message still has its Decline button: it must not undo the seat now.
+    stale = await harness.press(tg_user(721), button([offer], "Отказаться"))
+    assert "ваша регистрация не изменилась" in texts(stale)[0]
+    mine = await registrations.get(harness.db, event.id, 721)
+    assert mine is not None and mine.status is RegistrationStatus.CONFIRMED
+
 
 async def test_application_needs_a_motivation(harness: Harness) -> None:
     event = await make_event(

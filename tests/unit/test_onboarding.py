@@ -173,3 +173,23 @@ async def test_form_survives_a_restart(tmp_path: Path, restart_after: int) -> No
         assert record is not None and record.profile_done_at is not None
         assert record.full_name == "Сапарова Айгерим"
         assert record.category == "civic_activist"
+
+
+async def test_a_newcomer_who_starts_with_profile_keeps_the_profile(harness: Harness) -> None:
+    """No /start, no language chosen: straight to /profile from a poster's instructions."""
+    user = tg_user(611, language_code="kk")
+    calls = await harness.send(user, "/profile")
+    calls = await consent(harness, user, calls)
+    await harness.send(user, "Сапарова Айгерим")
+    await harness.feed(contact_update(user, "77011234567"))
+    await harness.send(user, "Өткізіп жіберу")
+    await harness.send(user, "ҮЕҰ өкілі")
+    calls = await harness.send(user, "Алмалы ауданы")
+    record = await users.get(harness.db, 611)
+    assert record is not None, texts(calls)
+    assert (record.full_name, record.category, record.district) == (
+        "Сапарова Айгерим", "ngo", "almaly",
+    )  # fmt: skip
+    assert record.language == "kk"
+    again = await harness.send(user, "/profile")
+    assert "Сапарова Айгерим" in texts(again)[0], "the saved profile, not the consent again"

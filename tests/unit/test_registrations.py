@@ -5,9 +5,10 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
+from bot.checkin import CheckinMethod, CheckinResult
 from bot.db import Database
 from bot.registration import OfferPolicy, RegisterResult, RegistrationStatus
-from bot.repositories import registrations
+from bot.repositories import checkins, registrations
 from tests.conftest import NOW
 from tests.factories import make_event, make_participant
 from tests.harness import Harness
@@ -144,3 +145,34 @@ async def test_events_by_application_put_everyone_under_review(harness: Harness)
     assert outcome.result is RegisterResult.APPLIED
     mine = await registrations.get(harness.db, event.id, 70)
     assert mine is not None and mine.motivation == "Хочу перенять опыт"
+
+
+async def test_a_cancelled_event_moves_nobody_up(harness: Harness) -> None:
+    db = harness.db
+    event = await make_event(db, NOW, capacity=1)
+    for user_id in (730, 731):
+        await make_participant(db, user_id, NOW)
+        await registrations.register(db, event.id, user_id, NOW)
+    await db.execute("UPDATE events SET status = 'cancelled' WHERE id = ?", (event.id,))
+
+    cancelled, promoted = await registrations.cancel(db, event.id, 730, NOW, POLICY)
+    assert cancelled and promoted == []
+    waiting = await registrations.get(db, event.id, 731)
+    assert waiting is not None and waiting.status is RegistrationStatus.WAITLISTED
+
+
+async def test_checking_in_on_an_offer_takes_the_seat(harness: Harness) -> None:
+    db = harness.db
+    starts = NOW + timedelta(minutes=30)
+    event = await make_event(db, NOW - timedelta(days=5), capacity=1, starts_at=starts)
+    for user_id in (740, 741):
+        await make_participant(db, user_id, NOW)
+        await registrations.register(db, event.id, user_id, NOW - timedelta(days=5))
+    _, [promotion] = await registrations.cancel(db, event.id, 740, NOW, POLICY)
+    assert promotion.status is RegistrationStatus.OFFERED
+
+    result = await checkins.check_in(db, event.id, 741, CheckinMethod.QR, NOW)
+    assert result is CheckinResult.OK
+    assert await registrations.expire_offers(db, starts + timedelta(minutes=1), POLICY) == []
+    mine = await registrations.get(db, event.id, 741)
+    assert mine is not None and mine.status is RegistrationStatus.CONFIRMED
