@@ -352,6 +352,7 @@ class DecisionResult(StrEnum):
     DONE = "done"
     FULL = "full"  # approving would go beyond capacity
     GONE = "gone"  # no longer an application (withdrawn, decided already)
+    CLOSED = "closed"  # the event was cancelled or has started
 
 
 DECISIONS = frozenset(
@@ -373,10 +374,12 @@ async def decide(
         if row is None or row["status"] not in ("applied", "reserve"):
             return DecisionResult.GONE, None
         registration = _from_row(row)
+        event = await _event(conn, registration.event_id)
+        if event is None or event.status is not EventStatus.PUBLISHED or now >= event.starts_at:
+            return DecisionResult.CLOSED, registration
         if decision is RegistrationStatus.CONFIRMED:
-            event = await _event(conn, registration.event_id)
             taken = await _value(conn, _SEATS_TAKEN, (registration.event_id,))
-            if event is None or (event.capacity is not None and taken >= event.capacity):
+            if event.capacity is not None and taken >= event.capacity:
                 return DecisionResult.FULL, registration
         await conn.execute(
             "UPDATE registrations SET status = ?, updated_at = ? WHERE id = ?",
@@ -389,7 +392,7 @@ async def approve_first(db: Database, event_id: int, count: int, now: datetime) 
     """Approve up to `count` applications in the order they came, never beyond capacity."""
     async with db.write() as conn:
         event = await _event(conn, event_id)
-        if event is None:
+        if event is None or event.status is not EventStatus.PUBLISHED or now >= event.starts_at:
             return []
         taken = await _value(conn, _SEATS_TAKEN, (event_id,))
         room = count if event.capacity is None else min(count, event.capacity - taken)

@@ -14,7 +14,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from bot.clock import Clock
 from bot.db import Database
 from bot.errors import StaleButtonError
-from bot.events import Event
+from bot.events import Event, EventStatus
 from bot.i18n import Translator
 from bot.outbox import Outbox
 from bot.outgoing import OutgoingMessage, RenderContext
@@ -123,6 +123,8 @@ async def render_decision(ctx: RenderContext) -> OutgoingMessage | None:
     mine = await registrations.get(ctx.db, int(ctx.payload["event_id"]), ctx.user.id)
     if event is None or mine is None or mine.status.value != ctx.payload["status"]:
         return None
+    if event.status is not EventStatus.PUBLISHED:
+        return None
     t = ctx.t
     return OutgoingMessage(text=t(f"app.told.{mine.status.value}", title=event.title(t.language)))
 
@@ -220,6 +222,10 @@ def build_router() -> Router:
             await message.answer(t("app.n_format"))
             return
         count = int(text)
+        if event.status is not EventStatus.PUBLISHED or clock.now() >= event.starts_at:
+            await state.clear()
+            await message.answer(t("app.result.closed"))
+            return
         free = await _free_seats(db, event)
         if free is not None and count > free:
             await message.answer(t("app.n_beyond", n=count, free=free))

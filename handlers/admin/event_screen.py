@@ -201,6 +201,9 @@ def build_router() -> Router:
             text, markup = await event_screen(db, event, t, tz, reference)
             await edit_in_place(message, text, markup)
         elif action is EventAdminAction.PUBLISH:
+            if event.status is not EventStatus.DRAFT:
+                # An older screen's button: a cancelled event is never brought back.
+                raise StaleButtonError(query.data or "")
             await update_event(db, event.id, {"status": EventStatus.PUBLISHED}, now)
             await audit.record(db, actor, "event.publish", f"event:{event.id}", {}, now)
             callback_answer.text = clip(t("adm.published"), CALLBACK_ANSWER_LIMIT)

@@ -109,7 +109,13 @@ def build_router() -> Router:
             await edit_in_place(message, t("msg.dropped"))
         elif chosen is MessageStep.SEND:
             draft = (await state.get_data()).get(DRAFT)
-            if await state.get_state() != MessageForm.preview.state or not draft:
+            # A Send under an older preview (another event, or text since rewritten) must not
+            # send the current draft to that event's people.
+            if (
+                await state.get_state() != MessageForm.preview.state
+                or not draft
+                or draft.get("event_id") != event.id
+            ):
                 raise StaleButtonError(query.data or "")
             await state.clear()
             people = await schedule.audience(db, event.id, str(draft["group"]))

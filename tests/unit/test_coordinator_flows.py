@@ -10,8 +10,10 @@ from aiogram.exceptions import TelegramForbiddenError
 from aiogram.methods import SendMessage, SendPhoto, TelegramMethod
 
 from bot.events import EventStatus
+from bot.registration import RegistrationStatus
 from bot.repositories import registrations
 from bot.repositories.events import get_event, list_events, list_projects
+from bot.repositories.registrations import DecisionResult
 from tests.conftest import NOW
 from tests.factories import make_event, make_participant, make_project
 from tests.harness import Harness, button, buttons, texts, tg_user
@@ -399,3 +401,50 @@ async def test_participants_cannot_edit_projects(harness: Harness) -> None:
     assert "нет прав координатора" in texts(refused)[0]
     [kept] = await list_projects(harness.db)
     assert kept.title_ru == project.title_ru
+
+
+async def preview_message(harness: Harness, event_id: int, text: str) -> list[Any]:
+    screen = await harness.press(COORDINATOR, f"Aev:o:{event_id}:0")
+    who = await harness.press(COORDINATOR, button(screen, "✉️ Сообщение участникам"))
+    await harness.press(COORDINATOR, button(who, "Зарегистрированным"))
+    return await harness.send(COORDINATOR, text)
+
+
+async def test_send_under_an_older_preview_never_sends_another_events_text(
+    harness: Harness,
+) -> None:
+    project = await make_project(harness.db, NOW)
+    alpha = await make_event(harness.db, NOW, project=project, title_ru="Альфа")
+    beta = await make_event(harness.db, NOW, project=project, title_ru="Бета")
+    for user_id, event in ((801, alpha), (802, beta)):
+        await make_participant(harness.db, user_id, NOW)
+        await registrations.register(harness.db, event.id, user_id, NOW)
+
+    old = await preview_message(harness, beta.id, "Текст для Беты")
+    await preview_message(harness, alpha.id, "Текст для Альфы")
+    refused = await harness.press(COORDINATOR, button(old, "📨 Отправить"))
+    assert "устарела" in texts(refused)[0] or "устарел" in texts(refused)[0]
+    await harness.app.outbox.drain(harness.bot)
+    assert not [c for c in harness.session.calls if isinstance(c, SendMessage) and c.chat_id == 802]
+
+
+async def test_an_old_publish_button_does_not_revive_a_cancelled_event(harness: Harness) -> None:
+    event = await make_event(harness.db, NOW, status=EventStatus.DRAFT)
+    await harness.press(COORDINATOR, f"Aev:x:{event.id}:0")
+    await harness.press(COORDINATOR, f"Aev:p:{event.id}:0")
+    fresh = await get_event(harness.db, event.id)
+    assert fresh is not None and fresh.status is EventStatus.CANCELLED
+
+
+async def test_no_decisions_on_applications_once_the_event_is_cancelled(harness: Harness) -> None:
+    event = await make_event(harness.db, NOW, by_application=True, capacity=5)
+    await make_participant(harness.db, 820, NOW)
+    await registrations.register(harness.db, event.id, 820, NOW, motivation="Хочу участвовать")
+    mine = await registrations.get(harness.db, event.id, 820)
+    assert mine is not None
+    await harness.db.execute("UPDATE events SET status = 'cancelled' WHERE id = ?", (event.id,))
+    result, _ = await registrations.decide(harness.db, mine.id, RegistrationStatus.CONFIRMED, NOW)
+    assert result is DecisionResult.CLOSED
+    assert await registrations.approve_first(harness.db, event.id, 5, NOW) == []
+    kept = await registrations.get(harness.db, event.id, 820)
+    assert kept is not None and kept.status is RegistrationStatus.APPLIED
