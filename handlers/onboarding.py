@@ -39,6 +39,7 @@ from bot.reference import Reference, ReferenceList
 from bot.repositories import profiles, users
 from bot.repositories.users import UserRecord
 from handlers.callbacks import ConsentCallback
+from handlers.form_state import end_form
 from handlers.links import START_PAYLOAD, open_link
 from handlers.profile_view import profile_keyboard, profile_text
 from handlers.welcome import show_welcome
@@ -216,7 +217,7 @@ def build_router() -> Router:
             return
         if not callback_data.accept:
             await message.edit_text(t("onb.declined"))
-            await state.clear()
+            await end_form(state)
             return
         await profiles.give_consent(db, user.id, t.language, clock.now())
         await message.edit_text(t("onb.consent_given"))
@@ -257,7 +258,7 @@ def build_router() -> Router:
         field = ProfileField.DISTRICT if step == ProfileForm.district_other else FIELD_OF[current]
         if mode == EDIT:
             await profiles.update_field(db, user.id, field, value)
-            await state.clear()
+            await end_form(state)
             await message.answer(t("profile.saved"), reply_markup=ReplyKeyboardRemove())
             fresh = await users.get(db, user.id) or user
             await message.answer(
@@ -276,7 +277,7 @@ def build_router() -> Router:
             db, user.id, {f: form.get(f.value) for f in ProfileField}, clock.now()
         )
         payload = stored.get(START_PAYLOAD)
-        await state.clear()
+        await end_form(state)
         await message.answer(t("onb.done"), reply_markup=ReplyKeyboardRemove())
         if payload:
             fresh = await users.get(db, user.id) or user

@@ -33,6 +33,7 @@ from handlers.admin.callbacks import (
     EventAdminCallback,
 )
 from handlers.editing import edit_in_place
+from handlers.form_state import end_form
 
 APPROVE_EVENT = "approve_event"
 
@@ -214,7 +215,7 @@ def build_router() -> Router:
     ) -> None:
         event = await get_event(db, int((await state.get_data()).get(APPROVE_EVENT) or 0))
         if event is None:
-            await state.clear()
+            await end_form(state)
             await message.answer(t("evf.event_gone"))
             return
         text = (message.text or "").strip()
@@ -223,14 +224,14 @@ def build_router() -> Router:
             return
         count = int(text)
         if event.status is not EventStatus.PUBLISHED or clock.now() >= event.starts_at:
-            await state.clear()
+            await end_form(state)
             await message.answer(t("app.result.closed"))
             return
         free = await _free_seats(db, event)
         if free is not None and count > free:
             await message.answer(t("app.n_beyond", n=count, free=free))
             return
-        await state.clear()
+        await end_form(state)
         actor = message.from_user.id if message.from_user else 0
         approved = await registrations.approve_first(db, event.id, count, clock.now())
         if approved:

@@ -54,6 +54,7 @@ from bot.repositories.events import (
 from bot.scheduler import Scheduler
 from handlers.admin.callbacks import EditFieldCallback, EventField
 from handlers.admin.event_screen import send_event_screen
+from handlers.form_state import end_form
 from surveys.templates import SurveyTemplate, shipped_templates
 
 FORM = "evform"
@@ -284,7 +285,7 @@ def build_router() -> Router:
         now = clock.now()
 
         if text == t("evf.btn.cancel"):
-            await state.clear()
+            await end_form(state)
             await message.answer(t("evf.cancelled"), reply_markup=ReplyKeyboardRemove())
             return
         if text == t("evf.btn.back") and mode == CREATE:
@@ -296,7 +297,7 @@ def build_router() -> Router:
         if mode == EDIT:
             event = await get_event(db, int(data[EVENT_ID]))
             if event is None:
-                await state.clear()
+                await end_form(state)
                 await message.answer(t("evf.event_gone"), reply_markup=ReplyKeyboardRemove())
                 return
             form = {
@@ -338,7 +339,7 @@ def build_router() -> Router:
                 )
             await update_event(db, event.id, changes, now)
             await audit.record(db, actor, "event.edit", f"event:{event.id}", {name: value}, now)
-            await state.clear()
+            await end_form(state)
             await message.answer(t("evf.saved"), reply_markup=ReplyKeyboardRemove())
             if name in NOTICE_FIELDS and event.status is EventStatus.PUBLISHED:
                 people = await people_to_tell(db, event.id)
@@ -386,7 +387,7 @@ def build_router() -> Router:
         await audit.record(
             db, actor, "event.create", f"event:{event.id}", {"title": event.title_ru}, now
         )
-        await state.clear()
+        await end_form(state)
         key = "evf.created_published" if value else "evf.created_draft"
         await message.answer(
             t(key, title=event.title_ru, when=format_local(event.starts_at, tz)),

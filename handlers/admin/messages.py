@@ -24,6 +24,7 @@ from bot.scheduler import Scheduler
 from bot.telegram_text import utf16_len
 from handlers.admin.callbacks import MessageCallback, MessageStep
 from handlers.editing import edit_in_place
+from handlers.form_state import end_form
 
 TEXT_LIMIT = 3500  # leaves room for the heading in a 4096-character message
 AUDIENCES = {
@@ -105,7 +106,7 @@ def build_router() -> Router:
             await state.update_data({DRAFT: {"event_id": event.id, "group": AUDIENCES[chosen]}})
             await edit_in_place(message, t("msg.ask_text", limit=TEXT_LIMIT))
         elif chosen is MessageStep.DROP:
-            await state.clear()
+            await end_form(state)
             await edit_in_place(message, t("msg.dropped"))
         elif chosen is MessageStep.SEND:
             draft = (await state.get_data()).get(DRAFT)
@@ -117,7 +118,7 @@ def build_router() -> Router:
                 or draft.get("event_id") != event.id
             ):
                 raise StaleButtonError(query.data or "")
-            await state.clear()
+            await end_form(state)
             people = await schedule.audience(db, event.id, str(draft["group"]))
             job = await outbox.submit(
                 "coordinator_message", draft, people, urgent=True, created_by=query.from_user.id
@@ -153,7 +154,7 @@ def build_router() -> Router:
         draft = dict((await state.get_data()).get(DRAFT) or {})
         event = await get_event(db, int(draft.get("event_id") or 0))
         if event is None:
-            await state.clear()
+            await end_form(state)
             await message.answer(t("evf.event_gone"))
             return
         body = message.html_text if (message.text or message.caption) else ""

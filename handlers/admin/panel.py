@@ -50,6 +50,7 @@ from handlers.admin.callbacks import (
 from handlers.admin.menu import PANEL_BUTTONS, PROJECT_BUTTONS
 from handlers.admin.plan_upload import ask_for_plan
 from handlers.editing import edit_in_place
+from handlers.form_state import end_form
 
 PROJECT = "project"
 PROJECT_EDIT = "project_edit"
@@ -281,7 +282,7 @@ def build_router() -> Router:
         field = ProjectField(editing["field"])
         text = (message.text or "").strip()
         if text == t("evf.btn.cancel"):
-            await state.clear()
+            await end_form(state)
             await message.answer(t("evf.cancelled"), reply_markup=ReplyKeyboardRemove())
             return
         try:
@@ -296,7 +297,7 @@ def build_router() -> Router:
             )
             return
         project_id = int(editing["project_id"])
-        await state.clear()
+        await end_form(state)
         if not await update_project(db, project_id, _stored(field, value)):
             await message.answer(t("proj.gone"), reply_markup=ReplyKeyboardRemove())
             return
@@ -323,7 +324,7 @@ def build_router() -> Router:
         data: dict[str, Any] = dict((await state.get_data()).get(PROJECT, {}))
         text = (message.text or "").strip()
         if text == t("evf.btn.cancel"):
-            await state.clear()
+            await end_form(state)
             await message.answer(t("evf.cancelled"), reply_markup=ReplyKeyboardRemove())
             return
         skipped = step in OPTIONAL and text == t("evf.btn.skip")
@@ -363,7 +364,7 @@ def build_router() -> Router:
             {"title": created.title_ru},
             clock.now(),
         )
-        await state.clear()
+        await end_form(state)
         await message.answer(
             t("proj.created", title=created.title_ru), reply_markup=ReplyKeyboardRemove()
         )

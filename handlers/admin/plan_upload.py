@@ -19,6 +19,7 @@ from bot.reference import Reference
 from bot.repositories import audit
 from bot.repositories.events import get_project, import_events
 from bot.telegram_text import clip_html
+from handlers.form_state import end_form
 
 PROJECT_ID = "plan_project"
 MAX_BYTES = 5 * 1024 * 1024
@@ -68,7 +69,7 @@ def build_router() -> Router:
         assert document is not None
         project = await get_project(db, int((await state.get_data()).get(PROJECT_ID) or 0))
         if project is None:
-            await state.clear()
+            await end_form(state)
             await message.answer(t("evf.event_gone"))
             return
         if not (document.file_name or "").lower().endswith(".xlsx"):
@@ -91,7 +92,7 @@ def build_router() -> Router:
         await audit.record(
             db, actor, "plan.import", f"project:{project.id}", {"events": count}, now
         )
-        await state.clear()
+        await end_form(state)
         await message.answer(t.plural("imp.done", count, title=project.title(t.language)))
 
     @router.message(StateFilter(PlanUpload.file), ~F.text.startswith("/"))

@@ -17,6 +17,7 @@ from bot.profile import ProfileInputError, clean_full_name
 from bot.reference import Reference, ReferenceList
 from bot.repositories import audit, checkins
 from bot.repositories.events import get_event
+from handlers.form_state import end_form
 
 WALKIN = "walkin"
 
@@ -62,7 +63,7 @@ def build_router() -> Router:
         draft = dict((await state.get_data()).get(WALKIN, {}))
         text = (message.text or "").strip()
         if text == t("evf.btn.cancel"):
-            await state.clear()
+            await end_form(state)
             await message.answer(t("evf.cancelled"), reply_markup=ReplyKeyboardRemove())
             return
         if current == WalkinForm.name.state:
@@ -94,7 +95,7 @@ def build_router() -> Router:
             await message.answer(t("onb.error.choose_button"))
             return
         event = await get_event(db, int(draft["event_id"]))
-        await state.clear()
+        await end_form(state)
         if event is None:
             await message.answer(t("evf.event_gone"), reply_markup=ReplyKeyboardRemove())
             return

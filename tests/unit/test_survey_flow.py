@@ -10,7 +10,7 @@ from typing import Any
 from aiogram.methods import SendMessage, TelegramMethod
 
 from bot.clock import to_db
-from bot.repositories import registrations
+from bot.repositories import registrations, users
 from tests.conftest import NOW
 from tests.factories import make_event, make_participant
 from tests.harness import Harness, make_harness, texts, tg_user
@@ -191,3 +191,29 @@ async def test_coordinator_sees_the_response_rate_and_a_summary(harness: Harness
     assert "«да» 100%" in text
     assert "Медиаграмотность: 1" in text
     assert "Что стоит улучшить? — нет ответов" in text
+
+
+async def test_editing_the_profile_halfway_keeps_the_answers_given(harness: Harness) -> None:
+    event_id = await seminar_with_survey(harness)
+    [invite] = await invitation(harness)
+    calls = await harness.press(ANNA, button([invite], "📝 Ответить на анкету"))
+    calls = await harness.press(ANNA, button(calls, "5"))
+    third = await harness.press(ANNA, button(calls, "4"))
+    assert "3 из" in texts(third)[-1]
+
+    profile = await harness.send(ANNA, "/profile")
+    await harness.press(ANNA, button(profile, "✏️ Телефон"))
+    await harness.send(ANNA, "+77015556677")
+    record = await users.get(harness.db, 700)
+    assert record is not None and record.phone == "+77015556677"
+
+    calls = await harness.press(ANNA, button(third, "3"))
+    assert "4 из" in texts(calls)[-1], "the questionnaire goes on from where it was"
+    answered = await harness.db.fetch_all(
+        "SELECT a.question_id, a.value_number FROM survey_answers a "
+        "JOIN survey_responses r ON r.id = a.response_id WHERE r.event_id = ? ORDER BY 1",
+        (event_id,),
+    )
+    assert [tuple(row) for row in answered] == [
+        ("content", 4.0), ("overall", 5.0), ("speaker", 3.0),
+    ]  # fmt: skip
