@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import secrets
 from collections.abc import Mapping
 from datetime import datetime
+from typing import Any
 
 import aiosqlite
 
@@ -74,6 +76,11 @@ async def erase_person(
             if row is not None:
                 promotions += await fill_seats(conn, event_from_row(row), now, policy)
         anonymous = await _free_anonymous_id(conn)
+        # An application's motivation is free text, often with a name or a phone in it.
+        await conn.execute(
+            "UPDATE registrations SET motivation = NULL WHERE user_id = ?", (user_id,)
+        )
+        await _rekey_audit(conn, user_id, anonymous)
         await conn.execute(
             "UPDATE users SET id = ?, full_name = NULL, phone = NULL, organisation = NULL, "
             "consent_at = NULL, unreachable_at = NULL, deleted_at = ? WHERE id = ?",
@@ -81,6 +88,39 @@ async def erase_person(
         )
         await conn.execute("DELETE FROM fsm_state WHERE user_id = ?", (user_id,))
     return promotions
+
+
+async def _rekey_audit(conn: aiosqlite.Connection, user_id: int, anonymous: int) -> None:
+    """The audit log keeps what was done, but no longer the Telegram id it was done to or by:
+    it would tie the anonymous row (district, attendance, named answers) back to the account."""
+    async with conn.execute(
+        "SELECT id, actor_id, object, details FROM audit_log "
+        "WHERE actor_id = ? OR object = ? OR details LIKE ?",
+        (user_id, f"user:{user_id}", f"%{user_id}%"),
+    ) as cursor:
+        rows = await cursor.fetchall()
+    for row in rows:
+        await conn.execute(
+            "UPDATE audit_log SET actor_id = ?, object = ?, details = ? WHERE id = ?",
+            (
+                anonymous if row["actor_id"] == user_id else row["actor_id"],
+                f"user:{anonymous}" if row["object"] == f"user:{user_id}" else row["object"],
+                json.dumps(_replace_id(json.loads(row["details"]), user_id, anonymous)),
+                row["id"],
+            ),
+        )
+
+
+def _replace_id(value: Any, old: int, new: int) -> Any:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        return new if value == old else value
+    if isinstance(value, list):
+        return [_replace_id(item, old, new) for item in value]
+    if isinstance(value, dict):
+        return {key: _replace_id(item, old, new) for key, item in value.items()}
+    return value
 
 
 async def _free_anonymous_id(conn: aiosqlite.Connection) -> int:

@@ -9,7 +9,7 @@ import aiosqlite
 from aiogram.methods import SendMessage
 
 from bot.registration import RegistrationStatus
-from bot.repositories import registrations, users
+from bot.repositories import audit, registrations, users
 from tests.conftest import NOW
 from tests.factories import make_event, make_participant
 from tests.harness import Harness, buttons, texts, tg_user
@@ -67,6 +67,13 @@ async def test_delete_me_erases_identity_keeps_counts_and_frees_seats(harness: H
     )
     await registrations.register(db, future.id, 810, NOW)
     await registrations.register(db, future.id, 811, NOW)
+    # Traces elsewhere: an application's free text, and coordinators' actions on the person.
+    trip = await make_event(db, NOW, by_application=True, title_ru="Поездка в Астану")
+    await registrations.register(db, trip.id, 810, NOW, motivation="Я Сапарова, +77019998877")
+    await audit.record(
+        db, 1, "application.approve_first", f"event:{trip.id}", {"users": [810, 9810]}, NOW
+    )
+    await audit.record(db, 1, "checkin.list", f"event:{past.id}", {"user": 810}, NOW)
 
     user = tg_user(810)
     [ask] = await harness.send(user, "/delete_me")
@@ -91,6 +98,10 @@ async def test_delete_me_erases_identity_keeps_counts_and_frees_seats(harness: H
     for secret in ("Сапарова", "+77019998877"):
         assert secret not in dump, f"{secret!r} is still in the database"
     assert not re.search(r"(?<!\d)810(?!\d)", dump), "the Telegram id is still in the database"
+    approvals = await db.fetch_value(
+        "SELECT details FROM audit_log WHERE action = 'application.approve_first'"
+    )
+    assert approvals == f'{{"users": [{anonymous["id"]}, 9810]}}', "others' ids are untouched"
 
     again = await harness.send(user, "/start")
     assert "Выберите язык" in texts(again)[0], "a returning person starts from scratch"
