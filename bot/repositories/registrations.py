@@ -7,7 +7,7 @@ new row at the end of the queue.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
 
@@ -199,6 +199,31 @@ async def cancel(
         )
         promotions = await fill_seats(conn, event, now, policy)
     return True, promotions
+
+
+@dataclass(frozen=True)
+class CapacityChange:
+    saved: bool
+    taken: int  # seats held when the change was decided
+    promotions: list[Promotion]
+
+
+async def change_capacity(
+    db: Database, event_id: int, capacity: int | None, now: datetime, policy: OfferPolicy
+) -> CapacityChange:
+    """A new number of seats (None: unlimited), never below the seats already held; seats
+    it frees go to the waiting list at once. One transaction, so no sign-up slips between."""
+    async with db.write() as conn:
+        event = await _event(conn, event_id)
+        taken = await _value(conn, _SEATS_TAKEN, (event_id,))
+        if event is None or (capacity is not None and capacity < taken):
+            return CapacityChange(False, taken, [])
+        await conn.execute(
+            "UPDATE events SET capacity = ?, updated_at = ? WHERE id = ?",
+            (capacity, to_db(now), event_id),
+        )
+        promotions = await fill_seats(conn, replace(event, capacity=capacity), now, policy)
+    return CapacityChange(True, taken, promotions)
 
 
 async def accept_offer(db: Database, event_id: int, user_id: int, now: datetime) -> bool:

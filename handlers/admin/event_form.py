@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from aiogram import F, Router
+from aiogram import Bot, F, Router
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
@@ -22,9 +22,11 @@ from aiogram.types import (
     ReplyKeyboardMarkup,
     ReplyKeyboardRemove,
 )
+from aiogram.utils.i18n import I18n
 from aiogram.utils.keyboard import ReplyKeyboardBuilder
 
 from bot.clock import Clock, format_local
+from bot.config import Settings
 from bot.db import Database
 from bot.errors import StaleButtonError
 from bot.event_form import (
@@ -43,7 +45,7 @@ from bot.events import DEFAULT_REMINDER_MINUTES, EventStatus, EventType
 from bot.i18n import Translator
 from bot.outbox import Outbox
 from bot.reference import Reference
-from bot.repositories import audit
+from bot.repositories import audit, registrations
 from bot.repositories.events import (
     NewEvent,
     create_event,
@@ -55,6 +57,7 @@ from bot.scheduler import Scheduler
 from handlers.admin.callbacks import EditFieldCallback, EventField
 from handlers.admin.event_screen import send_event_screen
 from handlers.form_state import end_form
+from handlers.notify import notify_promotions
 from surveys.templates import SurveyTemplate, shipped_templates
 
 FORM = "evform"
@@ -274,6 +277,9 @@ def build_router() -> Router:
         reference: Reference,
         outbox: Outbox,
         scheduler: Scheduler,
+        bot: Bot,
+        i18n: I18n,
+        settings: Settings,
     ) -> None:
         current = await state.get_state()
         name = (current or "").split(":")[-1]
@@ -337,7 +343,17 @@ def build_router() -> Router:
                 changes[EventField.ENDS_AT.value] = datetime.fromisoformat(
                     form[EventField.ENDS_AT.value]
                 )
-            await update_event(db, event.id, changes, now)
+            if name == EventField.CAPACITY.value:
+                change = await registrations.change_capacity(
+                    db, event.id, value, now, settings.offer_policy
+                )
+                if not change.saved:
+                    await message.answer(t("evf.error.capacity_below", taken=change.taken))
+                    await ask(message, name, t, reference, mode)
+                    return
+                await notify_promotions(bot, db, i18n, tz, clock, change.promotions)
+            else:
+                await update_event(db, event.id, changes, now)
             await audit.record(db, actor, "event.edit", f"event:{event.id}", {name: value}, now)
             await end_form(state)
             await message.answer(t("evf.saved"), reply_markup=ReplyKeyboardRemove())

@@ -448,3 +448,25 @@ async def test_no_decisions_on_applications_once_the_event_is_cancelled(harness:
     assert await registrations.approve_first(harness.db, event.id, 5, NOW) == []
     kept = await registrations.get(harness.db, event.id, 820)
     assert kept is not None and kept.status is RegistrationStatus.APPLIED
+
+
+async def test_capacity_never_below_the_seats_held_and_new_seats_go_to_the_waiting_list(
+    harness: Harness,
+) -> None:
+    event = await make_event(harness.db, NOW, capacity=2)
+    for user_id in (840, 841, 842):
+        await make_participant(harness.db, user_id, NOW)
+        await registrations.register(harness.db, event.id, user_id, NOW)
+
+    await harness.press(COORDINATOR, f"Aef:{event.id}:capacity")
+    refused = await harness.send(COORDINATOR, "1")
+    assert texts(refused)[0].startswith("Уже занято мест: 2. Меньше нельзя")
+    fresh = await get_event(harness.db, event.id)
+    assert fresh is not None and fresh.capacity == 2
+
+    saved = await harness.send(COORDINATOR, "3")
+    assert "Сохранено." in texts(saved)
+    told = [c for c in saved if isinstance(c, SendMessage) and c.chat_id == 842]
+    assert told and "Освободилось место" in told[0].text
+    moved = await registrations.get(harness.db, event.id, 842)
+    assert moved is not None and moved.status is RegistrationStatus.CONFIRMED
