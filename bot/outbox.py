@@ -13,6 +13,7 @@ import asyncio
 import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -85,9 +86,10 @@ class Outbox:
         urgent: bool = False,
         created_by: int | None = None,
         dedupe_key: str | None = None,
+        hold_limit: datetime | None = None,
     ) -> int:
         """Queue one message per recipient; returns the job id (the existing one for a
-        dedupe_key already used)."""
+        dedupe_key already used). Quiet hours never hold a delivery past hold_limit."""
         if kind not in self.renderers:
             raise ValueError(f"no renderer for {kind!r}")
         now = self.clock.now()
@@ -102,6 +104,7 @@ class Outbox:
             dedupe_key=dedupe_key,
             not_before=not_before,
             now=now,
+            hold_limit=hold_limit,
         )
 
     async def progress(self, job_id: int) -> JobProgress:
@@ -137,7 +140,8 @@ class Outbox:
         now = self.clock.now()
         if not delivery.job.urgent:
             release = self.settings.quiet.release_time(now)
-            if release > now:
+            limit = delivery.job.hold_limit
+            if release > now and (limit is None or release < limit):
                 await store.postpone(
                     self.db, delivery.id, release, count_attempt=False, error="quiet hours"
                 )

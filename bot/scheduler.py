@@ -154,6 +154,7 @@ class Scheduler:
                 recipients,
                 urgent=urgent,
                 dedupe_key=key,
+                hold_limit=event.starts_at,
             )
 
     async def plan_surveys(self, now: datetime) -> None:

@@ -18,6 +18,7 @@ class Job:
     kind: str
     payload: dict[str, Any]
     urgent: bool
+    hold_limit: datetime | None = None  # quiet hours never hold a delivery past it
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,7 @@ async def create_job(
     dedupe_key: str | None,
     not_before: datetime,
     now: datetime,
+    hold_limit: datetime | None = None,
 ) -> int:
     """The job id; with a dedupe_key already used, the existing job and no new deliveries."""
     people = list(dict.fromkeys(recipients))
@@ -65,9 +67,17 @@ async def create_job(
             if row is not None:
                 return int(row[0])
         cursor = await conn.execute(
-            "INSERT INTO outbox_jobs (kind, payload, urgent, dedupe_key, created_by, created_at) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
-            (kind, json.dumps(payload), int(urgent), dedupe_key, created_by, to_db(now)),
+            "INSERT INTO outbox_jobs (kind, payload, urgent, dedupe_key, created_by, created_at, "
+            "hold_limit) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                kind,
+                json.dumps(payload),
+                int(urgent),
+                dedupe_key,
+                created_by,
+                to_db(now),
+                to_db(hold_limit) if hold_limit else None,
+            ),
         )
         job_id = int(cursor.lastrowid or 0)
         await conn.executemany(
@@ -84,7 +94,8 @@ async def job_exists(db: Database, dedupe_key: str) -> bool:
 
 async def due(db: Database, now: datetime, limit: int) -> list[Delivery]:
     rows = await db.fetch_all(
-        "SELECT d.id, d.user_id, d.attempts, j.id AS job_id, j.kind, j.payload, j.urgent "
+        "SELECT d.id, d.user_id, d.attempts, j.id AS job_id, j.kind, j.payload, j.urgent, "
+        "j.hold_limit "
         "FROM outbox_deliveries d JOIN outbox_jobs j ON j.id = d.job_id "
         "WHERE d.state = 'pending' AND d.not_before <= ? ORDER BY d.not_before, d.id LIMIT ?",
         (to_db(now), limit),
@@ -92,7 +103,13 @@ async def due(db: Database, now: datetime, limit: int) -> list[Delivery]:
     return [
         Delivery(
             id=row["id"],
-            job=Job(row["job_id"], row["kind"], json.loads(row["payload"]), bool(row["urgent"])),
+            job=Job(
+                row["job_id"],
+                row["kind"],
+                json.loads(row["payload"]),
+                bool(row["urgent"]),
+                from_db(row["hold_limit"]) if row["hold_limit"] else None,
+            ),
             user_id=row["user_id"],
             attempts=row["attempts"],
         )

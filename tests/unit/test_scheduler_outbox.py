@@ -197,3 +197,20 @@ async def test_quiet_hours_do_not_hold_a_reminder_for_an_event_before_morning(
     two_hours = starts - timedelta(hours=2)  # 22:00 local, quiet, but the event is sooner
     sent = messages_to(await run_at(harness, two_hours))
     assert set(sent) == {901, 902}
+
+
+async def test_a_retry_that_falls_into_quiet_hours_still_goes_before_the_event(
+    harness: Harness,
+) -> None:
+    """Queued at 21:30 (not quiet) for a 07:30 event; the first try fails and the retry
+    comes at 22:05. Holding it till 08:00 would be after the start: it must go now."""
+    starts = datetime.fromisoformat("2026-06-13T02:30:00+00:00")  # 13.06 07:30 local
+    event = await make_event(harness.db, NOW, starts_at=starts, reminder_minutes=(600,))
+    await make_participant(harness.db, 901, NOW)
+    await registrations.register(harness.db, event.id, 901, NOW)
+    harness.session.failures = {901: [TelegramNetworkError(SEND, "connection reset")]}
+
+    first = await run_at(harness, starts - timedelta(hours=10))  # 12.06 21:30 local
+    assert 901 in messages_to(first), "the first try, refused by the network"
+    retried = await run_at(harness, starts - timedelta(hours=9, minutes=25))  # 22:05 local
+    assert 901 in messages_to(retried), "sent during quiet hours: morning is too late"
