@@ -15,7 +15,7 @@ from aiogram.types import Message
 from bot.checkin import CheckinMethod, CheckinResult, window
 from bot.clock import Clock, format_local
 from bot.db import Database
-from bot.deeplinks import DeepLink
+from bot.deeplinks import DeepLink, LinkKind
 from bot.events import Event
 from bot.i18n import Translator
 from bot.reference import Reference
@@ -41,6 +41,16 @@ def result_text(result: CheckinResult, event: Event, t: Translator, tz: ZoneInfo
     )
 
 
+SECRET_SEPARATOR = "-"
+
+
+def checkin_link(event: Event) -> DeepLink:
+    """The entrance QR: the event's code and the six-digit code announced in the room. The
+    event's code alone is public (it is in the registration link), so it cannot be enough to
+    be marked present from home."""
+    return DeepLink(LinkKind.CHECKIN, f"{event.code}{SECRET_SEPARATOR}{event.checkin_code}")
+
+
 async def open_checkin(
     message: Message,
     link: DeepLink,
@@ -52,8 +62,9 @@ async def open_checkin(
     clock: Clock,
     **_: Any,
 ) -> None:
-    event = await get_event_by_code(db, link.code)
-    if event is None:
+    event_code, separator, secret = link.code.rpartition(SECRET_SEPARATOR)
+    event = await get_event_by_code(db, event_code) if separator else None
+    if event is None or not event.checkin_code or secret != event.checkin_code:
         await message.answer(t("link.invalid"))
         return
     result = await checkins.check_in(db, event.id, user.id, CheckinMethod.QR, clock.now())

@@ -16,7 +16,6 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from bot.checkin import CheckinMethod, CheckinResult, window
 from bot.clock import Clock, format_local
 from bot.db import Database
-from bot.deeplinks import DeepLink, LinkKind
 from bot.errors import StaleButtonError
 from bot.events import Event, EventStatus
 from bot.i18n import Translator
@@ -41,6 +40,7 @@ from handlers.admin.callbacks import (
 )
 from handlers.admin.menu import EVENT_BUTTONS
 from handlers.admin.walkins import start_walkin
+from handlers.checkin import checkin_link
 from handlers.editing import edit_in_place
 from handlers.event_view import when
 
@@ -268,7 +268,7 @@ def build_router() -> Router:
             )
             await edit_in_place(message, text, markup)
         elif action is EventAdminAction.CHECKIN:
-            link = await create_start_link(bot, DeepLink(LinkKind.CHECKIN, event.code).payload)
+            link = await create_start_link(bot, checkin_link(event).payload)
             opens, closes = window(event)
             caption = t(
                 "adm.checkin.caption",

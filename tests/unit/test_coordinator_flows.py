@@ -143,15 +143,25 @@ async def test_three_check_in_paths(harness: Harness) -> None:
     qr = await harness.press(COORDINATOR, f"Aev:q:{event.id}:0")
     [photo] = [c for c in qr if isinstance(c, SendPhoto)]
     assert event.checkin_code and event.checkin_code in (photo.caption or "")
-    assert f"start=c_{event.code}" in (photo.caption or "")
+    assert f"start=c_{event.code}-{event.checkin_code}" in (photo.caption or "")
 
     harness.clock.set(NOW - timedelta(minutes=31))  # opens an hour before the start
-    early = await harness.send(tg_user(90), f"/start c_{event.code}")
+    early = await harness.send(tg_user(90), f"/start c_{event.code}-{event.checkin_code}")
     assert "откроется" in texts(early)[0]
     harness.clock.set(NOW + timedelta(minutes=10))
-    assert "Вы отмечены" in texts(await harness.send(tg_user(90), f"/start c_{event.code}"))[0]
-    assert "уже отмечены" in texts(await harness.send(tg_user(90), f"/start c_{event.code}"))[0]
-    stranger = await harness.send(tg_user(93), f"/start c_{event.code}")
+    # The registration link's code alone is public: it is not a way to be marked from home.
+    forged = await harness.send(tg_user(91), f"/start c_{event.code}")
+    assert "Вы отмечены" not in texts(forged)[0]
+    assert await harness.db.fetch_value("SELECT COUNT(*) FROM checkins WHERE user_id = 91") == 0
+    assert (
+        "Вы отмечены"
+        in texts(await harness.send(tg_user(90), f"/start c_{event.code}-{event.checkin_code}"))[0]
+    )
+    assert (
+        "уже отмечены"
+        in texts(await harness.send(tg_user(90), f"/start c_{event.code}-{event.checkin_code}"))[0]
+    )
+    stranger = await harness.send(tg_user(93), f"/start c_{event.code}-{event.checkin_code}")
     assert "не зарегистрированы" in texts(stranger)[0]
 
     await harness.send(tg_user(91), "/checkin")
@@ -169,7 +179,7 @@ async def test_three_check_in_paths(harness: Harness) -> None:
     assert [tuple(row) for row in rows] == [(90, "qr"), (91, "code"), (92, "list")]
 
     harness.clock.set(NOW + timedelta(hours=5))
-    late = await harness.send(tg_user(93), f"/start c_{event.code}")
+    late = await harness.send(tg_user(93), f"/start c_{event.code}-{event.checkin_code}")
     assert "закрылась" in texts(late)[0]
 
 
@@ -278,13 +288,13 @@ async def test_message_to_registered_participants_with_preview_and_counts(
 async def test_walk_ins_by_qr_when_allowed_and_by_name_without_telegram(harness: Harness) -> None:
     event = await make_event(harness.db, NOW, starts_at=NOW + timedelta(minutes=30))
     await make_participant(harness.db, 400, NOW, full_name="Гость Без Регистрации")
-    refused = await harness.send(tg_user(400), f"/start c_{event.code}")
+    refused = await harness.send(tg_user(400), f"/start c_{event.code}-{event.checkin_code}")
     assert "не зарегистрированы" in texts(refused)[0]
 
     screen = await harness.press(COORDINATOR, f"Aev:o:{event.id}:0")
     screen = await harness.press(COORDINATOR, button(screen, "🚶 Пускать без регистрации"))
     assert "🚶 Только зарегистрированные" in [text for text, _ in buttons(screen[0])]
-    welcomed = await harness.send(tg_user(400), f"/start c_{event.code}")
+    welcomed = await harness.send(tg_user(400), f"/start c_{event.code}-{event.checkin_code}")
     assert "без предварительной регистрации" in texts(welcomed)[0]
 
     await harness.press(COORDINATOR, button(screen, "➕ Пришёл без Telegram"))
@@ -337,12 +347,12 @@ async def test_check_in_window_is_configurable(harness: Harness) -> None:
     event = await make_event(harness.db, NOW, starts_at=NOW + timedelta(hours=2))
     await make_participant(harness.db, 600, NOW)
     await registrations.register(harness.db, event.id, 600, NOW)
-    early = await harness.send(tg_user(600), f"/start c_{event.code}")
+    early = await harness.send(tg_user(600), f"/start c_{event.code}-{event.checkin_code}")
     assert "откроется" in texts(early)[0], "an hour before the start by default"
     await harness.press(COORDINATOR, f"Aef:{event.id}:checkin_margin_minutes")
     assert "не больше 24 часов" in texts(await say(harness, "два часа"))[0]
     await say(harness, "2ч")
-    welcomed = await harness.send(tg_user(600), f"/start c_{event.code}")
+    welcomed = await harness.send(tg_user(600), f"/start c_{event.code}-{event.checkin_code}")
     assert "Вы отмечены" in texts(welcomed)[0]
 
 
