@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -151,17 +151,22 @@ class Outbox:
             await store.finish(self.db, delivery.id, "skipped", now)
             return
         claimed = False
+        steps = parts(message)
+        done = 0  # parts already delivered: a 429 on the text must not resend the photo
         for _ in range(MAX_FLOOD_WAITS):
             await self._wait_out_flood()
             if self._stopping and not claimed:
                 return  # still pending: the next start sends it
             try:
-                async with self.limiter:
-                    if not claimed:
-                        if not await store.start_sending(self.db, delivery.id):
-                            return
-                        claimed = True
-                    await send(bot, delivery.user_id, message)
+                while done < len(steps):
+                    # One token per API call: a photo with its text is two messages.
+                    async with self.limiter:
+                        if not claimed:
+                            if not await store.start_sending(self.db, delivery.id):
+                                return
+                            claimed = True
+                        await steps[done](bot, delivery.user_id)
+                    done += 1
             except TelegramRetryAfter as error:
                 self.flood_waits += 1
                 self._pause(error.retry_after)
@@ -221,19 +226,37 @@ class Outbox:
             await asyncio.sleep(delay)
 
 
-async def send(bot: Bot, chat_id: int, message: OutgoingMessage) -> None:
-    """One message; media first when the text is too long to be its caption."""
-    media = message.photo or message.document
-    if media is None:
-        await bot.send_message(chat_id, message.text, reply_markup=message.reply_markup)
-        return
-    fits = utf16_len(message.text) <= CAPTION_LIMIT
-    caption = message.text if fits else None
-    markup = message.reply_markup if fits else None
-    if message.photo:
-        await bot.send_photo(chat_id, message.photo, caption=caption, reply_markup=markup)
-    else:
+Part = Callable[[Bot, int], Awaitable[object]]
+
+
+def parts(message: OutgoingMessage) -> list[Part]:
+    """The API calls one message takes: the text; or the media with the text as its caption;
+    or, when the text is too long for a caption, the media and then the text."""
+    text, markup = message.text, message.reply_markup
+
+    async def send_text(bot: Bot, chat_id: int) -> object:
+        return await bot.send_message(chat_id, text, reply_markup=markup)
+
+    if message.photo is None and message.document is None:
+        return [send_text]
+    fits = utf16_len(text) <= CAPTION_LIMIT
+    caption = text if fits else None
+    media_markup = markup if fits else None
+
+    async def send_media(bot: Bot, chat_id: int) -> object:
+        if message.photo is not None:
+            return await bot.send_photo(
+                chat_id, message.photo, caption=caption, reply_markup=media_markup
+            )
         assert message.document is not None
-        await bot.send_document(chat_id, message.document, caption=caption, reply_markup=markup)
-    if not fits:
-        await bot.send_message(chat_id, message.text, reply_markup=message.reply_markup)
+        return await bot.send_document(
+            chat_id, message.document, caption=caption, reply_markup=media_markup
+        )
+
+    return [send_media] if fits else [send_media, send_text]
+
+
+async def send(bot: Bot, chat_id: int, message: OutgoingMessage) -> None:
+    """Every part at once, for a single reply outside the queue (the coordinator's preview)."""
+    for part in parts(message):
+        await part(bot, chat_id)

@@ -42,8 +42,9 @@ class RecordingSession(BaseSession):
     """Records calls; returns what Telegram would return for the methods the bot uses."""
 
     calls: list[TelegramMethod[Any]] = field(default_factory=list)
-    # chat id -> errors the next calls to that chat raise, in order (then it succeeds again)
-    failures: dict[int, list[Exception]] = field(default_factory=dict)
+    # chat id -> what the next calls to that chat do, in order: raise the error, or succeed
+    # for None (then every call succeeds again)
+    failures: dict[int, list[Exception | None]] = field(default_factory=dict)
     # file_id -> the bytes a download of that file returns (files people sent to the bot)
     files: dict[str, bytes] = field(default_factory=dict)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1000))
@@ -60,7 +61,9 @@ class RecordingSession(BaseSession):
         self.calls.append(method)
         chat_id = getattr(method, "chat_id", None)
         if isinstance(chat_id, int) and self.failures.get(chat_id):
-            raise self.failures[chat_id].pop(0)
+            error = self.failures[chat_id].pop(0)
+            if error is not None:
+                raise error
         result = self._result(method)
         adapter: TypeAdapter[TelegramType] = TypeAdapter(method.__returning__)
         return adapter.validate_python(result, context={"bot": bot})

@@ -6,8 +6,9 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from aiogram.exceptions import TelegramForbiddenError
+from aiogram.exceptions import TelegramForbiddenError, TelegramRetryAfter
 from aiogram.methods import SendMessage, SendPhoto, TelegramMethod
+from aiogram.types import PhotoSize
 
 from bot.events import EventStatus
 from bot.registration import RegistrationStatus
@@ -16,7 +17,7 @@ from bot.repositories.events import get_event, list_events, list_projects
 from bot.repositories.registrations import DecisionResult
 from tests.conftest import NOW
 from tests.factories import make_event, make_participant, make_project
-from tests.harness import Harness, button, buttons, texts, tg_user
+from tests.harness import Harness, button, buttons, message_update, texts, tg_user
 
 COORDINATOR = tg_user(1)
 SEND = SendMessage(chat_id=0, text="x")
@@ -480,3 +481,27 @@ async def test_capacity_never_below_the_seats_held_and_new_seats_go_to_the_waiti
     assert told and "Освободилось место" in told[0].text
     moved = await registrations.get(harness.db, event.id, 842)
     assert moved is not None and moved.status is RegistrationStatus.CONFIRMED
+
+
+async def test_a_429_on_the_text_after_a_photo_does_not_send_the_photo_twice(
+    harness: Harness,
+) -> None:
+    event = await make_event(harness.db, NOW, title_ru="Семинар")
+    await make_participant(harness.db, 850, NOW)
+    await registrations.register(harness.db, event.id, 850, NOW)
+    screen = await harness.press(COORDINATOR, f"Aev:o:{event.id}:0")
+    who = await harness.press(COORDINATOR, button(screen, "✉️ Сообщение участникам"))
+    await harness.press(COORDINATOR, button(who, "Зарегистрированным"))
+    # A photo whose caption plus the heading is too long for one caption: photo, then text.
+    photo = [PhotoSize(file_id="AgADphoto", file_unique_id="u", width=800, height=600)]
+    preview = await harness.feed(message_update(COORDINATOR, None, photo=photo, caption="я" * 1020))
+
+    flood = TelegramRetryAfter(SEND, "Too Many Requests: retry after 0", retry_after=0)
+    harness.session.failures = {850: [None, flood]}
+    await harness.press(COORDINATOR, button(preview, "📨 Отправить"))
+    start = len(harness.session.calls)
+    await harness.app.outbox.drain(harness.bot)
+    to_her = [
+        type(c).__name__ for c in harness.session.calls[start:] if getattr(c, "chat_id", 0) == 850
+    ]
+    assert to_her == ["SendPhoto", "SendMessage", "SendMessage"], "the text again, not the photo"
