@@ -8,6 +8,7 @@ import argparse
 import asyncio
 import logging
 import sys
+import zoneinfo
 from pathlib import Path
 
 # aiogram and the app are imported only after the settings check, so a bad .env answers at once.
@@ -48,6 +49,9 @@ async def migrate_only() -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # Time zones from the tzdata package only: a server's older system database still has
+    # Asia/Almaty at UTC+6, which would put every time an hour off.
+    zoneinfo.reset_tzpath(to=[])
     args = parse_args(sys.argv[1:] if argv is None else argv)
     try:
         settings = load_settings()

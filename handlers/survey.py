@@ -324,7 +324,10 @@ def build_router() -> Router:
         if slot.get("other"):
             chosen = tuple(slot.get("chosen") or ())
             text = (message.text or "").strip()
-            if not text or len(text) > question.max_length:
+            if not text:
+                await message.answer(t("sv.error.empty"))
+                return
+            if len(text) > question.max_length:
                 await message.answer(t("sv.error.too_long", limit=question.max_length))
                 return
             answer = Answer(choices=chosen, text=text)

@@ -214,3 +214,23 @@ async def test_a_retry_that_falls_into_quiet_hours_still_goes_before_the_event(
     assert 901 in messages_to(first), "the first try, refused by the network"
     retried = await run_at(harness, starts - timedelta(hours=9, minutes=25))  # 22:05 local
     assert 901 in messages_to(retried), "sent during quiet hours: morning is too late"
+
+
+async def test_a_reminder_held_overnight_is_dropped_when_the_event_moves(
+    harness: Harness,
+) -> None:
+    starts = NOW + timedelta(days=3, hours=13)  # 12.06.2026 23:00 local
+    event_id = await seminar_with_people(harness, starts)
+    night = starts - timedelta(hours=24)  # 11.06 23:00 local: queued, held till 08:00
+    assert await run_at(harness, night) == []
+    moved = starts + timedelta(days=7)
+    await harness.db.execute(
+        "UPDATE events SET starts_at = ?, ends_at = ? WHERE id = ?",
+        (to_db(moved), to_db(moved + timedelta(hours=2)), event_id),
+    )
+    morning = datetime.fromisoformat("2026-06-12T03:00:00+00:00")  # 08:00 local
+    assert messages_to(await run_at(harness, morning)) == {}, "no reminder with the old time"
+    held = await harness.db.fetch_value(
+        "SELECT COUNT(*) FROM outbox_deliveries WHERE state = 'skipped'"
+    )
+    assert held == 2, "both held reminders were dropped, not kept for later"

@@ -66,6 +66,8 @@ async def answer_all(harness: Harness, calls: list[TelegramMethod[Any]]) -> list
     calls = await harness.press(ANNA, button(calls, "Другое"))
     calls = await harness.press(ANNA, button(calls, "Готово ✔"))
     assert "свой вариант" in texts(calls)[0]
+    blank = await harness.send(ANNA, "   ")
+    assert texts(blank) == ["Ответ пустой. Напишите текст."]
     return await harness.send(ANNA, "Работа с молодёжью")
 
 
