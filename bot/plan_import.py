@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from openpyxl import load_workbook
 
 from bot.clock import parse_local
+from bot.event_form import FormInputError, clean_place, clean_title
 from bot.events import EventStatus, EventType
 from bot.reference import Reference
 from bot.repositories.events import NewEvent
@@ -125,9 +126,19 @@ def _read_row(
     def fail(column: str, reason: str) -> None:
         row_errors.append(RowError(number, column, reason))
 
-    title = _text(cells.get("title_ru"))
-    if not 3 <= len(title) <= 200:
+    title = title_kk = place = ""
+    try:
+        title = clean_title(_text(cells.get("title_ru")))
+    except FormInputError:
         fail("title_ru", "title")
+    try:
+        title_kk = clean_title(_text(cells.get("title_kk"))) if cells.get("title_kk") else ""
+    except FormInputError:
+        fail("title_kk", "title")
+    try:
+        place = clean_place(_text(cells.get("place")))
+    except FormInputError:
+        fail("place", "place")
     kind = EventType.SEMINAR
     try:
         kind = _type(_text(cells.get("type")))
@@ -154,9 +165,11 @@ def _read_row(
     capacity: int | None = None
     if capacity_text:
         try:
-            capacity = int(float(capacity_text))
-            if not 1 <= capacity <= 10_000:
+            seats = float(capacity_text)
+            # 12.7 seats is a typo, not 12; and inf or nan are not numbers of seats.
+            if not seats.is_integer() or not 1 <= seats <= 10_000:
                 raise ValueError(capacity_text)
+            capacity = int(seats)
         except ValueError:
             fail("capacity", "capacity")
     flag = _text(cells.get("by_application")).lower()
@@ -168,11 +181,11 @@ def _read_row(
         NewEvent(
             project_id=project_id,
             title_ru=title,
-            title_kk=_text(cells.get("title_kk")) or None,
+            title_kk=title_kk or None,
             type=kind,
             starts_at=start,
             ends_at=end,
-            place=_text(cells.get("place")),
+            place=place,
             district=district,
             capacity=capacity,
             by_application=flag in YES,

@@ -67,6 +67,8 @@ def test_every_problem_is_reported_by_row_and_column(harness: Harness) -> None:
             "",
             "да",
         ],
+        ["Семинар", "Семинар", "22.06.2026 10:00", "22.06.2026 13:00", "Зал", "", "12.7", "нет"],
+        ["Семинар", "Семинар", "23.06.2026 10:00", "23.06.2026 13:00", "Зал", "", "inf", "нет"],
     )
     with pytest.raises(PlanError) as caught:
         read_plan(data, 1, harness.app.settings.tz, harness.app.reference, NOW)
@@ -78,7 +80,11 @@ def test_every_problem_is_reported_by_row_and_column(harness: Harness) -> None:
         (3, "district", "district"),
         (3, "capacity", "capacity"),
         (3, "by_application", "yes_no"),
+        (3, "place", "place"),
         (4, "end", "end_before_start"),
+        (4, "place", "place"),
+        (5, "capacity", "capacity"),
+        (6, "capacity", "capacity"),
     }
 
 
