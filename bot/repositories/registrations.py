@@ -413,6 +413,16 @@ async def decide(
     return DecisionResult.DONE, registration
 
 
+async def undecided_applications(db: Database, event_id: int) -> int:
+    """Applications still waiting for a decision (applied or kept in reserve)."""
+    found = await db.fetch_value(
+        "SELECT COUNT(*) FROM registrations "
+        "WHERE event_id = ? AND status IN ('applied', 'reserve')",
+        (event_id,),
+    )
+    return int(str(found))
+
+
 async def approve_first(db: Database, event_id: int, count: int, now: datetime) -> list[int]:
     """Approve up to `count` applications in the order they came, never beyond capacity."""
     async with db.write() as conn:

@@ -343,6 +343,19 @@ def build_router() -> Router:
                 changes[EventField.ENDS_AT.value] = datetime.fromisoformat(
                     form[EventField.ENDS_AT.value]
                 )
+                deadline = event.registration_deadline
+                if deadline is not None and deadline >= datetime.fromisoformat(value):
+                    # Moved earlier than its deadline: registration simply runs to the start.
+                    changes[EventField.DEADLINE.value] = None
+            if name == EventField.BY_APPLICATION.value and event.by_application and not value:
+                waiting = await registrations.undecided_applications(db, event.id)
+                if waiting:
+                    await end_form(state)
+                    await message.answer(
+                        t.plural("evf.error.applications_waiting", waiting),
+                        reply_markup=ReplyKeyboardRemove(),
+                    )
+                    return
             if name == EventField.CAPACITY.value:
                 change = await registrations.change_capacity(
                     db, event.id, value, now, settings.offer_policy

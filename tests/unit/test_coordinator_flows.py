@@ -505,3 +505,29 @@ async def test_a_429_on_the_text_after_a_photo_does_not_send_the_photo_twice(
         type(c).__name__ for c in harness.session.calls[start:] if getattr(c, "chat_id", 0) == 850
     ]
     assert to_her == ["SendPhoto", "SendMessage", "SendMessage"], "the text again, not the photo"
+
+
+async def test_an_application_event_stays_one_while_applications_wait(harness: Harness) -> None:
+    event = await make_event(harness.db, NOW, by_application=True, capacity=5)
+    await make_participant(harness.db, 860, NOW)
+    await registrations.register(harness.db, event.id, 860, NOW, motivation="Хочу поехать")
+    await harness.press(COORDINATOR, f"Aef:{event.id}:by_application")
+    refused = await harness.send(COORDINATOR, "Открытое")
+    assert texts(refused)[0].startswith("Сначала рассмотрите заявки: 1 ждёт решения")
+    fresh = await get_event(harness.db, event.id)
+    assert fresh is not None and fresh.by_application
+
+
+async def test_moving_an_event_before_its_deadline_lets_registration_run_to_the_start(
+    harness: Harness,
+) -> None:
+    starts = NOW + timedelta(days=10)
+    event = await make_event(
+        harness.db, NOW, starts_at=starts, registration_deadline=starts - timedelta(days=1)
+    )
+    await harness.press(COORDINATOR, f"Aef:{event.id}:starts_at")
+    earlier = (NOW + timedelta(days=5)).astimezone(harness.app.settings.tz)
+    saved = await harness.send(COORDINATOR, f"{earlier:%d.%m.%Y %H:%M}")
+    assert "Сохранено." in texts(saved)
+    fresh = await get_event(harness.db, event.id)
+    assert fresh is not None and fresh.registration_deadline is None
