@@ -17,6 +17,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import aiosqlite
 from aiogram import Bot
 from aiogram.exceptions import (
     TelegramAPIError,
@@ -87,9 +88,11 @@ class Outbox:
         created_by: int | None = None,
         dedupe_key: str | None = None,
         hold_limit: datetime | None = None,
+        conn: aiosqlite.Connection | None = None,
     ) -> int:
         """Queue one message per recipient; returns the job id (the existing one for a
-        dedupe_key already used). Quiet hours never hold a delivery past hold_limit."""
+        dedupe_key already used). Quiet hours never hold a delivery past hold_limit. With
+        conn, the job is saved in the caller's transaction."""
         if kind not in self.renderers:
             raise ValueError(f"no renderer for {kind!r}")
         now = self.clock.now()
@@ -105,6 +108,7 @@ class Outbox:
             not_before=not_before,
             now=now,
             hold_limit=hold_limit,
+            conn=conn,
         )
 
     async def progress(self, job_id: int) -> JobProgress:

@@ -251,17 +251,23 @@ async def list_events(db: Database, project_id: int) -> list[Event]:
 
 
 async def update_event(
-    db: Database, event_id: int, changes: dict[str, object], now: datetime
+    db: Database,
+    event_id: int,
+    changes: dict[str, object],
+    now: datetime,
+    conn: aiosqlite.Connection | None = None,
 ) -> None:
+    """With conn, inside the caller's transaction (a change and the notice about it)."""
     unknown = set(changes) - EDITABLE
     if unknown:
         raise ValueError(f"not editable: {sorted(unknown)}")
     values = [_db_value(value) for value in changes.values()]
     assignments = ", ".join(f"{column} = ?" for column in changes)
-    await db.execute(
-        f"UPDATE events SET {assignments}, updated_at = ? WHERE id = ?",
-        (*values, to_db(now), event_id),
-    )
+    sql = f"UPDATE events SET {assignments}, updated_at = ? WHERE id = ?"
+    if conn is None:
+        await db.execute(sql, (*values, to_db(now), event_id))
+    else:
+        await conn.execute(sql, (*values, to_db(now), event_id))
 
 
 def _db_value(value: object) -> object:

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+import aiosqlite
+
 from bot.clock import from_db, to_db
 from bot.db import Database
 
@@ -55,35 +57,44 @@ async def create_job(
     not_before: datetime,
     now: datetime,
     hold_limit: datetime | None = None,
+    conn: aiosqlite.Connection | None = None,
 ) -> int:
-    """The job id; with a dedupe_key already used, the existing job and no new deliveries."""
+    """The job id; with a dedupe_key already used, the existing job and no new deliveries.
+    With conn, inside the caller's transaction: the change a notice tells of and the notice
+    are then saved together or not at all."""
+    if conn is None:
+        async with db.write() as own:
+            return await create_job(
+                db, kind, payload, recipients, urgent=urgent, created_by=created_by,
+                dedupe_key=dedupe_key, not_before=not_before, now=now, hold_limit=hold_limit,
+                conn=own,
+            )  # fmt: skip
     people = list(dict.fromkeys(recipients))
-    async with db.write() as conn:
-        if dedupe_key is not None:
-            async with conn.execute(
-                "SELECT id FROM outbox_jobs WHERE dedupe_key = ?", (dedupe_key,)
-            ) as cursor:
-                row = await cursor.fetchone()
-            if row is not None:
-                return int(row[0])
-        cursor = await conn.execute(
-            "INSERT INTO outbox_jobs (kind, payload, urgent, dedupe_key, created_by, created_at, "
-            "hold_limit) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (
-                kind,
-                json.dumps(payload),
-                int(urgent),
-                dedupe_key,
-                created_by,
-                to_db(now),
-                to_db(hold_limit) if hold_limit else None,
-            ),
-        )
-        job_id = int(cursor.lastrowid or 0)
-        await conn.executemany(
-            "INSERT INTO outbox_deliveries (job_id, user_id, not_before) VALUES (?, ?, ?)",
-            [(job_id, user_id, to_db(not_before)) for user_id in people],
-        )
+    if dedupe_key is not None:
+        async with conn.execute(
+            "SELECT id FROM outbox_jobs WHERE dedupe_key = ?", (dedupe_key,)
+        ) as cursor:
+            row = await cursor.fetchone()
+        if row is not None:
+            return int(row[0])
+    cursor = await conn.execute(
+        "INSERT INTO outbox_jobs (kind, payload, urgent, dedupe_key, created_by, created_at, "
+        "hold_limit) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (
+            kind,
+            json.dumps(payload),
+            int(urgent),
+            dedupe_key,
+            created_by,
+            to_db(now),
+            to_db(hold_limit) if hold_limit else None,
+        ),
+    )
+    job_id = int(cursor.lastrowid or 0)
+    await conn.executemany(
+        "INSERT INTO outbox_deliveries (job_id, user_id, not_before) VALUES (?, ?, ?)",
+        [(job_id, user_id, to_db(not_before)) for user_id in people],
+    )
     return job_id
 
 

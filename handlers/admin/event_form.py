@@ -365,23 +365,28 @@ def build_router() -> Router:
                     await ask(message, name, t, reference, mode)
                     return
                 await notify_promotions(bot, db, i18n, tz, clock, change.promotions)
-            else:
-                await update_event(db, event.id, changes, now)
+            people: list[int] = []
+            if name != EventField.CAPACITY.value:
+                if name in NOTICE_FIELDS and event.status is EventStatus.PUBLISHED:
+                    people = await people_to_tell(db, event.id)
+                # The change and the notice about it are saved together or not at all.
+                async with db.write() as conn:
+                    await update_event(db, event.id, changes, now, conn)
+                    if people:
+                        await outbox.submit(
+                            "event_changed",
+                            {"event_id": event.id},
+                            people,
+                            urgent=True,
+                            created_by=actor,
+                            conn=conn,
+                        )
             await audit.record(db, actor, "event.edit", f"event:{event.id}", {name: value}, now)
             await end_form(state)
             await message.answer(t("evf.saved"), reply_markup=ReplyKeyboardRemove())
-            if name in NOTICE_FIELDS and event.status is EventStatus.PUBLISHED:
-                people = await people_to_tell(db, event.id)
-                if people:
-                    await outbox.submit(
-                        "event_changed",
-                        {"event_id": event.id},
-                        people,
-                        urgent=True,
-                        created_by=actor,
-                    )
-                    scheduler.poke()
-                    await message.answer(t.plural("evf.told", len(people)))
+            if people:
+                scheduler.poke()
+                await message.answer(t.plural("evf.told", len(people)))
             updated = await get_event(db, event.id)
             if updated is not None:
                 await send_event_screen(message, db, updated, t, tz, reference)

@@ -237,14 +237,23 @@ def build_router() -> Router:
             if event.status is EventStatus.CANCELLED:
                 raise StaleButtonError(query.data or "")
             people = await people_to_tell(db, event.id)
-            await update_event(db, event.id, {"status": EventStatus.CANCELLED}, now)
+            # The cancellation and the notice about it are saved together: a crash between
+            # them must not leave people expecting an event that is off.
+            async with db.write() as conn:
+                await update_event(db, event.id, {"status": EventStatus.CANCELLED}, now, conn)
+                if people:
+                    await outbox.submit(
+                        "event_cancelled",
+                        {"event_id": event.id},
+                        people,
+                        urgent=True,
+                        created_by=actor,
+                        conn=conn,
+                    )
             await audit.record(
                 db, actor, "event.cancel", f"event:{event.id}", {"told": len(people)}, now
             )
             if people:
-                await outbox.submit(
-                    "event_cancelled", {"event_id": event.id}, people, urgent=True, created_by=actor
-                )
                 scheduler.poke()
             await edit_in_place(
                 message, t.plural("adm.cancelled", len(people), title=event.title_ru)

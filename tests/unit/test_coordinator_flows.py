@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+import pytest
 from aiogram.exceptions import TelegramForbiddenError, TelegramRetryAfter
 from aiogram.methods import SendMessage, SendPhoto, TelegramMethod
 from aiogram.types import PhotoSize
@@ -531,3 +532,28 @@ async def test_moving_an_event_before_its_deadline_lets_registration_run_to_the_
     assert "Сохранено." in texts(saved)
     fresh = await get_event(harness.db, event.id)
     assert fresh is not None and fresh.registration_deadline is None
+
+
+async def test_a_cancellation_is_saved_only_together_with_its_notice(
+    harness: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    event = await make_event(harness.db, NOW)
+    await make_participant(harness.db, 870, NOW)
+    await registrations.register(harness.db, event.id, 870, NOW)
+
+    async def disk_full(*args: Any, **kwargs: Any) -> int:
+        raise OSError("disk full")
+
+    monkeypatch.setattr("bot.outbox.store.create_job", disk_full)
+    await harness.press(COORDINATOR, f"Aev:x:{event.id}:0")
+    fresh = await get_event(harness.db, event.id)
+    assert fresh is not None and fresh.status is EventStatus.PUBLISHED, "not cancelled silently"
+
+    monkeypatch.undo()
+    await harness.press(COORDINATOR, f"Aev:x:{event.id}:0")
+    fresh = await get_event(harness.db, event.id)
+    assert fresh is not None and fresh.status is EventStatus.CANCELLED
+    start = len(harness.session.calls)
+    await harness.app.outbox.drain(harness.bot)
+    told = [c for c in harness.session.calls[start:] if getattr(c, "chat_id", 0) == 870]
+    assert told, "the participant is told"
