@@ -156,7 +156,9 @@ class Outbox:
             return
         claimed = False
         steps = parts(message)
-        done = 0  # parts already delivered: a 429 on the text must not resend the photo
+        # Parts already delivered, also by an earlier attempt: a failure on the text must
+        # not resend the photo.
+        done = delivery.parts_sent
         for _ in range(MAX_FLOOD_WAITS):
             await self._wait_out_flood()
             if self._stopping and not claimed:
@@ -171,6 +173,8 @@ class Outbox:
                             claimed = True
                         await steps[done](bot, delivery.user_id)
                     done += 1
+                    if done < len(steps):
+                        await store.part_sent(self.db, delivery.id, done)
             except TelegramRetryAfter as error:
                 self.flood_waits += 1
                 self._pause(error.retry_after)

@@ -29,6 +29,7 @@ class Delivery:
     job: Job
     user_id: int
     attempts: int
+    parts_sent: int = 0  # calls already made for a message sent in parts
 
 
 @dataclass(frozen=True)
@@ -105,8 +106,8 @@ async def job_exists(db: Database, dedupe_key: str) -> bool:
 
 async def due(db: Database, now: datetime, limit: int) -> list[Delivery]:
     rows = await db.fetch_all(
-        "SELECT d.id, d.user_id, d.attempts, j.id AS job_id, j.kind, j.payload, j.urgent, "
-        "j.hold_limit "
+        "SELECT d.id, d.user_id, d.attempts, d.parts_sent, j.id AS job_id, j.kind, j.payload, "
+        "j.urgent, j.hold_limit "
         "FROM outbox_deliveries d JOIN outbox_jobs j ON j.id = d.job_id "
         "WHERE d.state = 'pending' AND d.not_before <= ? ORDER BY d.not_before, d.id LIMIT ?",
         (to_db(now), limit),
@@ -123,9 +124,16 @@ async def due(db: Database, now: datetime, limit: int) -> list[Delivery]:
             ),
             user_id=row["user_id"],
             attempts=row["attempts"],
+            parts_sent=row["parts_sent"],
         )
         for row in rows
     ]
+
+
+async def part_sent(db: Database, delivery_id: int, parts: int) -> None:
+    await db.execute(
+        "UPDATE outbox_deliveries SET parts_sent = ? WHERE id = ?", (parts, delivery_id)
+    )
 
 
 async def start_sending(db: Database, delivery_id: int) -> bool:

@@ -7,7 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from aiogram.exceptions import TelegramForbiddenError, TelegramRetryAfter
+from aiogram.exceptions import TelegramForbiddenError, TelegramNetworkError, TelegramRetryAfter
 from aiogram.methods import SendMessage, SendPhoto, TelegramMethod
 from aiogram.types import PhotoSize
 
@@ -557,3 +557,26 @@ async def test_a_cancellation_is_saved_only_together_with_its_notice(
     await harness.app.outbox.drain(harness.bot)
     told = [c for c in harness.session.calls[start:] if getattr(c, "chat_id", 0) == 870]
     assert told, "the participant is told"
+
+
+async def test_a_network_error_on_the_text_after_a_photo_retries_only_the_text(
+    harness: Harness,
+) -> None:
+    event = await make_event(harness.db, NOW, title_ru="Семинар")
+    await make_participant(harness.db, 851, NOW)
+    await registrations.register(harness.db, event.id, 851, NOW)
+    screen = await harness.press(COORDINATOR, f"Aev:o:{event.id}:0")
+    who = await harness.press(COORDINATOR, button(screen, "✉️ Сообщение участникам"))
+    await harness.press(COORDINATOR, button(who, "Зарегистрированным"))
+    photo = [PhotoSize(file_id="AgADphoto", file_unique_id="u", width=800, height=600)]
+    preview = await harness.feed(message_update(COORDINATOR, None, photo=photo, caption="я" * 1020))
+
+    harness.session.failures = {851: [None, TelegramNetworkError(SEND, "connection reset")]}
+    await harness.press(COORDINATOR, button(preview, "📨 Отправить"))
+    start = len(harness.session.calls)
+    await harness.app.outbox.drain(harness.bot)
+    harness.clock.advance(timedelta(minutes=1))  # past the retry delay
+    await harness.app.outbox.drain(harness.bot)
+    calls = harness.session.calls[start:]
+    to_her = [type(c).__name__ for c in calls if getattr(c, "chat_id", 0) == 851]
+    assert to_her == ["SendPhoto", "SendMessage", "SendMessage"], "the text again, not the photo"
