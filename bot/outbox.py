@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -159,6 +159,9 @@ class Outbox:
         # Parts already delivered, also by an earlier attempt: a failure on the text must
         # not resend the photo.
         done = delivery.parts_sent
+        if 0 < len(steps) <= done:
+            # Rendered again, the text now fits the caption: the media went out, the text not.
+            steps, done = parts(replace(message, photo=None, document=None)), 0
         for _ in range(MAX_FLOOD_WAITS):
             await self._wait_out_flood()
             if self._stopping and not claimed:

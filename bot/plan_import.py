@@ -28,7 +28,7 @@ COLUMNS = {
     "мест": "capacity", "capacity": "capacity",
     "по заявкам": "by_application", "by_application": "by_application",
 }  # fmt: skip
-REQUIRED = ("title_ru", "type", "start", "end")
+REQUIRED = ("title_ru", "type", "start", "end", "place")
 YES = {"да", "yes", "иә", "1", "true"}
 NO = {"нет", "no", "жоқ", "0", "false", ""}
 TYPE_NAMES = {
@@ -132,7 +132,8 @@ def _read_row(
     except FormInputError:
         fail("title_ru", "title")
     try:
-        title_kk = clean_title(_text(cells.get("title_kk"))) if cells.get("title_kk") else ""
+        kk_text = _text(cells.get("title_kk"))
+        title_kk = clean_title(kk_text) if kk_text else ""
     except FormInputError:
         fail("title_kk", "title")
     try:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 MESSAGE_LIMIT = 4096
 CAPTION_LIMIT = 1024
 CALLBACK_ANSWER_LIMIT = 200
@@ -37,18 +39,36 @@ def clip_html(text: str, limit: int = MESSAGE_LIMIT, ellipsis: str = "…") -> s
     return f"{split_html(text, limit - utf16_len(ellipsis) - 1)[0]}\n{ellipsis}"
 
 
+_TAG = re.compile(r"<[^>]*>")
+
+
+def _fitting(text: str, limit: int) -> int:
+    """How many characters of text fit in `limit` UTF-16 units."""
+    used = 0
+    for index, char in enumerate(text):
+        used += utf16_len(char)
+        if used > limit:
+            return index
+    return len(text)
+
+
 def split_html(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
     """Split a long HTML text into messages at line breaks.
 
     Our catalogs open and close every tag on the same line, so cutting between lines keeps each
-    part well-formed. A single line longer than the limit is cut between paragraphs of words.
+    part well-formed. A single line longer than the limit loses its tags and is cut between
+    words.
     """
     parts: list[str] = []
     current = ""
     for line in text.split("\n"):
+        if utf16_len(line) > limit:
+            # Cut inside one line: its tags go (a cut could separate <b> from </b>).
+            line = _TAG.sub("", line)
         while utf16_len(line) > limit:
-            cut = line.rfind(" ", 0, limit)
-            cut = cut if cut > 0 else limit
+            fits = _fitting(line, limit)
+            cut = line.rfind(" ", 0, fits)
+            cut = cut if cut > 0 else fits
             if current:
                 parts.append(current)
                 current = ""

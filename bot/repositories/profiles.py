@@ -105,7 +105,11 @@ async def _rekey_audit(conn: aiosqlite.Connection, user_id: int, anonymous: int)
             (
                 anonymous if row["actor_id"] == user_id else row["actor_id"],
                 f"user:{anonymous}" if row["object"] == f"user:{user_id}" else row["object"],
-                json.dumps(_replace_id(json.loads(row["details"]), user_id, anonymous)),
+                json.dumps(
+                    _replace_id(json.loads(row["details"]), user_id, anonymous),
+                    ensure_ascii=False,
+                    default=str,
+                ),
                 row["id"],
             ),
         )

@@ -56,7 +56,7 @@ from bot.repositories.events import (
 from bot.scheduler import Scheduler
 from handlers.admin.callbacks import EditFieldCallback, EventField
 from handlers.admin.event_screen import send_event_screen
-from handlers.form_state import end_form
+from handlers.form_state import begin_form, end_form
 from handlers.notify import notify_promotions
 from surveys.templates import SurveyTemplate, shipped_templates
 
@@ -163,7 +163,7 @@ async def start_create(
     message: Message, state: FSMContext, t: Translator, reference: Reference, project_id: int
 ) -> None:
     await state.set_state(_state(ORDER[0]))
-    await state.set_data({MODE: CREATE, PROJECT_ID: project_id, FORM: {}})
+    await begin_form(state, {MODE: CREATE, PROJECT_ID: project_id, FORM: {}})
     await ask(message, ORDER[0], t, reference, CREATE)
 
 
@@ -176,7 +176,7 @@ async def start_edit(
     field: EventField,
 ) -> None:
     await state.set_state(_state(field.value))
-    await state.set_data({MODE: EDIT, EVENT_ID: event_id, FORM: {}})
+    await begin_form(state, {MODE: EDIT, EVENT_ID: event_id, FORM: {}})
     await ask(message, field.value, t, reference, EDIT)
 
 

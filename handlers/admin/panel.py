@@ -50,7 +50,7 @@ from handlers.admin.callbacks import (
 from handlers.admin.menu import PANEL_BUTTONS, PROJECT_BUTTONS
 from handlers.admin.plan_upload import ask_for_plan
 from handlers.editing import edit_in_place
-from handlers.form_state import end_form
+from handlers.form_state import begin_form, end_form
 
 PROJECT = "project"
 PROJECT_EDIT = "project_edit"
@@ -210,7 +210,7 @@ def build_router() -> Router:
             await edit_in_place(message, t(key), builder.as_markup())
         else:
             await state.set_state(ProjectForm.title_ru)
-            await state.set_data({PROJECT: {}})
+            await begin_form(state, {PROJECT: {}})
             await message.answer(t("proj.ask.title_ru"), reply_markup=_ask_keyboard("title_ru", t))
 
     @router.callback_query(ProjectCallback.filter(), F.message.as_("message"))
@@ -264,8 +264,8 @@ def build_router() -> Router:
             raise StaleButtonError(query.data or "")
         field = callback_data.field.value
         await state.set_state(ProjectEdit.value)
-        await state.set_data(
-            {PROJECT_EDIT: {"project_id": callback_data.project_id, "field": field}}
+        await begin_form(
+            state, {PROJECT_EDIT: {"project_id": callback_data.project_id, "field": field}}
         )
         await message.answer(t(f"proj.ask.{field}"), reply_markup=_ask_keyboard(field, t))
 

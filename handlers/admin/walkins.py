@@ -17,7 +17,7 @@ from bot.profile import ProfileInputError, clean_full_name
 from bot.reference import Reference, ReferenceList
 from bot.repositories import audit, checkins
 from bot.repositories.events import get_event
-from handlers.form_state import end_form
+from handlers.form_state import begin_form, end_form
 
 WALKIN = "walkin"
 
@@ -39,7 +39,7 @@ def _keyboard(items: ReferenceList | None, t: Translator) -> ReplyKeyboardMarkup
 
 async def start_walkin(message: Message, state: FSMContext, t: Translator, event_id: int) -> None:
     await state.set_state(WalkinForm.name)
-    await state.set_data({WALKIN: {"event_id": event_id}})
+    await begin_form(state, {WALKIN: {"event_id": event_id}})
     await message.answer(t("walkin.ask.name"), reply_markup=_keyboard(None, t))
 
 

@@ -580,3 +580,20 @@ async def test_a_network_error_on_the_text_after_a_photo_retries_only_the_text(
     calls = harness.session.calls[start:]
     to_her = [type(c).__name__ for c in calls if getattr(c, "chat_id", 0) == 851]
     assert to_her == ["SendPhoto", "SendMessage", "SendMessage"], "the text again, not the photo"
+
+
+async def test_a_retry_rendered_shorter_sends_the_missing_text_without_the_photo(
+    harness: Harness,
+) -> None:
+    """The photo went out, the text failed; since then the text got short enough to be a
+    caption. The retry must send the text alone, not a second photo, and not nothing."""
+    event = await make_event(harness.db, NOW, title_ru="Семинар")
+    await make_participant(harness.db, 852, NOW)
+    draft = {"event_id": event.id, "group": "registered", "text": "Коротко", "photo": "AgADp"}
+    job = await harness.app.outbox.submit("coordinator_message", draft, [852], urgent=True)
+    await harness.db.execute("UPDATE outbox_deliveries SET parts_sent = 1 WHERE job_id = ?", (job,))
+    start = len(harness.session.calls)
+    await harness.app.outbox.drain(harness.bot)
+    sent = [c for c in harness.session.calls[start:] if getattr(c, "chat_id", 0) == 852]
+    assert [type(c).__name__ for c in sent] == ["SendMessage"]
+    assert "Коротко" in sent[0].text  # type: ignore[attr-defined]

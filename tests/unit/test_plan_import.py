@@ -97,7 +97,7 @@ def test_a_sheet_without_required_columns_is_refused(harness: Harness) -> None:
     book.save(buffer)
     with pytest.raises(PlanError) as caught:
         read_plan(buffer.getvalue(), 1, harness.app.settings.tz, harness.app.reference, NOW)
-    assert {e.column for e in caught.value.errors} == {"title_ru", "type", "start", "end"}
+    assert {e.column for e in caught.value.errors} == {"title_ru", "type", "start", "end", "place"}
     with pytest.raises(PlanError):
         read_plan(b"not a workbook", 1, harness.app.settings.tz, harness.app.reference, NOW)
 

@@ -41,3 +41,13 @@ def test_clip_html_never_cuts_a_tag_or_an_entity() -> None:
     assert clipped.endswith("участник\n…")
     parse_html(clipped)  # raises on a broken tag or entity, as Telegram would refuse it
     assert clip_html("<b>short</b>") == "<b>short</b>"
+
+
+def test_one_overlong_line_is_cut_by_telegram_units_and_keeps_no_half_tags() -> None:
+    for text in ("😀 " * 3000, "<b>" + "слово " * 1000 + "</b>"):
+        for part in split_html(text):
+            assert utf16_len(part) <= MESSAGE_LIMIT
+            parse_html(part)
+        clipped = clip_html(text)
+        assert utf16_len(clipped) <= MESSAGE_LIMIT
+        parse_html(clipped)
