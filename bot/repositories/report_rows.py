@@ -16,7 +16,7 @@ from pathlib import Path
 
 from bot.clock import from_db
 from bot.db.functions import register_sync
-from bot.repositories.reports import ATTENDANCE_SQL
+from bot.repositories.reports import reach_sql
 
 
 def open_snapshot(path: Path) -> sqlite3.Connection:
@@ -110,18 +110,8 @@ class ReachCell:
 
 
 def reach_cells(conn: sqlite3.Connection, project_id: int, by: tuple[str, ...]) -> list[ReachCell]:
-    """Unique people and attendances grouped by district and/or category (or nothing: the
-    project total). Each grouping counts a person once within its own group."""
-    if not set(by) <= {"district", "category"}:
-        raise ValueError(f"cannot group reach by {by}")
-    select = ", ".join(
-        name if name in by else f"NULL AS {name}" for name in ("district", "category")
-    )
-    group = f"GROUP BY {', '.join(by)}" if by else ""
-    rows = conn.execute(
-        f"SELECT {select}, COUNT(DISTINCT person), COUNT(*) FROM ({ATTENDANCE_SQL}) {group}",
-        (project_id,),
-    ).fetchall()
+    """The groups of reports.reach_sql that anyone attended."""
+    rows = conn.execute(reach_sql(by), (project_id,)).fetchall()
     return [ReachCell(*row) for row in rows if row[3]]
 
 

@@ -10,7 +10,7 @@ from bot.clock import from_db, to_db
 from bot.db import Database
 
 # One row per attendance, with a stable identity for the person and their district.
-ATTENDANCE_SQL = """
+_ATTENDANCE = """
     SELECT c.event_id,
            CASE WHEN c.user_id IS NOT NULL THEN 'u' || c.user_id
                 ELSE 'w' || person_key(c.walkin_name) END AS person,
@@ -21,6 +21,22 @@ ATTENDANCE_SQL = """
     LEFT JOIN users u ON u.id = c.user_id
     WHERE e.project_id = ? AND e.status != 'cancelled'
 """
+
+
+def reach_sql(by: tuple[str, ...]) -> str:
+    """Unique people and attendances, grouped by district and/or category (or not at all: the
+    project total); columns district, category, people, attendances. Each grouping counts a
+    person once within its own group. One parameter: the project id."""
+    if not set(by) <= {"district", "category"}:
+        raise ValueError(f"cannot group reach by {by}")
+    select = ", ".join(
+        name if name in by else f"NULL AS {name}" for name in ("district", "category")
+    )
+    group = f"GROUP BY {', '.join(by)} " if by else ""
+    return (
+        f"SELECT {select}, COUNT(DISTINCT person) AS people, COUNT(*) AS attendances "
+        f"FROM ({_ATTENDANCE}) {group}ORDER BY people DESC, district, category"
+    )
 
 
 @dataclass(frozen=True)
@@ -55,18 +71,11 @@ async def project_stats(db: Database, project_id: int, now: datetime) -> Project
         "AND r.status NOT IN ('cancelled', 'rejected')",
         (project_id,),
     )
-    total = await db.fetch_one(
-        f"SELECT COUNT(DISTINCT person) AS people, COUNT(*) AS attendances FROM ({ATTENDANCE_SQL})",
-        (project_id,),
-    )
+    total = await db.fetch_one(reach_sql(()), (project_id,))
 
     async def grouped(column: str) -> dict[str | None, Reach]:
-        rows = await db.fetch_all(
-            f"SELECT {column} AS key, COUNT(DISTINCT person) AS people, COUNT(*) AS attendances "
-            f"FROM ({ATTENDANCE_SQL}) GROUP BY {column} ORDER BY people DESC, key",
-            (project_id,),
-        )
-        return {row["key"]: Reach(row["people"], row["attendances"]) for row in rows}
+        rows = await db.fetch_all(reach_sql((column,)), (project_id,))
+        return {row[column]: Reach(row["people"], row["attendances"]) for row in rows}
 
     return ProjectStats(
         events_planned=int(str(planned)),
