@@ -47,6 +47,13 @@ class ReportContext:
     tz: ZoneInfo
     now: datetime
 
+    def label(self, items: ReferenceList, code: str | None) -> str:
+        """A district's or category's name in the report's language, or "not specified"."""
+        return items.label(code, self.language) if code else self.text("rep.unspecified")
+
+    def district(self, code: str | None) -> str:
+        return self.label(self.reference.districts, code)
+
 
 @dataclass(frozen=True)
 class ReportSummary:
@@ -256,8 +263,8 @@ def _reach_sheet(
         (c.district, c.category): c
         for c in report_rows.reach_cells(conn, project_id, ("district", "category"))
     }
-    districts = _ordered(ctx.reference.districts, by_district)
-    categories = _ordered(ctx.reference.categories, by_category)
+    districts = ordered_codes(ctx.reference.districts, by_district)
+    categories = ordered_codes(ctx.reference.categories, by_category)
     header_row = 7
     sheet = _sheet(
         book,
@@ -273,16 +280,13 @@ def _reach_sheet(
     _put(sheet, [t("rep.reach.note")])
     _put(sheet, [])
 
-    def label(reference: ReferenceList, code: str | None) -> str:
-        return reference.label(code, ctx.language) if code else t("rep.unspecified")
-
     _put(
         sheet,
         _bold_row(
             sheet,
             [
                 t("rep.rcol.district"),
-                *(label(ctx.reference.categories, code) for code in categories),
+                *(ctx.label(ctx.reference.categories, code) for code in categories),
                 t("rep.rcol.people"),
                 t("rep.rcol.attendances"),
             ],
@@ -293,7 +297,7 @@ def _reach_sheet(
         _put(
             sheet,
             [
-                label(ctx.reference.districts, district),
+                ctx.district(district),
                 *(_people(matrix.get((district, code))) for code in categories),
                 row.people if row else 0,
                 row.attendances if row else 0,
@@ -323,7 +327,7 @@ def _reach_sheet(
         _put(
             sheet,
             [
-                label(ctx.reference.categories, code),
+                ctx.label(ctx.reference.categories, code),
                 cell.people if cell else 0,
                 cell.attendances if cell else 0,
             ],
@@ -337,7 +341,7 @@ def _people(cell: ReachCell | None) -> int:
     return cell.people if cell else 0
 
 
-def _ordered(reference: ReferenceList, found: Mapping[str | None, Any]) -> list[str | None]:
+def ordered_codes(reference: ReferenceList, found: Mapping[str | None, Any]) -> list[str | None]:
     """The configured list in its own order, then values outside it, then "not specified"."""
     codes: list[str | None] = [item.code for item in reference.items]
     codes += sorted(code for code in found if code is not None and code not in codes)
@@ -371,7 +375,7 @@ def _feedback_sheet(
     add([t("rep.fb.district_note")])
     add()
     ratings = feedback.rating_by_district()
-    districts = [d for d in _ordered(ctx.reference.districts, ratings) if d in ratings]
+    districts = [d for d in ordered_codes(ctx.reference.districts, ratings) if d in ratings]
     add(_bold_row(sheet, [t("rep.fb.rating_heading")]))
     add(
         _bold_row(sheet, [t("rep.fb.col.district"), t("rep.fb.col.rated"), t("rep.fb.col.average")])
@@ -379,7 +383,7 @@ def _feedback_sheet(
     first = rows + 1
     for district in districts:
         stats = ratings[district]
-        add([_district(ctx, district), sum(stats.values.values()), _avg(stats)])
+        add([ctx.district(district), sum(stats.values.values()), _avg(stats)])
     last = rows
     pooled = QuestionStats()
     for stats in ratings.values():
@@ -413,7 +417,9 @@ def _question_block(
 ) -> Iterator[list[Any]]:
     t = ctx.text
     per_district = part.questions.get(question.id, {})
-    districts = [d for d in _ordered(ctx.reference.districts, per_district) if d in per_district]
+    districts = [
+        d for d in ordered_codes(ctx.reference.districts, per_district) if d in per_district
+    ]
     overall = part.overall(question.id)
     yield _bold_row(sheet, [question.label(ctx.language), t(f"rep.fb.kind.{question.kind}")])
     head = [t("rep.fb.col.district"), t("rep.fb.col.answered")]
@@ -436,7 +442,7 @@ def _question_block(
     yield _bold_row(sheet, head)
     for district in districts:
         stats = per_district[district]
-        yield [_district(ctx, district), stats.answered, *(column(stats) for column in columns)]
+        yield [ctx.district(district), stats.answered, *(column(stats) for column in columns)]
     yield _bold_row(
         sheet, [t("rep.fb.all"), overall.answered, *(column(overall) for column in columns)]
     )
@@ -464,12 +470,6 @@ def _avg(stats: QuestionStats) -> float | None:
 
 def _rounded(value: float) -> float:
     return round(value, 2)
-
-
-def _district(ctx: ReportContext, code: str | None) -> str:
-    return (
-        ctx.reference.districts.label(code, ctx.language) if code else ctx.text("rep.unspecified")
-    )
 
 
 def _option_label(ctx: ReportContext, question: Question, option_id: str) -> str:
@@ -513,7 +513,7 @@ def _answers_sheet(
         answers.sort(key=lambda line: order.get(line.question, len(order)))
         event = by_id[first.event_id]
         if first.district not in district_labels:
-            district_labels[first.district] = _district(ctx, first.district)
+            district_labels[first.district] = ctx.district(first.district)
         if first.category not in category_labels:
             category_labels[first.category] = ctx.reference.categories.label(
                 first.category, ctx.language

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.reports.feedback import analyse
-from bot.reports.project import ReportContext
+from bot.reports.project import ReportContext, ordered_codes
 from bot.repositories import report_rows
 
 
@@ -45,21 +45,15 @@ def chart_data(conn: sqlite3.Connection, project_id: int, ctx: ReportContext) ->
         report_rows.responses_by_district(conn, project_id),
         ctx.templates,
     ).rating_by_district()
-    districts: list[str | None] = [item.code for item in ctx.reference.districts.items]
-    districts += sorted(d for d in {*reach, *ratings} if d is not None and d not in districts)
-    if None in reach or None in ratings:
-        districts.append(None)
     bars = []
-    for district in districts:
+    for district in ordered_codes(ctx.reference.districts, {**reach, **ratings}):
         cell = reach.get(district)
         rated = ratings.get(district)
         if cell is None and rated is None:
             continue
         bars.append(
             DistrictBar(
-                label=ctx.reference.districts.label(district, ctx.language)
-                if district
-                else ctx.text("rep.unspecified"),
+                label=ctx.district(district),
                 people=cell.people if cell else 0,
                 attendances=cell.attendances if cell else 0,
                 rating=rated.average if rated else None,
