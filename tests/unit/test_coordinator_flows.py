@@ -415,11 +415,27 @@ async def test_participants_cannot_edit_projects(harness: Harness) -> None:
     assert kept.title_ru == project.title_ru
 
 
-async def preview_message(harness: Harness, event_id: int, text: str) -> list[Any]:
+async def write_message(harness: Harness, event_id: int) -> None:
+    """The coordinator opens the message form for the event's registered people."""
     screen = await harness.press(COORDINATOR, f"Aev:o:{event_id}:0")
     who = await harness.press(COORDINATOR, button(screen, "✉️ Сообщение участникам"))
     await harness.press(COORDINATOR, button(who, "Зарегистрированным"))
+
+
+async def preview_message(harness: Harness, event_id: int, text: str) -> list[Any]:
+    await write_message(harness, event_id)
     return await harness.send(COORDINATOR, text)
+
+
+async def preview_long_photo_message(harness: Harness, user_id: int) -> list[Any]:
+    """A photo whose caption plus the heading is too long for one caption: it goes out as the
+    photo, then the text, to one registered participant."""
+    event = await make_event(harness.db, NOW, title_ru="Семинар")
+    await make_participant(harness.db, user_id, NOW)
+    await registrations.register(harness.db, event.id, user_id, NOW)
+    await write_message(harness, event.id)
+    photo = [PhotoSize(file_id="AgADphoto", file_unique_id="u", width=800, height=600)]
+    return await harness.feed(message_update(COORDINATOR, None, photo=photo, caption="я" * 1020))
 
 
 async def test_send_under_an_older_preview_never_sends_another_events_text(
@@ -487,15 +503,7 @@ async def test_capacity_never_below_the_seats_held_and_new_seats_go_to_the_waiti
 async def test_a_429_on_the_text_after_a_photo_does_not_send_the_photo_twice(
     harness: Harness,
 ) -> None:
-    event = await make_event(harness.db, NOW, title_ru="Семинар")
-    await make_participant(harness.db, 850, NOW)
-    await registrations.register(harness.db, event.id, 850, NOW)
-    screen = await harness.press(COORDINATOR, f"Aev:o:{event.id}:0")
-    who = await harness.press(COORDINATOR, button(screen, "✉️ Сообщение участникам"))
-    await harness.press(COORDINATOR, button(who, "Зарегистрированным"))
-    # A photo whose caption plus the heading is too long for one caption: photo, then text.
-    photo = [PhotoSize(file_id="AgADphoto", file_unique_id="u", width=800, height=600)]
-    preview = await harness.feed(message_update(COORDINATOR, None, photo=photo, caption="я" * 1020))
+    preview = await preview_long_photo_message(harness, 850)
 
     flood = TelegramRetryAfter(SEND, "Too Many Requests: retry after 0", retry_after=0)
     harness.session.failures = {850: [None, flood]}
@@ -562,14 +570,7 @@ async def test_a_cancellation_is_saved_only_together_with_its_notice(
 async def test_a_network_error_on_the_text_after_a_photo_retries_only_the_text(
     harness: Harness,
 ) -> None:
-    event = await make_event(harness.db, NOW, title_ru="Семинар")
-    await make_participant(harness.db, 851, NOW)
-    await registrations.register(harness.db, event.id, 851, NOW)
-    screen = await harness.press(COORDINATOR, f"Aev:o:{event.id}:0")
-    who = await harness.press(COORDINATOR, button(screen, "✉️ Сообщение участникам"))
-    await harness.press(COORDINATOR, button(who, "Зарегистрированным"))
-    photo = [PhotoSize(file_id="AgADphoto", file_unique_id="u", width=800, height=600)]
-    preview = await harness.feed(message_update(COORDINATOR, None, photo=photo, caption="я" * 1020))
+    preview = await preview_long_photo_message(harness, 851)
 
     harness.session.failures = {851: [None, TelegramNetworkError(SEND, "connection reset")]}
     await harness.press(COORDINATOR, button(preview, "📨 Отправить"))
