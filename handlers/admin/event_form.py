@@ -356,6 +356,7 @@ def build_router() -> Router:
                         reply_markup=ReplyKeyboardRemove(),
                     )
                     return
+            people: list[int] = []
             if name == EventField.CAPACITY.value:
                 change = await registrations.change_capacity(
                     db, event.id, value, now, settings.offer_policy
@@ -365,8 +366,7 @@ def build_router() -> Router:
                     await ask(message, name, t, reference, mode)
                     return
                 await notify_promotions(bot, db, i18n, tz, clock, change.promotions)
-            people: list[int] = []
-            if name != EventField.CAPACITY.value:
+            else:
                 if name in NOTICE_FIELDS and event.status is EventStatus.PUBLISHED:
                     people = await people_to_tell(db, event.id)
                 # The change and the notice about it are saved together or not at all.
