@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 
@@ -49,12 +49,9 @@ def styled(
     font: Font | None = None,
     number_format: str | None = None,
     alignment: Alignment | None = None,
-) -> WriteOnlyCell:
-    cell = WriteOnlyCell(
-        sheet, ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
-    )
-    if isinstance(value, str) and value.startswith("="):
-        cell.data_type = "s"
+) -> Cell:
+    safe = text(sheet, value) if isinstance(value, str) else value
+    cell = safe if isinstance(safe, Cell) else WriteOnlyCell(sheet, safe)
     if font is not None:
         cell.font = font
     if number_format is not None:
