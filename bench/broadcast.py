@@ -49,7 +49,7 @@ async def bench(count: int, rate: float, telegram_limit: int) -> None:
             await registrations.register(db, event.id, user_id, now)
             emulator.user(user_id).profile.started = True
         app = build_dispatcher(settings, db, build_i18n("ru"), SystemClock())
-        bot = build_bot(settings)
+        bot = app.attach(build_bot(settings))
         started = time.perf_counter()
         await app.scheduler.run_due(bot)
         elapsed = time.perf_counter() - started

@@ -13,7 +13,6 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.fsm.storage.memory import SimpleEventIsolation
 from aiogram.types import LinkPreviewOptions
-from aiogram.utils.callback_answer import CallbackAnswerMiddleware
 from aiogram.utils.i18n import I18n
 
 import handlers
@@ -25,6 +24,9 @@ from bot.fsm_storage import SQLiteStorage
 from bot.i18n import build_i18n
 from bot.middlewares import CallbackGuardMiddleware, InFlightMiddleware, UserContextMiddleware
 from bot.outbox import Outbox, SenderSettings
+from bot.platform.callbacks import ButtonViews, PressGuard, TimelyCallbackAnswer
+from bot.platform.pacing import Pacer, PaceSettings
+from bot.platform.telegram_calls import PacedCalls
 from bot.reference import Reference, load_reference
 from bot.reports.runner import ReportRunner
 from bot.repositories.registrations import Promotion
@@ -49,6 +51,15 @@ class App:
     outbox: Outbox
     scheduler: Scheduler
     reports: ReportRunner
+    pacer: Pacer
+    button_views: ButtonViews
+
+    def attach(self, bot: Bot) -> Bot:
+        """Route every call of `bot` through the shared pace and retries, and let the press
+        guard see what the bot's edits left on each message."""
+        bot.session.middleware(PacedCalls(self.pacer))
+        bot.session.middleware(self.button_views)
+        return bot
 
 
 # Every text the bot sends is Telegram HTML built from the catalogs with escaped user values.
@@ -64,8 +75,13 @@ def build_bot(settings: Settings) -> Bot:
     return Bot(token=settings.bot_token.get_secret_value(), session=session, default=BOT_DEFAULTS)
 
 
-def build_dispatcher(settings: Settings, db: Database, i18n: I18n, clock: Clock) -> App:
+def build_dispatcher(
+    settings: Settings, db: Database, i18n: I18n, clock: Clock, pacer: Pacer | None = None
+) -> App:
+    """`pacer` is for tests that run the pace on a clock of their own."""
     in_flight = InFlightMiddleware()
+    pacer = pacer or Pacer(PaceSettings(rate=settings.send_rate))
+    button_views = ButtonViews()
     reference = load_reference(settings.categories_file, settings.districts_file)
     # A broken questionnaire stops the bot at start-up, not in front of a participant.
     survey_templates = load_templates()
@@ -74,8 +90,9 @@ def build_dispatcher(settings: Settings, db: Database, i18n: I18n, clock: Clock)
         i18n,
         clock,
         settings.tz,
-        SenderSettings(settings.send_rate, settings.send_max_attempts, settings.quiet_hours),
+        SenderSettings(settings.send_max_attempts, settings.quiet_hours),
         build_renderers(),
+        pacer,
     )
 
     async def tell_promoted(bot: Bot, promotions: list[Promotion]) -> None:
@@ -108,11 +125,23 @@ def build_dispatcher(settings: Settings, db: Database, i18n: I18n, clock: Clock)
     )
     dispatcher.update.outer_middleware(in_flight)
     dispatcher.update.outer_middleware(UserContextMiddleware(db, i18n, settings.default_language))
-    dispatcher.callback_query.middleware(CallbackAnswerMiddleware())
+    dispatcher.callback_query.middleware(TimelyCallbackAnswer())
     dispatcher.callback_query.middleware(CallbackGuardMiddleware())
+    dispatcher.callback_query.middleware(PressGuard(button_views))
     dispatcher.include_router(handlers.build_router())
     return App(
-        settings, db, i18n, clock, reference, dispatcher, in_flight, outbox, scheduler, reports
+        settings,
+        db,
+        i18n,
+        clock,
+        reference,
+        dispatcher,
+        in_flight,
+        outbox,
+        scheduler,
+        reports,
+        pacer,
+        button_views,
     )
 
 
@@ -127,7 +156,7 @@ async def run(settings: Settings) -> None:
     """Long polling until SIGTERM or SIGINT; then finish in-flight updates and close the DB."""
     db = await open_database(settings)
     app = build_dispatcher(settings, db, build_i18n(settings.default_language), SystemClock())
-    bot = build_bot(settings)
+    bot = app.attach(build_bot(settings))
 
     async def on_startup() -> None:
         await app.scheduler.start(bot)

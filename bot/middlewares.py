@@ -8,6 +8,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiogram import BaseMiddleware
+from aiogram.exceptions import TelegramAPIError, TelegramNetworkError
 from aiogram.types import CallbackQuery, TelegramObject, Update, User
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import I18n
@@ -97,8 +98,10 @@ class InFlightMiddleware(BaseMiddleware):
 class CallbackGuardMiddleware(BaseMiddleware):
     """Turns failures inside callback handlers into an alert on the same callback answer.
 
-    Registered inside aiogram's CallbackAnswerMiddleware, so the one answer Telegram allows
-    carries the explanation. Unexpected errors are re-raised for the error handler to log.
+    Registered inside the callback answer middleware, so the one answer Telegram allows
+    carries the explanation. Unexpected errors are re-raised for the error handler to log. A
+    reply Telegram would not take is no failure of the request itself (what the press changed
+    is saved): the person gets no "something went wrong" for it.
     """
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
@@ -111,6 +114,8 @@ class CallbackGuardMiddleware(BaseMiddleware):
         except StaleButtonError:
             self._alert(answer, t("error.stale_button"))
             return None
+        except (TelegramAPIError, TelegramNetworkError):
+            raise
         except Exception:
             self._alert(answer, t("error.generic"))
             raise

@@ -2,9 +2,10 @@
 coordinators' messages.
 
 Jobs and deliveries live in the database (bot/repositories/outbox.py). `drain` sends what is
-due: paced below Telegram's limit by one shared limiter, pausing every send on a 429 for the
-retry_after Telegram asks for, marking people who blocked the bot, retrying other failures
-with backoff a bounded number of times, and holding non-urgent messages through quiet hours.
+due: paced by the Pacer every Bot API call shares (bulk sends yield to replies and keep to
+their share of the rate), pausing every send on a 429 for the retry_after Telegram asks for,
+marking people who blocked the bot, retrying other failures with backoff a bounded number of
+times, and holding non-urgent messages through quiet hours.
 """
 
 from __future__ import annotations
@@ -27,13 +28,14 @@ from aiogram.exceptions import (
     TelegramRetryAfter,
 )
 from aiogram.utils.i18n import I18n
-from aiolimiter import AsyncLimiter
 
 from bot.clock import Clock
 from bot.db import Database
 from bot.due_work import QuietHours, retry_delay
 from bot.i18n import Translator
 from bot.outgoing import OutgoingMessage, RenderContext, Renderer
+from bot.platform.pacing import Pacer, Priority
+from bot.platform.telegram_calls import outbox_call
 from bot.repositories import outbox as store
 from bot.repositories import users
 from bot.repositories.outbox import Delivery, JobProgress
@@ -49,7 +51,6 @@ MAX_FLOOD_WAITS = 10
 
 @dataclass(frozen=True)
 class SenderSettings:
-    rate: float  # messages per second, below Telegram's ~30
     max_attempts: int
     quiet: QuietHours
 
@@ -63,6 +64,7 @@ class Outbox:
         tz: ZoneInfo,
         settings: SenderSettings,
         renderers: Mapping[str, Renderer],
+        pacer: Pacer,
     ) -> None:
         self.db = db
         self.i18n = i18n
@@ -70,11 +72,7 @@ class Outbox:
         self.tz = tz
         self.settings = settings
         self.renderers = dict(renderers)
-        # One message per 1/rate seconds, not `rate` per second: a bucket that size would let
-        # a burst of `rate` messages through at once, and Telegram counts a sliding second.
-        self.limiter = AsyncLimiter(1, 1 / settings.rate)
-        self.flood_waits = 0  # 429s Telegram answered, for the benchmark and logs
-        self._resume_at = 0.0  # event-loop time before which nobody sends (after a 429)
+        self.pacer = pacer
         self._drain_lock = asyncio.Lock()
         self._stopping = False
 
@@ -163,24 +161,24 @@ class Outbox:
             # Rendered again, the text now fits the caption: the media went out, the text not.
             steps, done = parts(replace(message, photo=None, document=None)), 0
         for _ in range(MAX_FLOOD_WAITS):
-            await self._wait_out_flood()
             if self._stopping and not claimed:
                 return  # still pending: the next start sends it
             try:
                 while done < len(steps):
-                    # One token per API call: a photo with its text is two messages.
-                    async with self.limiter:
-                        if not claimed:
-                            if not await store.start_sending(self.db, delivery.id):
-                                return
-                            claimed = True
+                    # One slot per API call: a photo with its text is two messages. The slot
+                    # also waits out a 429 pause.
+                    await self.pacer.acquire(delivery.user_id, Priority.BULK)
+                    if not claimed:
+                        if not await store.start_sending(self.db, delivery.id):
+                            return
+                        claimed = True
+                    with outbox_call():
                         await steps[done](bot, delivery.user_id)
                     done += 1
                     if done < len(steps):
                         await store.part_sent(self.db, delivery.id, done)
             except TelegramRetryAfter as error:
-                self.flood_waits += 1
-                self._pause(error.retry_after)
+                self.pacer.pause(error.retry_after, delivery.user_id)
                 continue
             except TelegramForbiddenError as error:
                 await users.mark_unreachable(self.db, delivery.user_id, self.clock.now())
@@ -225,16 +223,6 @@ class Outbox:
             count_attempt=True,
             error=error,
         )
-
-    def _pause(self, seconds: float) -> None:
-        loop = asyncio.get_running_loop()
-        self._resume_at = max(self._resume_at, loop.time() + seconds)
-
-    async def _wait_out_flood(self) -> None:
-        loop = asyncio.get_running_loop()
-        # Another 429 may push the pause further while this one sleeps, hence the loop.
-        while (delay := self._resume_at - loop.time()) > 0:  # noqa: ASYNC110
-            await asyncio.sleep(delay)
 
 
 Part = Callable[[Bot, int], Awaitable[object]]

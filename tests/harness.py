@@ -3,6 +3,7 @@ whose session records every outgoing call and answers with plausible Telegram re
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 from collections.abc import AsyncGenerator, AsyncIterator
 from dataclasses import dataclass, field
@@ -32,6 +33,7 @@ from bot.app import BOT_DEFAULTS, App, build_dispatcher, open_database
 from bot.clock import FrozenClock
 from bot.config import Settings
 from bot.i18n import build_i18n
+from bot.platform.pacing import Pacer, PaceSettings
 
 TOKEN = "42:TEST-token-for-the-in-process-harness-000"
 BOT_USER = User(id=42, is_bot=True, first_name="Civic bot", username="civic_test_bot")
@@ -171,14 +173,39 @@ def callback_update(user: User, data: str, message: Message | None = None) -> Up
     return Update(update_id=next(_update_ids), callback_query=query)
 
 
+class VirtualTime:
+    """Monotonic seconds that move only when somebody sleeps: the pace and its waits run
+    at once in tests, and a test reads how long the bot would have waited."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+        self.slept: list[float] = []
+
+    def __call__(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.now += max(seconds, 0.0)
+        await asyncio.sleep(0)
+
+
 class Harness:
     """The production Dispatcher, a recording Bot, a real SQLite file and a frozen clock."""
 
-    def __init__(self, app: App, bot: Bot, session: RecordingSession, clock: FrozenClock):
+    def __init__(
+        self,
+        app: App,
+        bot: Bot,
+        session: RecordingSession,
+        clock: FrozenClock,
+        pace_time: VirtualTime,
+    ):
         self.app = app
         self.bot = bot
         self.session = session
         self.clock = clock
+        self.pace_time = pace_time
 
     @property
     def db(self):
@@ -237,11 +264,13 @@ async def make_harness(
     )
     db = await open_database(settings)
     clock = FrozenClock(now)
-    app = build_dispatcher(settings, db, build_i18n(settings.default_language), clock)
+    pace_time = VirtualTime()
+    pacer = Pacer(PaceSettings(rate=settings.send_rate), now=pace_time, sleep=pace_time.sleep)
+    app = build_dispatcher(settings, db, build_i18n(settings.default_language), clock, pacer)
     session = RecordingSession()
-    bot = Bot(token=TOKEN, session=session, default=BOT_DEFAULTS)
+    bot = app.attach(Bot(token=TOKEN, session=session, default=BOT_DEFAULTS))
     try:
-        yield Harness(app, bot, session, clock)
+        yield Harness(app, bot, session, clock, pace_time)
     finally:
         await app.reports.close()
         await db.close()

@@ -21,12 +21,24 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--token", default=DEFAULT_TOKEN)
     parser.add_argument("--username", default="civic_test_bot", help="the bot's @username")
     parser.add_argument("--flood-limit", type=int, default=30, help="message calls per second")
+    parser.add_argument(
+        "--chat-limit", type=float, default=1.0, help="message calls per second in one chat"
+    )
+    parser.add_argument(
+        "--chat-burst", type=int, default=5, help="calls one chat may take back to back"
+    )
     parser.add_argument("--verbose", action="store_true", help="log every call, not only refusals")
     return parser.parse_args(argv)
 
 
 async def serve(args: argparse.Namespace) -> None:
-    emulator = Emulator(args.token, bot_username=args.username, flood_limit=args.flood_limit)
+    emulator = Emulator(
+        args.token,
+        bot_username=args.username,
+        flood_limit=args.flood_limit,
+        chat_flood_limit=args.chat_limit,
+        chat_flood_burst=args.chat_burst,
+    )
     runner, base_url = await start_server(emulator, args.host, args.port)
     print(base_url, flush=True)
     stop = asyncio.Event()

@@ -47,6 +47,8 @@ class Emulator:
         bot_username: str = "civic_test_bot",
         bot_first_name: str = "Civic Test Bot",
         flood_limit: int | None = 30,
+        chat_flood_limit: float | None = 1.0,
+        chat_flood_burst: int = 5,
         callback_timeout: float = 15.0,
         clock: Callable[[], float] = time.monotonic,
         wall_clock: Callable[[], float] = time.time,
@@ -78,7 +80,7 @@ class Emulator:
         self.signal = Signal()
         self.get_updates_count = 0
 
-        self._flood = FloodLimiter(flood_limit, clock)
+        self._flood = FloodLimiter(flood_limit, clock, chat_flood_limit, chat_flood_burst)
         self._users: dict[int, EmuUser] = {}
         self._pending: list[Update] = []
         self._allowed_updates: frozenset[str] = frozenset()
@@ -98,8 +100,21 @@ class Emulator:
         self._flood.limit = limit
 
     @property
+    def chat_flood_limit(self) -> float | None:
+        return self._flood.chat_limit
+
+    @chat_flood_limit.setter
+    def chat_flood_limit(self, limit: float | None) -> None:
+        self._flood.chat_limit = limit
+
+    @property
     def flood_429_count(self) -> int:
+        """429s for either limit."""
         return self._flood.refusals
+
+    @property
+    def chat_flood_429_count(self) -> int:
+        return self._flood.chat_refusals
 
     @property
     def errors(self) -> list[ApiCall]:
@@ -258,7 +273,10 @@ class Emulator:
                 raise not_found()
             record.params = coerce_params(spec, raw_params, uploads or {})
             self.notify()
-            if spec.name in FLOOD_METHODS and (wait := self._flood.acquire()) is not None:
+            if (
+                spec.name in FLOOD_METHODS
+                and (wait := self._flood.acquire(record.params.get("chat_id"))) is not None
+            ):
                 raise too_many_requests(wait)
             record.result = await run_method(self, spec.name, record.params)
         except ApiError as error:

@@ -134,10 +134,11 @@ async def test_sender_marks_blocked_retries_and_waits_out_flood(harness: Harness
     await seminar_with_people(harness, NOW + timedelta(days=3), capacity=3)
     harness.session.failures = {
         901: [TelegramForbiddenError(SEND, "Forbidden: bot was blocked by the user")],
-        902: [TelegramRetryAfter(SEND, "Too Many Requests", retry_after=0)],
+        902: [TelegramRetryAfter(SEND, "Too Many Requests", retry_after=7)],
         903: [TelegramNetworkError(SEND, "connection reset")],
     }
     outbox = harness.app.outbox
+    started = harness.pace_time.now
     job = await outbox.submit(
         "reminder",
         {"event_id": 1, "minutes": 1440, "starts_at": (NOW + timedelta(days=3)).isoformat()},
@@ -147,7 +148,8 @@ async def test_sender_marks_blocked_retries_and_waits_out_flood(harness: Harness
     await outbox.drain(harness.bot)
     progress = await outbox.progress(job)
     assert (progress.delivered, progress.blocked, progress.pending) == (1, 1, 1)
-    assert outbox.flood_waits == 1
+    assert outbox.pacer.flood_waits == 1
+    assert harness.pace_time.now - started >= 7, "nobody sent before retry_after was over"
     blocked = await users.get(harness.db, 901)
     assert blocked is not None and blocked.unreachable_at is not None
 
