@@ -14,6 +14,7 @@ from bot.repositories import users
 from bot.repositories.users import UserRecord
 from handlers import onboarding
 from handlers.callbacks import LanguageCallback
+from handlers.editing import edit_in_place
 from handlers.keyboards import language_keyboard
 
 
@@ -37,7 +38,7 @@ def build_router() -> Router:
         language = callback_data.code.value
         await users.choose_language(db, user.id, language, clock.now())
         t = Translator(i18n, language)
-        await message.edit_text(t("lang.changed"))
+        await edit_in_place(message, t("lang.changed"))
         if not user.language_chosen:
             await onboarding.offer_consent(message, t)
 

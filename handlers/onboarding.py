@@ -39,6 +39,7 @@ from bot.reference import Reference, ReferenceList
 from bot.repositories import profiles, users
 from bot.repositories.users import UserRecord
 from handlers.callbacks import ConsentCallback
+from handlers.editing import edit_in_place, remove_buttons
 from handlers.form_state import end_form
 from handlers.links import START_PAYLOAD, open_link
 from handlers.profile_view import profile_keyboard, profile_text
@@ -213,14 +214,14 @@ def build_router() -> Router:
         reference: Reference,
     ) -> None:
         if is_onboarded(user):
-            await message.edit_reply_markup(reply_markup=None)
+            await remove_buttons(message)
             return
         if not callback_data.accept:
-            await message.edit_text(t("onb.declined"))
+            await edit_in_place(message, t("onb.declined"))
             await end_form(state)
             return
         await profiles.give_consent(db, user.id, t.language, clock.now())
-        await message.edit_text(t("onb.consent_given"))
+        await edit_in_place(message, t("onb.consent_given"))
         await start_form(message, state, t, reference, mode=ONBOARDING)
 
     @router.message(StateFilter(ProfileForm), ~F.text.startswith("/"))

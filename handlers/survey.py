@@ -26,6 +26,7 @@ from bot.outgoing import OutgoingMessage, RenderContext
 from bot.repositories.events import get_event
 from bot.repositories.users import UserRecord
 from bot.telegram_text import CALLBACK_ANSWER_LIMIT, clip, clip_html
+from handlers.editing import edit_in_place
 from surveys import flow, store
 from surveys.store import Answer
 from surveys.templates import Question, QuestionKind, SurveyTemplate
@@ -162,7 +163,7 @@ def build_router() -> Router:
         await state.update_data({_slot(event.id): slot, ACTIVE: event.id})
         text, markup = question_view(event, template, index, t)
         if edit:
-            await message.edit_text(text, reply_markup=markup)
+            await edit_in_place(message, text, markup)
         else:
             await message.answer(text, reply_markup=markup)
 
@@ -274,7 +275,7 @@ def build_router() -> Router:
                 slot["chosen"] = list(chosen)
                 await state.update_data({_slot(event.id): slot})
                 text, markup = question_view(event, template, index, t, chosen)
-                await message.edit_text(text, reply_markup=markup)
+                await edit_in_place(message, text, markup)
                 return
             if question.kind is QuestionKind.MULTI:
                 chosen = tuple(slot.get("chosen") or ())
@@ -286,7 +287,7 @@ def build_router() -> Router:
                     await store.save_answer(db, response_id, question.id, answer)
                     slot["other"] = True
                     await state.update_data({_slot(event.id): slot})
-                    await message.edit_text(t("sv.ask_other"))
+                    await edit_in_place(message, t("sv.ask_other"))
                     return
             else:
                 answer = flow.button_answer(question, value)

@@ -13,7 +13,7 @@ from typing import Any
 
 from aiogram import Bot
 from aiogram.client.session.base import BaseSession
-from aiogram.methods import TelegramMethod
+from aiogram.methods import AnswerCallbackQuery, TelegramMethod
 from aiogram.methods.base import TelegramType
 from aiogram.types import (
     CallbackQuery,
@@ -34,6 +34,7 @@ from bot.clock import FrozenClock
 from bot.config import Settings
 from bot.i18n import build_i18n
 from bot.platform.pacing import Pacer, PaceSettings
+from tgemu.text import format_text
 
 TOKEN = "42:TEST-token-for-the-in-process-harness-000"
 BOT_USER = User(id=42, is_bot=True, first_name="Civic bot", username="civic_test_bot")
@@ -49,6 +50,10 @@ class RecordingSession(BaseSession):
     failures: dict[int, list[Exception | None]] = field(default_factory=dict)
     # file_id -> the bytes a download of that file returns (files people sent to the bot)
     files: dict[str, bytes] = field(default_factory=dict)
+    # (chat id, message id) -> the message as the chat shows it now, after the bot's edits
+    shown: dict[tuple[int, int], Message] = field(default_factory=dict)
+    # id() of a sending or editing call -> the message it left
+    left_by: dict[int, Message] = field(default_factory=dict)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1000))
 
     def __post_init__(self) -> None:
@@ -68,7 +73,11 @@ class RecordingSession(BaseSession):
                 raise error
         result = self._result(method)
         adapter: TypeAdapter[TelegramType] = TypeAdapter(method.__returning__)
-        return adapter.validate_python(result, context={"bot": bot})
+        value = adapter.validate_python(result, context={"bot": bot})
+        if isinstance(value, Message):
+            self.shown[(value.chat.id, value.message_id)] = value
+            self.left_by[id(method)] = value
+        return value
 
     def _result(self, method: TelegramMethod[Any]) -> Any:
         name = type(method).__name__
@@ -78,14 +87,29 @@ class RecordingSession(BaseSession):
         markup = params.get("reply_markup")
         if not (isinstance(markup, dict) and "inline_keyboard" in markup):
             params.pop("reply_markup", None)
+        message_id: int = params.get("message_id") or next(self._ids)
         base = {
-            "message_id": params.get("message_id") or next(self._ids),
+            "message_id": message_id,
             "date": int(datetime.now(UTC).timestamp()),
             "chat": {"id": chat_id, "type": "private"},
             "from": BOT_USER.model_dump(),
         }
         if name in {"SendMessage", "EditMessageText"}:
-            return {**base, "text": params["text"], "reply_markup": params.get("reply_markup")}
+            # What Telegram echoes: the text parsed from the HTML, with its entities.
+            mode = params.get("parse_mode")
+            formatted = format_text(params["text"], mode if isinstance(mode, str) else "HTML", None)
+            return {
+                **base,
+                "text": formatted.text,
+                "entities": formatted.entities,
+                "reply_markup": params.get("reply_markup"),
+            }
+        shown = self.shown.get((chat_id, message_id))
+        if name == "EditMessageReplyMarkup" and shown is not None:
+            return {
+                **shown.model_dump(exclude_none=True, by_alias=True),
+                "reply_markup": params.get("reply_markup"),
+            }
         if name in {
             "SendDocument",
             "SendPhoto",
@@ -224,6 +248,30 @@ class Harness:
         self, user: User, data: str, message: Message | None = None
     ) -> list[TelegramMethod[Any]]:
         return await self.feed(callback_update(user, data, message))
+
+    def message(self, call: TelegramMethod[Any]) -> Message:
+        """The message a sending or editing call left, as the chat shows it now."""
+        left = self.session.left_by[id(call)]
+        return self.session.shown[(left.chat.id, left.message_id)]
+
+    async def tap(
+        self, user: User, message: Message, label: str, *, times: int = 1
+    ) -> list[list[TelegramMethod[Any]]]:
+        """Press the button `label` on `message` as it is shown now, `times` times before
+        any reply arrives (a double tap carries the same view each time)."""
+        data = next((b.callback_data for b in _inline(message) if b.text.startswith(label)), None)
+        assert data is not None, f"no button {label!r} on {message.text!r}"
+        updates = [callback_update(user, data, message) for _ in range(times)]
+        return [await self.feed(update) for update in updates]
+
+
+def _inline(message: Message) -> list[Any]:
+    markup = message.reply_markup
+    return [b for row in markup.inline_keyboard for b in row] if markup is not None else []
+
+
+def answers(calls: list[TelegramMethod[Any]]) -> list[AnswerCallbackQuery]:
+    return [call for call in calls if isinstance(call, AnswerCallbackQuery)]
 
 
 def texts(calls: list[TelegramMethod[Any]]) -> list[str]:

@@ -10,6 +10,7 @@ middle of a broadcast. After a 429 nobody sends until Telegram's retry_after has
 from __future__ import annotations
 
 import asyncio
+from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from enum import Enum
@@ -57,6 +58,7 @@ class Pacer:
         self._resume_at = 0.0  # after a 429: nobody sends before this
         self._chat_due: dict[int, float] = {}  # chat -> theoretical arrival time (GCRA)
         self._replies_waiting = 0
+        self._bulk_line: deque[asyncio.Event] = deque()
         self.flood_waits = 0  # 429s Telegram answered, for the benchmarks and logs
 
     def now(self) -> float:
@@ -118,12 +120,24 @@ class Pacer:
             self._replies_waiting -= 1
 
     async def _bulk_slot(self) -> None:
-        while True:
-            now = self.now()
-            ready = max(self._next_slot, self._next_bulk, self._resume_at)
-            if ready <= now and not self._replies_waiting:
-                self._next_slot = now + self._interval
-                self._next_bulk = now + self._bulk_interval
-                return
-            # Replies go first: look again after one slot's time.
-            await self._sleep(max(ready - now, self._interval))
+        # Bulk sends go one after another in the order they asked, so deliveries keep the
+        # queue's order; only the first in line watches the clock.
+        turn = asyncio.Event()
+        self._bulk_line.append(turn)
+        try:
+            if self._bulk_line[0] is not turn:
+                await turn.wait()
+            while True:
+                now = self.now()
+                ready = max(self._next_slot, self._next_bulk, self._resume_at)
+                if ready <= now and not self._replies_waiting:
+                    self._next_slot = now + self._interval
+                    self._next_bulk = now + self._bulk_interval
+                    return
+                # Replies go first: look again after one slot's time.
+                await self._sleep(max(ready - now, self._interval))
+        finally:
+            first = self._bulk_line[0] is turn
+            self._bulk_line.remove(turn)
+            if first and self._bulk_line:
+                self._bulk_line[0].set()

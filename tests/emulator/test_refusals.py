@@ -53,7 +53,9 @@ def clock() -> ManualClock:
 
 @pytest.fixture
 async def emulator(clock: ManualClock) -> AsyncIterator[Emulator]:
-    emu = Emulator(DEFAULT_TOKEN, clock=clock, flood_limit=None)
+    # The limits are switched on only by the tests about them; the others send many calls
+    # at once to one chat.
+    emu = Emulator(DEFAULT_TOKEN, clock=clock, flood_limit=None, chat_flood_limit=None)
     runner, _ = await start_server(emu)
     try:
         yield emu
@@ -284,6 +286,28 @@ async def test_flood_limit_answers_429_with_retry_after(
 
     clock.now += body["parameters"]["retry_after"]
     await api.ok("sendMessage", chat_id=alice.id, text="after waiting")
+
+
+async def test_one_chat_gets_a_short_burst_then_one_message_a_second(
+    api: Api, alice: EmuUser, emulator: Emulator, clock: ManualClock
+) -> None:
+    emulator.chat_flood_limit = 1.0
+    bob = emulator.user(200, first_name="Bob")
+    bob.send_command("start")
+    for n in range(5):
+        await api.ok("sendMessage", chat_id=alice.id, text=f"#{n}")
+    body = await api.call("sendMessage", chat_id=alice.id, text="one too many")
+    assert body["error_code"] == 429
+    assert body["parameters"]["retry_after"] >= 1
+    assert emulator.chat_flood_429_count == 1
+    # Another chat is not held back by Alice's burst.
+    await api.ok("sendMessage", chat_id=bob.id, text="hello")
+
+    clock.now += body["parameters"]["retry_after"]
+    await api.ok("sendMessage", chat_id=alice.id, text="after waiting")
+    assert (await api.call("sendMessage", chat_id=alice.id, text="again"))["error_code"] == 429
+    clock.now += 1
+    await api.ok("sendMessage", chat_id=alice.id, text="a second later")
 
 
 # --- files and updates ----------------------------------------------------------------------------
