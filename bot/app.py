@@ -127,7 +127,7 @@ def build_dispatcher(
     dispatcher.update.outer_middleware(UserContextMiddleware(db, i18n, settings.default_language))
     dispatcher.callback_query.middleware(TimelyCallbackAnswer())
     dispatcher.callback_query.middleware(CallbackGuardMiddleware())
-    dispatcher.callback_query.middleware(PressGuard(button_views))
+    dispatcher.callback_query.middleware(PressGuard(button_views, now=pacer.now))
     dispatcher.include_router(handlers.build_router())
     return App(
         settings,

@@ -149,6 +149,8 @@ def build_router() -> Router:
                 settings.offer_policy,
                 only=RegistrationStatus.OFFERED if action is EventAction.DECLINE else None,
             )
+            # A repeated tap finds the registration already cancelled: that is its outcome.
+            done = done or await _now_in(db, event.id, user.id, RegistrationStatus.CANCELLED)
             if action is EventAction.DECLINE:
                 key = "reg.declined" if done else "reg.decline_stale"
             else:
@@ -157,6 +159,7 @@ def build_router() -> Router:
             await notify_promotions(bot, db, i18n, tz, clock, promotions)
         elif action is EventAction.ACCEPT:
             taken = await registrations.accept_offer(db, event.id, user.id, now)
+            taken = taken or await _now_in(db, event.id, user.id, RegistrationStatus.CONFIRMED)
             await edit_in_place(
                 message, t("reg.offer_taken" if taken else "reg.offer_gone", title=title)
             )
@@ -196,6 +199,11 @@ def build_router() -> Router:
         )
 
     return router
+
+
+async def _now_in(db: Database, event_id: int, user_id: int, status: RegistrationStatus) -> bool:
+    mine = await registrations.get(db, event_id, user_id)
+    return mine is not None and mine.status is status
 
 
 def _cancel_only(t: Translator, event_id: int) -> Any:

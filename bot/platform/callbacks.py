@@ -16,7 +16,6 @@
 from __future__ import annotations
 
 import asyncio
-import time
 from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
@@ -129,8 +128,8 @@ class PressGuard(BaseMiddleware):
     def __init__(
         self,
         views: ButtonViews,
+        now: Callable[[], float],
         window: float = REPEAT_WINDOW,
-        now: Callable[[], float] = time.monotonic,
     ) -> None:
         self.views = views
         self.window = window
@@ -158,13 +157,23 @@ class PressGuard(BaseMiddleware):
         last = self._recent.get(press)
         if last is not None and self.now() - last < self.window:
             return None
+        # Noted before the handler runs: the second tap of a double tap arrives while the
+        # first is still being handled.
+        self._note(press)
         try:
-            return await handler(event, data)
-        finally:
-            self._recent[press] = self.now()
-            self._recent.move_to_end(press)
-            while len(self._recent) > REMEMBERED:
-                self._recent.popitem(last=False)
+            result = await handler(event, data)
+        except BaseException:
+            # A press that failed may be tried again at once.
+            self._recent.pop(press, None)
+            raise
+        self._note(press)
+        return result
+
+    def _note(self, press: tuple[MessageKey, str, str]) -> None:
+        self._recent[press] = self.now()
+        self._recent.move_to_end(press)
+        while len(self._recent) > REMEMBERED:
+            self._recent.popitem(last=False)
 
     @staticmethod
     async def _ask_to_start(data: dict[str, Any]) -> None:
