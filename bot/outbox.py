@@ -161,14 +161,14 @@ class Outbox:
             # Rendered again, the text now fits the caption: the media went out, the text not.
             steps, done = parts(replace(message, photo=None, document=None)), 0
         for _ in range(MAX_FLOOD_WAITS):
-            if self._stopping and not claimed:
-                return  # still pending: the next start sends it
             try:
                 while done < len(steps):
                     # One slot per API call: a photo with its text is two messages. The slot
                     # also waits out a 429 pause.
                     await self.pacer.acquire(delivery.user_id, Priority.BULK)
                     if not claimed:
+                        if self._stopping:
+                            return  # still pending: the next start sends it
                         if not await store.start_sending(self.db, delivery.id):
                             return
                         claimed = True
@@ -178,6 +178,9 @@ class Outbox:
                     if done < len(steps):
                         await store.part_sent(self.db, delivery.id, done)
             except TelegramRetryAfter as error:
+                # In flight only while a request is on the wire: pending again for the pause.
+                await store.stop_sending(self.db, delivery.id)
+                claimed = False
                 self.pacer.pause(error.retry_after, delivery.user_id)
                 continue
             except TelegramForbiddenError as error:

@@ -3,6 +3,7 @@ so a restart rebuilds the schedule and missed work is caught up at start-up."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -56,6 +57,9 @@ class Scheduler:
         self._aps: AsyncIOScheduler | None = None
         self._running = False
         self._again = False
+        self._stopping = False
+        self._idle = asyncio.Event()
+        self._idle.set()
 
     async def start(self, bot: Bot) -> None:
         """Take the database's scheduler lock (InstanceLockError if another process holds it),
@@ -64,7 +68,9 @@ class Scheduler:
         interrupted = await outbox_store.recover_interrupted(self.db)
         if interrupted:
             log.warning(
-                "%s deliveries were cut short by a crash and will not be resent", interrupted
+                "%s deliveries were cut short by a crash and go out again "
+                "(a person may get one of them twice)",
+                interrupted,
             )
         self._bot = bot
         self._aps = AsyncIOScheduler(timezone=UTC)
@@ -80,9 +86,12 @@ class Scheduler:
         self.poke()
 
     async def stop(self) -> None:
-        # The sender first: shutting APScheduler down cancels its running job, which would cut
-        # a send short between the Telegram call and recording it.
+        # The sender first, then the run it belongs to: a run still going when the loop closes
+        # is cancelled mid-query, and a send cut short between the Telegram call and
+        # recording it would go out twice.
+        self._stopping = True
         await self.outbox.stop()
+        await self._idle.wait()
         if self._aps is not None:
             self._aps.shutdown(wait=False)
             self._aps = None
@@ -107,17 +116,21 @@ class Scheduler:
         once more instead of being dropped."""
         bot = bot or self._bot
         assert bot is not None, "start() first, or pass the bot"
+        if self._stopping:
+            return
         if self._running:
             self._again = True
             return
         self._running = True
+        self._idle.clear()
         try:
             self._again = True
-            while self._again:
+            while self._again and not self._stopping:
                 self._again = False
                 await self._run_once(bot)
         finally:
             self._running = False
+            self._idle.set()
 
     async def _run_once(self, bot: Bot) -> None:
         now = self.clock.now()
@@ -128,6 +141,8 @@ class Scheduler:
         if promotions:
             await self.notify_promotions(bot, promotions)
         await self.outbox.drain(bot)
+        if self._stopping:
+            return
         wake = await self.next_wake(self.clock.now())
         if wake is not None:
             self.poke(wake)

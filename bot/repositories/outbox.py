@@ -37,7 +37,7 @@ class JobProgress:
     total: int
     delivered: int
     blocked: int
-    failed: int  # failed, or unknown after a crash mid-send
+    failed: int  # failed; or 'unknown', left by versions that did not resend after a crash
     skipped: int  # no longer relevant when its turn came (e.g. the person cancelled)
     pending: int
 
@@ -137,8 +137,8 @@ async def part_sent(db: Database, delivery_id: int, parts: int) -> None:
 
 
 async def start_sending(db: Database, delivery_id: int) -> bool:
-    """Mark one delivery 'sending', committed right before its Telegram call; False if it is
-    no longer pending."""
+    """Mark one delivery 'sending', committed right before its Telegram call (its slot is
+    there: nothing waits between this and the request); False if it is no longer pending."""
     async with db.write() as conn:
         cursor = await conn.execute(
             "UPDATE outbox_deliveries SET state = 'sending' WHERE id = ? AND state = 'pending'",
@@ -167,11 +167,22 @@ async def postpone(
     )
 
 
+async def stop_sending(db: Database, delivery_id: int) -> None:
+    """Telegram refused the request (a 429): it is pending again while the pause lasts, so a
+    crash during the wait leaves it to be sent, not in doubt."""
+    await db.execute(
+        "UPDATE outbox_deliveries SET state = 'pending' WHERE id = ? AND state = 'sending'",
+        (delivery_id,),
+    )
+
+
 async def recover_interrupted(db: Database) -> int:
-    """After a crash, deliveries caught mid-send are 'unknown': never sent twice."""
+    """After a crash, deliveries caught mid-send go out again: their request may or may not
+    have reached Telegram, and a rare duplicate costs less than a lost reminder."""
     async with db.write() as conn:
         cursor = await conn.execute(
-            "UPDATE outbox_deliveries SET state = 'unknown' WHERE state = 'sending'"
+            "UPDATE outbox_deliveries SET state = 'pending', error = 'interrupted' "
+            "WHERE state = 'sending'"
         )
         return cursor.rowcount
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from datetime import datetime, timedelta
 from typing import Any
 
+import pytest
 from aiogram.exceptions import (
     TelegramForbiddenError,
     TelegramNetworkError,
@@ -177,18 +180,51 @@ async def test_failures_stop_after_the_last_attempt_and_jobs_are_deduplicated(
     assert (progress.total, progress.failed, progress.pending) == (1, 1, 0)
 
 
-async def test_deliveries_cut_short_by_a_crash_are_not_resent(harness: Harness) -> None:
+async def test_deliveries_cut_short_by_a_crash_go_out_after_the_restart(harness: Harness) -> None:
     await seminar_with_people(harness, NOW + timedelta(days=3))
     outbox = harness.app.outbox
     payload = {"event_id": 1, "minutes": 1, "starts_at": (NOW + timedelta(days=3)).isoformat()}
     job = await outbox.submit("reminder", payload, [901, 902], urgent=True)
+    # Claimed, and then the process died before (or while) the request went out.
     await harness.db.execute(
         "UPDATE outbox_deliveries SET state = 'sending' WHERE user_id = 901 AND job_id = ?", (job,)
     )
     assert await store.recover_interrupted(harness.db) == 1
     await outbox.drain(harness.bot)
     sends = [c.chat_id for c in harness.session.calls if isinstance(c, SendMessage)]
-    assert sends == [902]
+    assert sorted(sends) == [901, 902]
+    assert (await outbox.progress(job)).delivered == 2
+
+
+async def test_a_delivery_waiting_out_a_429_is_pending_so_a_crash_then_loses_nothing(
+    harness: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await seminar_with_people(harness, NOW + timedelta(days=3))
+    harness.session.failures = {901: [TelegramRetryAfter(SEND, "Too Many Requests", 30)]}
+    outbox = harness.app.outbox
+    payload = {"event_id": 1, "minutes": 1, "starts_at": (NOW + timedelta(days=3)).isoformat()}
+    job = await outbox.submit("reminder", payload, [901], urgent=True)
+    paused = asyncio.Event()
+    pause = outbox.pacer.pause
+
+    def pause_and_tell(seconds: float, chat_id: int | None = None) -> None:
+        pause(seconds, chat_id)
+        paused.set()
+
+    monkeypatch.setattr(outbox.pacer, "pause", pause_and_tell)
+    drain = asyncio.create_task(outbox.drain(harness.bot))
+    await paused.wait()
+    drain.cancel()  # the process dies while the sender waits out the pause
+    with contextlib.suppress(asyncio.CancelledError):
+        await drain
+    state = await harness.db.fetch_value(
+        "SELECT state FROM outbox_deliveries WHERE job_id = ?", (job,)
+    )
+    assert state == "pending"
+
+    assert await store.recover_interrupted(harness.db) == 0, "nothing was left in doubt"
+    await outbox.drain(harness.bot)
+    assert (await outbox.progress(job)).delivered == 1
 
 
 async def test_quiet_hours_do_not_hold_a_reminder_for_an_event_before_morning(
