@@ -1,7 +1,8 @@
 """The project's two everyday commands, runnable with nothing but Python 3.11+.
 
     python3 dev.py run     # set up .venv on first use, apply migrations, start the bot
-    python3 dev.py test    # set up .venv on first use, run ruff, mypy and the whole test suite
+    python3 dev.py test    # set up .venv on first use, run ruff, mypy, the import
+                           # contracts and the whole test suite
 
 Extra arguments after `run` go to `python -m bot`, after `test` to pytest.
 """
@@ -58,6 +59,8 @@ def main(argv: list[str]) -> int:
         ["-m", "ruff", "check", "."],
         ["-m", "ruff", "format", "--check", "."],
         ["-m", "mypy", "."],
+        # import-linter has no `python -m` entry; its console script is this call
+        ["-c", "from importlinter.cli import lint_imports_command as lint; lint(['--no-cache'])"],
     ):
         if code := run(python, *step):
             return code

@@ -33,6 +33,7 @@ from bot.clock import Clock
 from bot.db import Database
 from bot.due_work import QuietHours, retry_delay
 from bot.i18n import Translator
+from bot.notices import NoticeKind
 from bot.outgoing import OutgoingMessage, RenderContext, Renderer
 from bot.platform.pacing import Pacer, Priority
 from bot.platform.telegram_calls import outbox_call
@@ -63,7 +64,7 @@ class Outbox:
         clock: Clock,
         tz: ZoneInfo,
         settings: SenderSettings,
-        renderers: Mapping[str, Renderer],
+        renderers: Mapping[NoticeKind, Renderer],
         pacer: Pacer,
     ) -> None:
         self.db = db
@@ -71,14 +72,15 @@ class Outbox:
         self.clock = clock
         self.tz = tz
         self.settings = settings
-        self.renderers = dict(renderers)
+        # Keyed by the text stored in outbox_jobs.kind.
+        self.renderers: dict[str, Renderer] = {str(kind): r for kind, r in renderers.items()}
         self.pacer = pacer
         self._drain_lock = asyncio.Lock()
         self._stopping = False
 
     async def submit(
         self,
-        kind: str,
+        kind: NoticeKind,
         payload: dict[str, Any],
         recipients: Iterable[int],
         *,
@@ -91,8 +93,6 @@ class Outbox:
         """Queue one message per recipient; returns the job id (the existing one for a
         dedupe_key already used). Quiet hours never hold a delivery past hold_limit. With
         conn, the job is saved in the caller's transaction."""
-        if kind not in self.renderers:
-            raise ValueError(f"no renderer for {kind!r}")
         now = self.clock.now()
         not_before = now if urgent else self.settings.quiet.release_time(now)
         return await store.create_job(

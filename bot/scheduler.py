@@ -16,6 +16,7 @@ from bot import instance_lock
 from bot.clock import Clock
 from bot.db import Database
 from bot.due_work import next_reminder_at, reminder_due, reminder_key
+from bot.notices import NoticeKind
 from bot.outbox import Outbox
 from bot.registration import OfferPolicy
 from bot.repositories import outbox as outbox_store
@@ -28,7 +29,6 @@ log = logging.getLogger(__name__)
 
 # Reminders are planned for events starting within this horizon (longer than any reminder).
 HORIZON = timedelta(days=14)
-REMINDER = "reminder"
 
 PromotionNotifier = Callable[[Bot, list[Promotion]], Awaitable[None]]
 
@@ -104,6 +104,7 @@ class Scheduler:
         self._aps.add_job(
             self.run_due,
             "date",
+            # APScheduler wakes on wall time, not on our Clock: the one real now() here.
             run_date=at or datetime.now(UTC),
             id="wake",
             replace_existing=True,
@@ -160,7 +161,7 @@ class Scheduler:
             # Quiet hours hold a reminder till morning, unless the event starts before then.
             urgent = self.outbox.settings.quiet.release_time(now) >= event.starts_at
             await self.outbox.submit(
-                REMINDER,
+                NoticeKind.REMINDER,
                 {
                     "event_id": event.id,
                     "minutes": minutes,
@@ -181,7 +182,7 @@ class Scheduler:
             payload = {"event_id": event.id}
             if not await outbox_store.job_exists(self.db, invited_key):
                 await self.outbox.submit(
-                    "survey_invitation",
+                    NoticeKind.SURVEY_INVITATION,
                     payload,
                     await schedule.survey_audience(self.db, event.id),
                     dedupe_key=invited_key,
@@ -196,7 +197,9 @@ class Scheduler:
                     for user_id in await schedule.survey_audience(self.db, event.id)
                     if user_id not in answered
                 ]
-                await self.outbox.submit("survey_nudge", payload, people, dedupe_key=nudge_key)
+                await self.outbox.submit(
+                    NoticeKind.SURVEY_NUDGE, payload, people, dedupe_key=nudge_key
+                )
 
     async def next_wake(self, now: datetime) -> datetime | None:
         moments = [

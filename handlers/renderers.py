@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.notices import NoticeKind
 from bot.outgoing import Renderer
 from handlers.admin.applications import render_decision
 from handlers.admin.event_notices import render_event_cancelled, render_event_changed
@@ -10,13 +11,13 @@ from handlers.reminders import render_reminder
 from handlers.survey import render_invitation, render_nudge
 
 
-def build_renderers() -> dict[str, Renderer]:
+def build_renderers() -> dict[NoticeKind, Renderer]:
     return {
-        "reminder": render_reminder,
-        "event_changed": render_event_changed,
-        "event_cancelled": render_event_cancelled,
-        "application_decision": render_decision,
-        "coordinator_message": render_coordinator_message,
-        "survey_invitation": render_invitation,
-        "survey_nudge": render_nudge,
+        NoticeKind.REMINDER: render_reminder,
+        NoticeKind.EVENT_CHANGED: render_event_changed,
+        NoticeKind.EVENT_CANCELLED: render_event_cancelled,
+        NoticeKind.APPLICATION_DECISION: render_decision,
+        NoticeKind.COORDINATOR_MESSAGE: render_coordinator_message,
+        NoticeKind.SURVEY_INVITATION: render_invitation,
+        NoticeKind.SURVEY_NUDGE: render_nudge,
     }

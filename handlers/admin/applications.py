@@ -16,6 +16,7 @@ from bot.db import Database
 from bot.errors import StaleButtonError
 from bot.events import Event, EventStatus
 from bot.i18n import Translator
+from bot.notices import NoticeKind
 from bot.outbox import Outbox
 from bot.outgoing import OutgoingMessage, RenderContext
 from bot.reference import Reference
@@ -182,7 +183,7 @@ def build_router() -> Router:
         callback_answer.show_alert = result is DecisionResult.FULL
         if result is DecisionResult.DONE:
             await outbox.submit(
-                "application_decision",
+                NoticeKind.APPLICATION_DECISION,
                 {"event_id": registration.event_id, "status": status.value},
                 [registration.user_id],
                 urgent=True,
@@ -236,7 +237,7 @@ def build_router() -> Router:
         approved = await registrations.approve_first(db, event.id, count, clock.now())
         if approved:
             await outbox.submit(
-                "application_decision",
+                NoticeKind.APPLICATION_DECISION,
                 {"event_id": event.id, "status": RegistrationStatus.CONFIRMED.value},
                 approved,
                 urgent=True,

@@ -43,6 +43,7 @@ from bot.event_form import (
 )
 from bot.events import DEFAULT_REMINDER_MINUTES, EventStatus, EventType
 from bot.i18n import Translator
+from bot.notices import NoticeKind
 from bot.outbox import Outbox
 from bot.reference import Reference
 from bot.repositories import audit, registrations
@@ -374,7 +375,7 @@ def build_router() -> Router:
                     await update_event(db, event.id, changes, now, conn)
                     if people:
                         await outbox.submit(
-                            "event_changed",
+                            NoticeKind.EVENT_CHANGED,
                             {"event_id": event.id},
                             people,
                             urgent=True,

@@ -19,6 +19,7 @@ from bot.db import Database
 from bot.errors import StaleButtonError
 from bot.events import Event, EventStatus
 from bot.i18n import Translator
+from bot.notices import NoticeKind
 from bot.outbox import Outbox
 from bot.qr import qr_png
 from bot.reference import Reference
@@ -243,7 +244,7 @@ def build_router() -> Router:
                 await update_event(db, event.id, {"status": EventStatus.CANCELLED}, now, conn)
                 if people:
                     await outbox.submit(
-                        "event_cancelled",
+                        NoticeKind.EVENT_CANCELLED,
                         {"event_id": event.id},
                         people,
                         urgent=True,

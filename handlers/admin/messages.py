@@ -16,6 +16,7 @@ from bot.db import Database
 from bot.errors import StaleButtonError
 from bot.events import Event
 from bot.i18n import Html, Translator
+from bot.notices import NoticeKind
 from bot.outbox import Outbox, send
 from bot.outgoing import OutgoingMessage, RenderContext
 from bot.repositories import audit, schedule
@@ -121,7 +122,11 @@ def build_router() -> Router:
             await end_form(state)
             people = await schedule.audience(db, event.id, str(draft["group"]))
             job = await outbox.submit(
-                "coordinator_message", draft, people, urgent=True, created_by=query.from_user.id
+                NoticeKind.COORDINATOR_MESSAGE,
+                draft,
+                people,
+                urgent=True,
+                created_by=query.from_user.id,
             )
             scheduler.poke()
             await audit.record(
