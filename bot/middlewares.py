@@ -8,6 +8,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiogram import BaseMiddleware
+from aiogram.enums import ChatType
 from aiogram.exceptions import TelegramAPIError, TelegramNetworkError
 from aiogram.types import CallbackQuery, TelegramObject, Update, User
 from aiogram.utils.callback_answer import CallbackAnswer
@@ -58,10 +59,18 @@ class UserContextMiddleware(BaseMiddleware):
 
 
 def _wrote_to_us(event: TelegramObject) -> bool:
-    """A message or a button press proves the person can hear us again; a membership
-    change (blocking the bot) is no such proof."""
-    return isinstance(event, Update) and (
-        event.message is not None or event.callback_query is not None
+    """A message or a button press in their own chat with the bot proves the person can hear
+    us again; a membership change (blocking the bot), or a message or press in a group or on
+    an inline message, is no such proof."""
+    if not isinstance(event, Update):
+        return False
+    if event.message is not None:
+        return event.message.chat.type == ChatType.PRIVATE
+    query = event.callback_query
+    return (
+        query is not None
+        and query.message is not None
+        and query.message.chat.type == ChatType.PRIVATE
     )
 
 

@@ -1,13 +1,30 @@
-"""Callback data of the core routers. Every factory keeps its packed form within Telegram's
-64 bytes: string fields are enums or have max_length (a test checks every CallbackData)."""
+"""Callback data of the core routers, and the number types every factory uses. Every factory
+keeps its packed form within Telegram's 64 bytes: string fields are enums or have max_length,
+numbers are bounded (a test checks every CallbackData)."""
 
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Annotated
 
 from aiogram.filters.callback_data import CallbackData
+from pydantic import Field
 
 from bot.profile import ProfileField
+
+# Button data comes back from the client and can be anything. A number SQLite cannot hold
+# (signed 64 bits) would raise OverflowError in a query. Out of range, unpack() raises pydantic's
+# ValidationError, a ValueError, which CallbackData.filter() takes as "not this factory's": the
+# press reaches the fallback and gets the "button is outdated" alert.
+SQLITE_INT_MAX = 2**63 - 1
+# Pages are multiplied by a page size into an OFFSET: with 31 bits the product stays within
+# SQLite's range for any page size below 2**32, and no list is ever that long.
+POSITION_MAX = 2**31 - 1
+
+# A row id or a Telegram user id; 0 where a field may name nothing.
+Id = Annotated[int, Field(ge=0, le=SQLITE_INT_MAX)]
+# A page, or a place in a list (a question in a questionnaire).
+Position = Annotated[int, Field(ge=0, le=POSITION_MAX)]
 
 
 class LanguageCode(StrEnum):

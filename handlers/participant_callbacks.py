@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Annotated
 
 from aiogram.filters.callback_data import CallbackData
+from pydantic import Field
 
 from bot.events import EventType
+from handlers.callbacks import POSITION_MAX, Id, Position
 
 
 class EventAction(StrEnum):
@@ -24,7 +27,7 @@ class EventAction(StrEnum):
 
 class EventCallback(CallbackData, prefix="ev"):
     action: EventAction
-    event_id: int
+    event_id: Id
 
 
 class FilterPick(StrEnum):
@@ -34,7 +37,8 @@ class FilterPick(StrEnum):
 
 
 class CatalogueCallback(CallbackData, prefix="cat"):
-    page: int = 0
-    district: int = -1  # index in the configured district list; -1: all districts
+    page: Position = 0
+    # index in the configured district list; -1: all districts
+    district: Annotated[int, Field(ge=-1, le=POSITION_MAX)] = -1
     type: EventType | None = None
     pick: FilterPick = FilterPick.NONE

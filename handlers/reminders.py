@@ -23,6 +23,7 @@ from bot.registration import RegistrationStatus
 from bot.repositories import registrations, schedule
 from bot.repositories.events import get_event
 from bot.repositories.users import UserRecord
+from handlers.callbacks import Id
 from handlers.editing import edit_in_place
 from handlers.event_view import when
 from handlers.notify import notify_promotions
@@ -37,7 +38,7 @@ class Answer(StrEnum):
 
 class AttendCallback(CallbackData, prefix="att"):
     answer: Answer
-    event_id: int
+    event_id: Id
 
 
 def _keyboard(t: Translator, event_id: int) -> InlineKeyboardMarkup:

@@ -26,6 +26,7 @@ from bot.outgoing import OutgoingMessage, RenderContext
 from bot.repositories.events import get_event
 from bot.repositories.users import UserRecord
 from bot.telegram_text import CALLBACK_ANSWER_LIMIT, clip, clip_html
+from handlers.callbacks import Id, Position
 from handlers.editing import edit_in_place
 from surveys import flow, store
 from surveys.store import Answer
@@ -36,8 +37,8 @@ ACTIVE = "survey_active"
 
 
 class SurveyCallback(CallbackData, prefix="sv"):
-    event_id: int
-    index: int
+    event_id: Id
+    index: Position
     value: str = Field(max_length=8)
 
 

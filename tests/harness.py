@@ -179,7 +179,10 @@ def tg_user(user_id: int, language_code: str | None = "ru", first_name: str = "T
     return User(id=user_id, is_bot=False, first_name=first_name, language_code=language_code)
 
 
-def message_update(user: User, text: str | None = None, **extra: Any) -> Update:
+def message_update(
+    user: User, text: str | None = None, *, chat: Chat | None = None, **extra: Any
+) -> Update:
+    """A message from `user` in their private chat with the bot, or in `chat`."""
     entities = None
     if text and text.startswith("/"):
         command = text.split()[0]
@@ -187,7 +190,7 @@ def message_update(user: User, text: str | None = None, **extra: Any) -> Update:
     message = Message(
         message_id=next(_update_ids),
         date=datetime.now(UTC),
-        chat=Chat(id=user.id, type="private"),
+        chat=chat or Chat(id=user.id, type="private"),
         from_user=user,
         text=text,
         entities=entities,
@@ -269,8 +272,10 @@ class Harness:
         await self.app.dispatcher.feed_update(self.bot, update)
         return self.session.calls[start:]
 
-    async def send(self, user: User, text: str) -> list[TelegramMethod[Any]]:
-        return await self.feed(message_update(user, text))
+    async def send(
+        self, user: User, text: str, *, chat: Chat | None = None
+    ) -> list[TelegramMethod[Any]]:
+        return await self.feed(message_update(user, text, chat=chat))
 
     async def press(
         self, user: User, data: str, message: Message | None = None

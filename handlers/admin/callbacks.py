@@ -7,6 +7,8 @@ from enum import StrEnum
 
 from aiogram.filters.callback_data import CallbackData
 
+from handlers.callbacks import Id, Position
+
 
 class PanelAction(StrEnum):
     HOME = "h"
@@ -27,7 +29,7 @@ class ProjectAction(StrEnum):
 
 class ProjectCallback(CallbackData, prefix="Apr"):
     action: ProjectAction
-    project_id: int
+    project_id: Id
 
 
 class ProjectField(StrEnum):
@@ -38,7 +40,7 @@ class ProjectField(StrEnum):
 
 
 class ProjectFieldCallback(CallbackData, prefix="Apf"):
-    project_id: int
+    project_id: Id
     field: ProjectField
 
 
@@ -58,8 +60,8 @@ class EventAdminAction(StrEnum):
 
 class EventAdminCallback(CallbackData, prefix="Aev"):
     action: EventAdminAction
-    event_id: int
-    page: int = 0
+    event_id: Id
+    page: Position = 0
 
 
 class EventField(StrEnum):
@@ -81,13 +83,13 @@ class EventField(StrEnum):
 
 
 class EditFieldCallback(CallbackData, prefix="Aef"):
-    event_id: int
+    event_id: Id
     field: EventField
 
 
 class MarkCallback(CallbackData, prefix="Amk"):
-    registration_id: int  # names the event and the person in one number
-    page: int = 0
+    registration_id: Id  # names the event and the person in one number
+    page: Position = 0
 
 
 class Decision(StrEnum):
@@ -97,12 +99,12 @@ class Decision(StrEnum):
 
 
 class ApplicationCallback(CallbackData, prefix="Aap"):
-    registration_id: int
+    registration_id: Id
     decision: Decision
 
 
 class ApplicationsCallback(CallbackData, prefix="Aas"):
-    event_id: int
+    event_id: Id
     approve_all: bool = False
 
 
@@ -114,7 +116,7 @@ class TeamAction(StrEnum):
 
 class TeamCallback(CallbackData, prefix="Ac"):
     action: TeamAction
-    user_id: int = 0
+    user_id: Id = 0
 
 
 class MessageStep(StrEnum):
@@ -129,10 +131,10 @@ class MessageStep(StrEnum):
 
 class MessageCallback(CallbackData, prefix="Amsg"):
     step: MessageStep
-    event_id: int
-    job_id: int = 0
+    event_id: Id
+    job_id: Id = 0
 
 
 class CardCallback(CallbackData, prefix="Apc"):
-    registration_id: int
-    page: int = 0
+    registration_id: Id
+    page: Position = 0

@@ -22,15 +22,16 @@ from bot.reports.project import ReportContext
 from bot.reports.runner import ProjectReport, ReportRunner, build_project_report
 from bot.repositories.events import Project, get_event, get_project
 from bot.telegram_text import CALLBACK_ANSWER_LIMIT, clip
+from handlers.callbacks import Id
 from surveys.templates import SurveyTemplate
 
 
 class ExportCallback(CallbackData, prefix="Arep"):
-    event_id: int
+    event_id: Id
 
 
 class ProjectExportCallback(CallbackData, prefix="Aprep"):
-    project_id: int
+    project_id: Id
 
 
 def export_button(event: Event, t: Translator) -> list[InlineKeyboardButton]:

@@ -17,13 +17,14 @@ from bot.repositories import schedule
 from bot.repositories.events import get_event
 from bot.telegram_text import clip_html
 from handlers.admin.callbacks import EventAdminAction, EventAdminCallback
+from handlers.callbacks import Id
 from handlers.editing import edit_in_place
 from surveys import flow, store
 from surveys.templates import Question, QuestionKind, SurveyTemplate
 
 
 class SurveyResultsCallback(CallbackData, prefix="Asv"):
-    event_id: int
+    event_id: Id
 
 
 def results_button(event: Event, t: Translator) -> list[InlineKeyboardButton]:

@@ -1,4 +1,5 @@
-"""Every CallbackData factory provably fits Telegram's 64 bytes with worst-case values."""
+"""Every CallbackData factory provably fits Telegram's 64 bytes with worst-case values, and
+every number in it is bounded to what SQLite can hold."""
 
 from __future__ import annotations
 
@@ -10,12 +11,12 @@ from enum import Enum
 
 import pytest
 from aiogram.filters.callback_data import CallbackData
-from annotated_types import MaxLen
+from annotated_types import Ge, Le, MaxLen
 
 import handlers
 
 LIMIT = 64
-BIG_INT = -(2**63)  # the longest integer a SQLite rowid or Telegram id can print as
+SQLITE_MIN, SQLITE_MAX = -(2**63), 2**63 - 1
 
 
 def _all_factories() -> list[type[CallbackData]]:
@@ -45,7 +46,8 @@ def _worst(annotation: object, metadata: list[object], name: str) -> object:
     if annotation is bool:
         return True
     if annotation is int:
-        return BIG_INT
+        low, high = int_bounds(metadata, name)
+        return max(low, high, key=lambda value: len(str(value)))
     if annotation is str:
         limits = [m.max_length for m in metadata if isinstance(m, MaxLen)]
         assert limits, f"str field {name!r} needs max_length or an Enum/Literal type"
@@ -56,7 +58,37 @@ def _worst(annotation: object, metadata: list[object], name: str) -> object:
     raise AssertionError(f"field {name!r}: unsupported type {annotation!r} in callback data")
 
 
+def int_bounds(metadata: list[object], name: str) -> tuple[int, int]:
+    lows = [m.ge for m in metadata if isinstance(m, Ge)]
+    highs = [m.le for m in metadata if isinstance(m, Le)]
+    assert lows and highs, (
+        f"int field {name!r} needs bounds: handlers.callbacks.Id or Field(ge, le)"
+    )
+    low, high = lows[0], highs[0]
+    assert isinstance(low, int) and isinstance(high, int)
+    return low, high
+
+
+def _holds_int(annotation: object) -> bool:
+    return annotation is int or int in typing.get_args(annotation)
+
+
+def _worst_case(factory: type[CallbackData]) -> CallbackData:
+    return factory(
+        **{
+            name: _worst(field.annotation, list(field.metadata), name)
+            for name, field in factory.model_fields.items()
+        }
+    )
+
+
 FACTORIES = _all_factories()
+INT_FIELDS = [
+    (factory, name)
+    for factory in FACTORIES
+    for name, field in factory.model_fields.items()
+    if _holds_int(field.annotation)
+]
 
 
 def test_factories_are_found() -> None:
@@ -65,11 +97,7 @@ def test_factories_are_found() -> None:
 
 @pytest.mark.parametrize("factory", FACTORIES, ids=lambda f: f"{f.__module__}.{f.__name__}")
 def test_packed_worst_case_fits_64_bytes(factory: type[CallbackData]) -> None:
-    values = {
-        name: _worst(field.annotation, list(field.metadata), name)
-        for name, field in factory.model_fields.items()
-    }
-    packed = factory(**values).pack()
+    packed = _worst_case(factory).pack()
     assert len(packed.encode()) <= LIMIT, f"{packed!r} is {len(packed.encode())} bytes"
 
 
@@ -84,3 +112,33 @@ def test_coordinator_buttons_are_recognisable_by_prefix() -> None:
     for factory in FACTORIES:
         is_admin = factory.__module__.startswith("handlers.admin")
         assert factory.__prefix__.startswith("A") == is_admin, factory
+
+
+def test_int_fields_are_found() -> None:
+    assert INT_FIELDS
+
+
+@pytest.mark.parametrize(
+    ("factory", "name"), INT_FIELDS, ids=lambda v: v if isinstance(v, str) else v.__name__
+)
+def test_every_number_is_bounded_within_sqlite(factory: type[CallbackData], name: str) -> None:
+    """Out of range, the data is not the factory's: no handler sees the number, and the press
+    gets the outdated-button alert (tests/unit/test_callback_bounds.py)."""
+    low, high = int_bounds(list(factory.model_fields[name].metadata), name)
+    assert SQLITE_MIN <= low <= high <= SQLITE_MAX
+    assert _unpacks(factory, name, str(low))
+    assert _unpacks(factory, name, str(high))
+    for refused in (str(low - 1), str(high + 1), "999999999999999999999", "x", "1.5"):
+        assert not _unpacks(factory, name, refused), f"{name}={refused!r} was accepted"
+
+
+def _unpacks(factory: type[CallbackData], name: str, raw: str) -> bool:
+    """Whether the factory takes its own packed data with `raw` in place of field `name`. As
+    CallbackData.filter() does, a ValueError (pydantic's ValidationError is one) means no."""
+    parts = _worst_case(factory).pack().split(factory.__separator__)
+    parts[1 + list(factory.model_fields).index(name)] = raw
+    try:
+        factory.unpack(factory.__separator__.join(parts))
+    except ValueError:
+        return False
+    return True
