@@ -22,8 +22,7 @@ from bot.app import build_bot, build_dispatcher, open_database
 from bot.clock import SystemClock
 from bot.config import Settings
 from bot.i18n import build_i18n
-from bot.repositories import registrations
-from tests.factories import make_event, make_participant
+from tests.factories import make_event, make_participant, sign_up
 from tgemu import DEFAULT_TOKEN, Emulator, start_server
 
 
@@ -46,7 +45,7 @@ async def bench(count: int, rate: float, telegram_limit: int) -> None:
         )
         for user_id in range(100_000, 100_000 + count):
             await make_participant(db, user_id, now)
-            await registrations.register(db, event.id, user_id, now)
+            await sign_up(db, event.id, user_id, now)
             emulator.user(user_id).profile.started = True
         app = build_dispatcher(settings, db, build_i18n("ru"), SystemClock())
         bot = app.attach(build_bot(settings))

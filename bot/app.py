@@ -28,11 +28,10 @@ from bot.platform.callbacks import ButtonViews, PressGuard, TimelyCallbackAnswer
 from bot.platform.pacing import Pacer, PaceSettings
 from bot.platform.telegram_calls import PacedCalls
 from bot.reference import Reference, load_reference
+from bot.registration.service import RegistrationService
 from bot.reports.runner import ReportRunner
-from bot.repositories.registrations import Promotion
 from bot.roles import coordinator_ids
 from bot.scheduler import Scheduler, SchedulerSettings
-from handlers.notify import notify_promotions
 from handlers.renderers import build_renderers
 from surveys.templates import load_templates
 
@@ -53,6 +52,7 @@ class App:
     reports: ReportRunner
     pacer: Pacer
     button_views: ButtonViews
+    registration: RegistrationService
 
     def attach(self, bot: Bot) -> Bot:
         """Route every call of `bot` through the shared pace and retries, and let the press
@@ -95,17 +95,13 @@ def build_dispatcher(
         pacer,
     )
 
-    async def tell_promoted(bot: Bot, promotions: list[Promotion]) -> None:
-        await notify_promotions(bot, db, i18n, settings.tz, clock, promotions)
-
+    registration = RegistrationService(db, outbox, clock, settings.offer_policy)
     scheduler = Scheduler(
         db,
         outbox,
         clock,
-        SchedulerSettings(
-            timedelta(seconds=settings.scheduler_tick_seconds), settings.offer_policy
-        ),
-        tell_promoted,
+        SchedulerSettings(timedelta(seconds=settings.scheduler_tick_seconds)),
+        registration,
     )
     reports = ReportRunner()
     dispatcher = Dispatcher(
@@ -122,6 +118,7 @@ def build_dispatcher(
         scheduler=scheduler,
         survey_templates=survey_templates,
         reports=reports,
+        registration=registration,
     )
     dispatcher.update.outer_middleware(in_flight)
     dispatcher.update.outer_middleware(UserContextMiddleware(db, i18n, settings.default_language))
@@ -142,6 +139,7 @@ def build_dispatcher(
         reports,
         pacer,
         button_views,
+        registration,
     )
 
 

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from bot.events import Event, EventStatus
-from bot.registration import HOLDS_SEAT, RegistrationStatus
+from bot.registration.rules import HOLDS_SEAT, RegistrationStatus
 
 
 class CheckinMethod(StrEnum):

@@ -11,7 +11,7 @@ from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.due_work import QuietHours
-from bot.registration import OfferPolicy
+from bot.registration.rules import OfferPolicy
 
 Language = Literal["ru", "kk"]
 LANGUAGES: tuple[Language, ...] = ("ru", "kk")

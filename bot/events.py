@@ -69,6 +69,11 @@ class Event:
         )
         return preferred or other
 
+    def listed_for_participants(self) -> bool:
+        """Drafts are the coordinators' business; cancelled events still show, marked
+        cancelled."""
+        return self.status is not EventStatus.DRAFT
+
     def registration_open(self, now: datetime) -> bool:
         if self.status is not EventStatus.PUBLISHED or now >= self.starts_at:
             return False

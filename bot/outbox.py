@@ -77,6 +77,15 @@ class Outbox:
         self.pacer = pacer
         self._drain_lock = asyncio.Lock()
         self._stopping = False
+        self._wake: Callable[[], None] = lambda: None
+
+    def on_wake(self, wake: Callable[[], None]) -> None:
+        """What wake() does: the scheduler asks to run due work when something is queued."""
+        self._wake = wake
+
+    def wake(self) -> None:
+        """Something was queued and committed: have it sent now, not at the next tick."""
+        self._wake()
 
     async def submit(
         self,

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -18,10 +17,10 @@ from bot.db import Database
 from bot.due_work import next_reminder_at, reminder_due, reminder_key
 from bot.notices import NoticeKind
 from bot.outbox import Outbox
-from bot.registration import OfferPolicy
+from bot.registration import store as registrations
+from bot.registration.service import RegistrationService
 from bot.repositories import outbox as outbox_store
-from bot.repositories import registrations, schedule
-from bot.repositories.registrations import Promotion
+from bot.repositories import schedule
 from surveys import flow as survey_flow
 from surveys import store as survey_store
 
@@ -30,13 +29,10 @@ log = logging.getLogger(__name__)
 # Reminders are planned for events starting within this horizon (longer than any reminder).
 HORIZON = timedelta(days=14)
 
-PromotionNotifier = Callable[[Bot, list[Promotion]], Awaitable[None]]
-
 
 @dataclass(frozen=True)
 class SchedulerSettings:
     tick: timedelta  # a safety net: wake-ups are normally set to the next due moment
-    offer_policy: OfferPolicy
 
 
 class Scheduler:
@@ -46,13 +42,14 @@ class Scheduler:
         outbox: Outbox,
         clock: Clock,
         settings: SchedulerSettings,
-        notify_promotions: PromotionNotifier,
+        registration: RegistrationService,
     ) -> None:
         self.db = db
         self.outbox = outbox
         self.clock = clock
         self.settings = settings
-        self.notify_promotions = notify_promotions
+        self.registration = registration
+        outbox.on_wake(self.poke)
         self._bot: Bot | None = None
         self._aps: AsyncIOScheduler | None = None
         self._running = False
@@ -138,9 +135,7 @@ class Scheduler:
         await instance_lock.heartbeat(self.db, now)
         await self.plan(now)
         await self.plan_surveys(now)
-        promotions = await registrations.expire_offers(self.db, now, self.settings.offer_policy)
-        if promotions:
-            await self.notify_promotions(bot, promotions)
+        await self.registration.expire_offers()
         await self.outbox.drain(bot)
         if self._stopping:
             return

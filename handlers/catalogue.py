@@ -20,8 +20,8 @@ from bot.errors import StaleButtonError
 from bot.events import Event, EventStatus, EventType
 from bot.i18n import Translator
 from bot.reference import Reference
-from bot.registration import ACTIVE, RegistrationStatus
-from bot.repositories import registrations
+from bot.registration import store as registrations
+from bot.registration.rules import ACTIVE, RegistrationStatus
 from bot.repositories.catalogue import CatalogueFilter, facets, upcoming
 from bot.repositories.events import get_event, get_event_by_code
 from bot.repositories.users import UserRecord
@@ -87,11 +87,6 @@ async def render_card(
     return text, card_keyboard(event, status, t, now)
 
 
-def visible(event: Event | None) -> bool:
-    """Drafts are the coordinators' business; cancelled events still show, marked cancelled."""
-    return event is not None and event.status is not EventStatus.DRAFT
-
-
 async def open_event_card(
     message: Message,
     link: DeepLink,
@@ -105,7 +100,7 @@ async def open_event_card(
     **_: Any,
 ) -> None:
     event = await get_event_by_code(db, link.code)
-    if event is None or not visible(event):
+    if event is None or not event.listed_for_participants():
         await message.answer(t("link.invalid"))
         return
     text, markup = await render_card(db, event, user, t, tz, reference, clock.now())
@@ -261,7 +256,7 @@ def build_router() -> Router:
         callback_answer: CallbackAnswer,
     ) -> None:
         event = await get_event(db, callback_data.event_id)
-        if event is None or not visible(event):
+        if event is None or not event.listed_for_participants():
             raise StaleButtonError(query.data or "")
         text, markup = await render_card(db, event, user, t, tz, reference, clock.now())
         await message.answer(text, reply_markup=markup)

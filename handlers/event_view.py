@@ -9,7 +9,7 @@ from bot.clock import format_local, local
 from bot.events import Event, EventStatus
 from bot.i18n import Html, Translator
 from bot.reference import Reference
-from bot.registration import RegistrationStatus, seats_left
+from bot.registration.rules import RegistrationStatus, seats_left
 
 
 def when(event: Event, tz: ZoneInfo) -> str:

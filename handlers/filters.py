@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from aiogram.filters import Filter
-from aiogram.types import TelegramObject, User
+from aiogram.filters.callback_data import CallbackData
+from aiogram.types import CallbackQuery, TelegramObject, User
 
 from bot.config import Settings
 from bot.db import Database
+from bot.errors import StaleButtonError
+from bot.events import Event
+from bot.repositories.events import get_event
 from bot.roles import is_coordinator
 
 
@@ -23,3 +27,17 @@ class CoordinatorFilter(Filter):
         return event_from_user is not None and await is_coordinator(
             db, settings, event_from_user.id
         )
+
+
+class EventFromButton(Filter):
+    """Loads the event a participant's button points at and hands it to the handler as
+    `event`; a button pointing at an event gone or back in draft is outdated."""
+
+    async def __call__(
+        self, query: CallbackQuery, db: Database, callback_data: CallbackData
+    ) -> dict[str, Event]:
+        event_id = getattr(callback_data, "event_id", None)
+        event = await get_event(db, event_id) if isinstance(event_id, int) else None
+        if event is None or not event.listed_for_participants():
+            raise StaleButtonError(query.data or "")
+        return {"event": event}

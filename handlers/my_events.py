@@ -12,8 +12,8 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from bot.clock import Clock
 from bot.db import Database
 from bot.i18n import Translator
-from bot.registration import RegistrationStatus
-from bot.repositories import registrations
+from bot.registration import store as registrations
+from bot.registration.rules import RegistrationStatus
 from bot.repositories.users import UserRecord
 from bot.telegram_text import clip, clip_html
 from handlers.event_view import status_text, when

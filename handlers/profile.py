@@ -2,26 +2,22 @@
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
-
-from aiogram import Bot, F, Router
+from aiogram import F, Router
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
-from aiogram.utils.i18n import I18n
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.clock import Clock
-from bot.config import Settings
 from bot.db import Database
 from bot.i18n import Translator
 from bot.reference import Reference
+from bot.registration.service import RegistrationService
 from bot.repositories import profiles, users
 from bot.repositories.users import UserRecord
 from handlers import onboarding
 from handlers.callbacks import DeleteMeCallback, ProfileEditCallback
 from handlers.editing import edit_in_place
-from handlers.notify import notify_promotions
 from handlers.profile_view import profile_keyboard, profile_text
 
 
@@ -77,10 +73,7 @@ def build_router() -> Router:
         t: Translator,
         db: Database,
         clock: Clock,
-        settings: Settings,
-        bot: Bot,
-        i18n: I18n,
-        tz: ZoneInfo,
+        registration: RegistrationService,
     ) -> None:
         if not callback_data.confirm:
             await edit_in_place(message, t("privacy.kept"))
@@ -88,8 +81,9 @@ def build_router() -> Router:
         if await users.get(db, user.id) is None:
             await edit_in_place(message, t("privacy.nothing_stored"))
             return
-        promotions = await profiles.erase_person(db, user.id, clock.now(), settings.offer_policy)
+        promoted = await profiles.erase_person(db, user.id, clock.now(), registration.fill_seats)
+        if promoted:
+            registration.notices.wake()
         await edit_in_place(message, t("privacy.deleted"))
-        await notify_promotions(bot, db, i18n, tz, clock, promotions)
 
     return router

@@ -6,27 +6,27 @@ from datetime import datetime
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from aiogram import Bot, F, Router
+from aiogram import F, Router
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
-from aiogram.utils.i18n import I18n
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.clock import Clock
-from bot.config import Settings
+from bot.clock import Clock, format_local
 from bot.db import Database
 from bot.errors import StaleButtonError
 from bot.events import EventStatus
 from bot.i18n import Translator
 from bot.outgoing import OutgoingMessage, RenderContext
-from bot.registration import RegistrationStatus
-from bot.repositories import registrations, schedule
+from bot.registration import store as registrations
+from bot.registration.rules import RegistrationStatus
+from bot.registration.service import RegistrationService
+from bot.repositories import schedule
 from bot.repositories.events import get_event
 from bot.repositories.users import UserRecord
 from handlers.callbacks import Id
 from handlers.editing import edit_in_place
 from handlers.event_view import when
-from handlers.notify import notify_promotions
+from handlers.participant_callbacks import EventAction, EventCallback
 
 
 class Answer(StrEnum):
@@ -76,6 +76,41 @@ async def render_reminder(ctx: RenderContext) -> OutgoingMessage | None:
     return OutgoingMessage(text=text, reply_markup=_keyboard(t, event.id))
 
 
+def offer_keyboard(event_id: int, t: Translator) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(
+        text=t("reg.btn.accept"),
+        callback_data=EventCallback(action=EventAction.ACCEPT, event_id=event_id),
+    )
+    builder.button(
+        text=t("reg.btn.decline"),
+        callback_data=EventCallback(action=EventAction.DECLINE, event_id=event_id),
+    )
+    return builder.as_markup()
+
+
+async def render_promotion(ctx: RenderContext) -> OutgoingMessage | None:
+    """A seat freed for someone on the waiting list: given, or offered with Take/Decline.
+    Only while it is still theirs when the notice's turn comes (an offer may have lapsed or
+    been declined, the event cancelled)."""
+    mine = await registrations.by_id(ctx.db, int(ctx.payload["registration_id"]))
+    if mine is None or mine.user_id != ctx.user.id or mine.status != ctx.payload["status"]:
+        return None
+    event = await get_event(ctx.db, mine.event_id)
+    if event is None or event.status is not EventStatus.PUBLISHED or ctx.now >= event.starts_at:
+        return None
+    t, title, moment = ctx.t, event.title(ctx.t.language), when(event, ctx.tz)
+    if mine.status is RegistrationStatus.CONFIRMED:
+        return OutgoingMessage(text=t("notify.promoted", title=title, when=moment))
+    if mine.offer_expires_at is None or ctx.now >= mine.offer_expires_at:
+        return None
+    deadline = format_local(mine.offer_expires_at, ctx.tz)
+    return OutgoingMessage(
+        text=t("notify.offered", title=title, when=moment, deadline=deadline),
+        reply_markup=offer_keyboard(event.id, t),
+    )
+
+
 def build_router() -> Router:
     router = Router(name="reminders")
 
@@ -89,9 +124,7 @@ def build_router() -> Router:
         t: Translator,
         tz: ZoneInfo,
         clock: Clock,
-        settings: Settings,
-        bot: Bot,
-        i18n: I18n,
+        registration: RegistrationService,
     ) -> None:
         event = await get_event(db, callback_data.event_id)
         if event is None:
@@ -121,13 +154,10 @@ def build_router() -> Router:
             builder.adjust(1)
             await message.answer(t("rem.cant_ask", title=title), reply_markup=builder.as_markup())
         elif callback_data.answer is Answer.CANT_CONFIRMED:
-            done, promotions = await registrations.cancel(
-                db, event.id, user.id, now, settings.offer_policy
-            )
+            done = await registration.cancel(event.id, user.id)
             await edit_in_place(
                 message, t("rem.cancelled" if done else "reg.cancel_failed", title=title)
             )
-            await notify_promotions(bot, db, i18n, tz, clock, promotions)
         else:
             await edit_in_place(message, t("rem.kept", title=title))
 

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
+
+import aiosqlite
 
 from bot.clock import to_db
 from bot.db import Database
@@ -101,6 +104,30 @@ async def complete(
             (_day(now) if anonymous else to_db(now), response_id),
         )
     return True
+
+
+async def erase_written(conn: aiosqlite.Connection, user_id: int, linked: Collection[int]) -> None:
+    """/delete_me, inside the erasure's transaction: what the person typed goes, the numbers
+    and choices reports count stay. `linked` are the questionnaires their form state points
+    at: an anonymous one is theirs only through that link. An unfinished questionnaire counts
+    nowhere and goes whole."""
+    marks = ",".join("?" * len(linked))
+    mine = f"SELECT id FROM survey_responses WHERE user_id = ? OR id IN ({marks})"
+    params = (user_id, *linked)
+    await conn.execute(
+        f"DELETE FROM survey_responses WHERE completed_at IS NULL AND id IN ({mine})", params
+    )
+    # A typed answer is nothing but its text; the "other" text of a choice leaves the choice.
+    await conn.execute(
+        "DELETE FROM survey_answers WHERE value_number IS NULL AND value_choices IS NULL "
+        f"AND response_id IN ({mine})",
+        params,
+    )
+    await conn.execute(
+        "UPDATE survey_answers SET value_text = NULL "
+        f"WHERE value_text IS NOT NULL AND response_id IN ({mine})",
+        params,
+    )
 
 
 def _day(moment: datetime) -> str:

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from bot.clock import to_db
+import aiosqlite
+
+from bot.clock import FrozenClock, to_db
 from bot.db import Database
 from bot.events import Event, EventStatus
+from bot.notices import NoticeKind
+from bot.registration.rules import OfferPolicy
+from bot.registration.service import RegisterOutcome, RegistrationService
 from bot.repositories import users
 from bot.repositories.events import NewEvent, Project, create_event, create_project
 from bot.repositories.users import UserRecord
@@ -63,3 +69,37 @@ async def make_participant(
     record = await users.get(db, user_id)
     assert record is not None
     return record
+
+
+class _SeedingTellsNobody:
+    """Notices for building test data: nothing may be queued."""
+
+    async def submit(
+        self,
+        kind: NoticeKind,
+        payload: dict[str, Any],
+        recipients: Iterable[int],
+        *,
+        conn: aiosqlite.Connection,
+        urgent: bool = False,
+        created_by: int | None = None,
+        dedupe_key: str | None = None,
+        hold_limit: datetime | None = None,
+    ) -> int:
+        raise AssertionError(f"seeding queued a {kind} notice")
+
+    def wake(self) -> None:
+        pass
+
+
+def seeding_registrations(db: Database, now: datetime) -> RegistrationService:
+    """The registration service, at `now`, for building test data: seeding frees no seat
+    anybody waits for, so it may queue no notice."""
+    return RegistrationService(db, _SeedingTellsNobody(), FrozenClock(now), OfferPolicy())
+
+
+async def sign_up(
+    db: Database, event_id: int, user_id: int, now: datetime, motivation: str | None = None
+) -> RegisterOutcome:
+    """Registers as the Register button does (the same service), at `now`."""
+    return await seeding_registrations(db, now).register(event_id, user_id, motivation)

@@ -9,13 +9,18 @@ from datetime import timedelta
 
 from bot.clock import to_db
 from bot.db import Database
-from bot.registration import OfferPolicy
-from bot.repositories import checkins, registrations
+from bot.repositories import checkins
 from bot.repositories.profiles import erase_person
 from surveys import store
 from surveys.store import Answer
 from tests.conftest import NOW
-from tests.factories import make_event, make_participant, make_project
+from tests.factories import (
+    make_event,
+    make_participant,
+    make_project,
+    seeding_registrations,
+    sign_up,
+)
 
 PAST = NOW - timedelta(days=30)
 
@@ -36,7 +41,7 @@ class Generated:
     event_ids: list[int]  # by start: named survey, anonymous survey, cancelled, planned
 
 
-async def generate(db: Database, offer_policy: OfferPolicy) -> Generated:
+async def generate(db: Database) -> Generated:
     project = await make_project(
         db, PAST, title_ru="Школа гражданского участия", title_kk="Азаматтық қатысу мектебі"
     )
@@ -87,7 +92,7 @@ async def generate(db: Database, offer_policy: OfferPolicy) -> Generated:
     }
     for event_id, people in signups.items():
         for user_id in people:
-            await registrations.register(db, event_id, user_id, PAST)
+            await sign_up(db, event_id, user_id, PAST)
     present = {named.id: [101, 102, 105], anonymous.id: [101, 103, 104], cancelled.id: [106]}
     for event_id, people in present.items():
         for user_id in people:
@@ -138,5 +143,5 @@ async def generate(db: Database, offer_policy: OfferPolicy) -> Generated:
     # An unfinished questionnaire counts nowhere.
     unfinished = await store.start_response(db, named.id, "seminar", 103, "medeu", "ngo", NOW)
     await store.save_answer(db, unfinished, "overall", Answer(1))
-    await erase_person(db, 105, NOW, offer_policy)
+    await erase_person(db, 105, NOW, seeding_registrations(db, NOW).fill_seats)
     return Generated(project.id, [named.id, anonymous.id, cancelled.id, planned.id])

@@ -261,6 +261,22 @@ class Harness:
         self.session = session
         self.clock = clock
         self.pace_time = pace_time
+        # The scheduler is not running here: a wake-up the bot asks for is counted, and
+        # `woken_sends()` does what the woken scheduler would.
+        self.wakes = 0
+        app.outbox.on_wake(self._woken)
+
+    def _woken(self) -> None:
+        self.wakes += 1
+
+    async def woken_sends(self) -> list[TelegramMethod[Any]]:
+        """What the scheduler sends when the wake-up the last change asked for comes (the
+        notices that change queued); fails if no change asked for one."""
+        assert self.wakes, "nothing asked the scheduler to send"
+        self.wakes = 0
+        start = len(self.session.calls)
+        await self.app.scheduler.run_due(self.bot)
+        return self.session.calls[start:]
 
     @property
     def db(self):

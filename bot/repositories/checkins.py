@@ -8,7 +8,7 @@ from datetime import datetime
 from bot.checkin import CheckinMethod, CheckinResult, decide
 from bot.clock import from_db, to_db
 from bot.db import Database
-from bot.registration import RegistrationStatus
+from bot.registration.rules import RegistrationStatus
 from bot.repositories.events import event_from_row
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import secrets
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -12,12 +12,15 @@ import aiosqlite
 
 from bot.clock import to_db
 from bot.db import Database
+from bot.events import Event
 from bot.profile import FIELD_ORDER, ProfileField
-from bot.registration import ACTIVE, OfferPolicy
+from bot.registration.rules import ACTIVE
 from bot.repositories.events import event_from_row
-from bot.repositories.registrations import Promotion, fill_seats
+from surveys import store as surveys
 
 _COLUMNS = {field: field.value for field in FIELD_ORDER}
+# The registration service's seat-filling, run inside the erasure's transaction; how many moved up.
+SeatFiller = Callable[[aiosqlite.Connection, Event], Awaitable[int]]
 _ACTIVE = ", ".join(f"'{status.value}'" for status in sorted(ACTIVE))
 
 
@@ -47,15 +50,15 @@ async def update_field(db: Database, user_id: int, field: ProfileField, value: s
     await db.execute(f"UPDATE users SET {_COLUMNS[field]} = ? WHERE id = ?", (value, user_id))
 
 
-async def erase_person(
-    db: Database, user_id: int, now: datetime, policy: OfferPolicy
-) -> list[Promotion]:
+async def erase_person(db: Database, user_id: int, now: datetime, fill_seats: SeatFiller) -> int:
     """/delete_me: identity and contacts go, anonymous counts stay.
 
     The person's row is re-keyed to a random negative id (registrations, check-ins and survey
     answers follow through ON UPDATE CASCADE) with name, phone and organisation erased;
-    district and category stay for the funder's counts. Registrations for events that have not
-    started are cancelled, and the freed seats move down the waiting lists.
+    district and category stay for the funder's counts, and so do the numbers and choices of
+    their finished questionnaires, while everything they typed goes. Registrations for events
+    that have not started are cancelled, and the freed seats move down the waiting lists.
+    Then the WAL is emptied, so the erased values are not left readable on disk.
     """
     async with db.write() as conn:
         async with conn.execute(
@@ -69,17 +72,18 @@ async def erase_person(
             f"updated_at = ? WHERE user_id = ? AND event_id IN ({','.join('?' * len(future))})",
             (to_db(now), user_id, *future),
         )
-        promotions: list[Promotion] = []
+        promoted = 0
         for event_id in future:
             async with conn.execute("SELECT * FROM events WHERE id = ?", (event_id,)) as cursor:
                 row = await cursor.fetchone()
             if row is not None:
-                promotions += await fill_seats(conn, event_from_row(row), now, policy)
+                promoted += await fill_seats(conn, event_from_row(row))
         anonymous = await _free_anonymous_id(conn)
         # An application's motivation is free text, often with a name or a phone in it.
         await conn.execute(
             "UPDATE registrations SET motivation = NULL WHERE user_id = ?", (user_id,)
         )
+        await surveys.erase_written(conn, user_id, await _linked_questionnaires(conn, user_id))
         await _rekey_audit(conn, user_id, anonymous)
         await conn.execute(
             "UPDATE users SET id = ?, full_name = NULL, phone = NULL, organisation = NULL, "
@@ -87,7 +91,23 @@ async def erase_person(
             (anonymous, to_db(now), user_id),
         )
         await conn.execute("DELETE FROM fsm_state WHERE user_id = ?", (user_id,))
-    return promotions
+    await db.forget_erased()
+    return promoted
+
+
+async def _linked_questionnaires(conn: aiosqlite.Connection, user_id: int) -> list[int]:
+    """The questionnaires the person's form state points at: handlers/survey.py keeps each one
+    being answered as {"response": id, ...} under "survey:<event id>"."""
+    async with conn.execute("SELECT data FROM fsm_state WHERE user_id = ?", (user_id,)) as cursor:
+        rows = await cursor.fetchall()
+    return [
+        slot["response"]
+        for row in rows
+        for key, slot in json.loads(row["data"]).items()
+        if key.startswith("survey:")
+        and isinstance(slot, dict)
+        and isinstance(slot.get("response"), int)
+    ]
 
 
 async def _rekey_audit(conn: aiosqlite.Connection, user_id: int, anonymous: int) -> None:

@@ -16,14 +16,19 @@ from bot.db import Database
 from bot.errors import StaleButtonError
 from bot.events import Event, EventStatus
 from bot.i18n import Translator
-from bot.notices import NoticeKind
 from bot.outbox import Outbox
 from bot.outgoing import OutgoingMessage, RenderContext
 from bot.reference import Reference
-from bot.registration import RegistrationStatus
-from bot.repositories import audit, registrations
+from bot.registration import store as registrations
+from bot.registration.rules import (
+    APPROVE_FIRST_MAX,
+    DecisionResult,
+    RegistrationStatus,
+    seats_can_move,
+    seats_left,
+)
+from bot.registration.service import RegistrationService
 from bot.repositories.events import get_event
-from bot.repositories.registrations import DecisionResult
 from bot.scheduler import Scheduler
 from bot.telegram_text import CALLBACK_ANSWER_LIMIT, clip, clip_html
 from handlers.admin.callbacks import (
@@ -154,7 +159,7 @@ def build_router() -> Router:
         if callback_data.approve_all:
             await state.set_state(ApproveFirst.count)
             await state.update_data({APPROVE_EVENT: event.id})
-            free = await _free_seats(db, event)
+            free = seats_left(event.capacity, await registrations.seats_taken(db, event.id))
             await message.answer(t("app.ask_n", free=free if free is not None else "∞"))
             return
         text, markup = await applications_screen(db, event, t, reference)
@@ -168,37 +173,18 @@ def build_router() -> Router:
         db: Database,
         t: Translator,
         reference: Reference,
-        clock: Clock,
-        outbox: Outbox,
-        scheduler: Scheduler,
+        registration: RegistrationService,
         callback_answer: CallbackAnswer,
     ) -> None:
         status = DECIDED[callback_data.decision]
-        result, registration = await registrations.decide(
-            db, callback_data.registration_id, status, clock.now()
+        decision = await registration.decide(
+            callback_data.registration_id, status, query.from_user.id
         )
-        if registration is None:
+        if decision.registration is None:
             raise StaleButtonError(query.data or "")
-        callback_answer.text = clip(t(f"app.result.{result.value}"), CALLBACK_ANSWER_LIMIT)
-        callback_answer.show_alert = result is DecisionResult.FULL
-        if result is DecisionResult.DONE:
-            await outbox.submit(
-                NoticeKind.APPLICATION_DECISION,
-                {"event_id": registration.event_id, "status": status.value},
-                [registration.user_id],
-                urgent=True,
-                created_by=query.from_user.id,
-            )
-            scheduler.poke()
-            await audit.record(
-                db,
-                query.from_user.id,
-                f"application.{status.value}",
-                f"registration:{registration.id}",
-                {},
-                clock.now(),
-            )
-        event = await get_event(db, registration.event_id)
+        callback_answer.text = clip(t(f"app.result.{decision.result.value}"), CALLBACK_ANSWER_LIMIT)
+        callback_answer.show_alert = decision.result is DecisionResult.FULL
+        event = await get_event(db, decision.registration.event_id)
         if event is not None:
             text, markup = await applications_screen(db, event, t, reference)
             await edit_in_place(message, text, markup)
@@ -211,8 +197,7 @@ def build_router() -> Router:
         t: Translator,
         reference: Reference,
         clock: Clock,
-        outbox: Outbox,
-        scheduler: Scheduler,
+        registration: RegistrationService,
     ) -> None:
         event = await get_event(db, int((await state.get_data()).get(APPROVE_EVENT) or 0))
         if event is None:
@@ -220,46 +205,23 @@ def build_router() -> Router:
             await message.answer(t("evf.event_gone"))
             return
         text = (message.text or "").strip()
-        if not text.isdigit() or not 1 <= int(text) <= 1000:
+        if not text.isdigit() or not 1 <= int(text) <= APPROVE_FIRST_MAX:
             await message.answer(t("app.n_format"))
             return
         count = int(text)
-        if event.status is not EventStatus.PUBLISHED or clock.now() >= event.starts_at:
+        if not seats_can_move(event, clock.now()):
             await end_form(state)
             await message.answer(t("app.result.closed"))
             return
-        free = await _free_seats(db, event)
+        free = seats_left(event.capacity, await registrations.seats_taken(db, event.id))
         if free is not None and count > free:
             await message.answer(t("app.n_beyond", n=count, free=free))
             return
         await end_form(state)
         actor = message.from_user.id if message.from_user else 0
-        approved = await registrations.approve_first(db, event.id, count, clock.now())
-        if approved:
-            await outbox.submit(
-                NoticeKind.APPLICATION_DECISION,
-                {"event_id": event.id, "status": RegistrationStatus.CONFIRMED.value},
-                approved,
-                urgent=True,
-                created_by=actor,
-            )
-            scheduler.poke()
-            await audit.record(
-                db,
-                actor,
-                "application.approve_first",
-                f"event:{event.id}",
-                {"users": approved},
-                clock.now(),
-            )
+        approved = await registration.approve_first(event.id, count, actor)
         await message.answer(t.plural("app.approved_n", len(approved)))
         screen, markup = await applications_screen(db, event, t, reference)
         await message.answer(screen, reply_markup=markup)
 
     return router
-
-
-async def _free_seats(db: Database, event: Event) -> int | None:
-    if event.capacity is None:
-        return None
-    return max(event.capacity - await registrations.seats_taken(db, event.id), 0)

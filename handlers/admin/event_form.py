@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from aiogram import Bot, F, Router
+from aiogram import F, Router
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
@@ -22,11 +22,10 @@ from aiogram.types import (
     ReplyKeyboardMarkup,
     ReplyKeyboardRemove,
 )
-from aiogram.utils.i18n import I18n
 from aiogram.utils.keyboard import ReplyKeyboardBuilder
 
+from bot import audit
 from bot.clock import Clock, format_local
-from bot.config import Settings
 from bot.db import Database
 from bot.errors import StaleButtonError
 from bot.event_form import (
@@ -46,7 +45,8 @@ from bot.i18n import Translator
 from bot.notices import NoticeKind
 from bot.outbox import Outbox
 from bot.reference import Reference
-from bot.repositories import audit, registrations
+from bot.registration import store as registrations
+from bot.registration.service import RegistrationService
 from bot.repositories.events import (
     NewEvent,
     create_event,
@@ -58,7 +58,6 @@ from bot.scheduler import Scheduler
 from handlers.admin.callbacks import EditFieldCallback, EventField
 from handlers.admin.event_screen import send_event_screen
 from handlers.form_state import begin_form, end_form
-from handlers.notify import notify_promotions
 from surveys.templates import SurveyTemplate, shipped_templates
 
 FORM = "evform"
@@ -278,9 +277,7 @@ def build_router() -> Router:
         reference: Reference,
         outbox: Outbox,
         scheduler: Scheduler,
-        bot: Bot,
-        i18n: I18n,
-        settings: Settings,
+        registration: RegistrationService,
     ) -> None:
         current = await state.get_state()
         name = (current or "").split(":")[-1]
@@ -359,14 +356,11 @@ def build_router() -> Router:
                     return
             people: list[int] = []
             if name == EventField.CAPACITY.value:
-                change = await registrations.change_capacity(
-                    db, event.id, value, now, settings.offer_policy
-                )
+                change = await registration.change_capacity(event.id, value)
                 if not change.saved:
                     await message.answer(t("evf.error.capacity_below", taken=change.taken))
                     await ask(message, name, t, reference, mode)
                     return
-                await notify_promotions(bot, db, i18n, tz, clock, change.promotions)
             else:
                 if name in NOTICE_FIELDS and event.status is EventStatus.PUBLISHED:
                     people = await people_to_tell(db, event.id)
@@ -382,7 +376,10 @@ def build_router() -> Router:
                             created_by=actor,
                             conn=conn,
                         )
-            await audit.record(db, actor, "event.edit", f"event:{event.id}", {name: value}, now)
+            async with db.write() as conn:
+                await audit.record(
+                    conn, actor, "event.edit", f"event:{event.id}", {name: value}, now
+                )
             await end_form(state)
             await message.answer(t("evf.saved"), reply_markup=ReplyKeyboardRemove())
             if people:
@@ -419,9 +416,10 @@ def build_router() -> Router:
             created_by=actor,
         )
         event = await create_event(db, new, now)
-        await audit.record(
-            db, actor, "event.create", f"event:{event.id}", {"title": event.title_ru}, now
-        )
+        async with db.write() as conn:
+            await audit.record(
+                conn, actor, "event.create", f"event:{event.id}", {"title": event.title_ru}, now
+            )
         await end_form(state)
         key = "evf.created_published" if value else "evf.created_draft"
         await message.answer(

@@ -13,6 +13,7 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.deep_linking import create_start_link
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
+from bot import audit
 from bot.checkin import CheckinMethod, CheckinResult, window
 from bot.clock import Clock, format_local
 from bot.db import Database
@@ -23,8 +24,9 @@ from bot.notices import NoticeKind
 from bot.outbox import Outbox
 from bot.qr import qr_png
 from bot.reference import Reference
-from bot.registration import RegistrationStatus
-from bot.repositories import audit, checkins, registrations
+from bot.registration import store as registrations
+from bot.registration.rules import RegistrationStatus
+from bot.repositories import checkins
 from bot.repositories.events import get_event, people_to_tell, update_event
 from bot.repositories.participants import participant_card, participant_page
 from bot.scheduler import Scheduler
@@ -206,7 +208,8 @@ def build_router() -> Router:
                 # An older screen's button: a cancelled event is never brought back.
                 raise StaleButtonError(query.data or "")
             await update_event(db, event.id, {"status": EventStatus.PUBLISHED}, now)
-            await audit.record(db, actor, "event.publish", f"event:{event.id}", {}, now)
+            async with db.write() as conn:
+                await audit.record(conn, actor, "event.publish", f"event:{event.id}", {}, now)
             callback_answer.text = clip(t("adm.published"), CALLBACK_ANSWER_LIMIT)
             fresh = await get_event(db, event.id)
             assert fresh is not None
@@ -215,9 +218,10 @@ def build_router() -> Router:
         elif action is EventAdminAction.WALKINS:
             allowed = not event.walkins_allowed
             await update_event(db, event.id, {"walkins_allowed": allowed}, now)
-            await audit.record(
-                db, actor, "event.walkins", f"event:{event.id}", {"allowed": allowed}, now
-            )
+            async with db.write() as conn:
+                await audit.record(
+                    conn, actor, "event.walkins", f"event:{event.id}", {"allowed": allowed}, now
+                )
             fresh = await get_event(db, event.id)
             assert fresh is not None
             text, markup = await event_screen(db, fresh, t, tz, reference)
@@ -251,9 +255,10 @@ def build_router() -> Router:
                         created_by=actor,
                         conn=conn,
                     )
-            await audit.record(
-                db, actor, "event.cancel", f"event:{event.id}", {"told": len(people)}, now
-            )
+            async with db.write() as conn:
+                await audit.record(
+                    conn, actor, "event.cancel", f"event:{event.id}", {"told": len(people)}, now
+                )
             if people:
                 scheduler.poke()
             await edit_in_place(
@@ -318,14 +323,15 @@ def build_router() -> Router:
         )
         callback_answer.text = clip(t(f"ci.coordinator.{result.value}"), CALLBACK_ANSWER_LIMIT)
         if result is CheckinResult.OK:
-            await audit.record(
-                db,
-                query.from_user.id,
-                "checkin.list",
-                f"event:{event.id}",
-                {"user": registration.user_id},
-                clock.now(),
-            )
+            async with db.write() as conn:
+                await audit.record(
+                    conn,
+                    query.from_user.id,
+                    "checkin.list",
+                    f"event:{event.id}",
+                    {"user": registration.user_id},
+                    clock.now(),
+                )
         text, markup = await participant_list(db, event, callback_data.page, t, reference)
         await edit_in_place(message, text, markup)
 

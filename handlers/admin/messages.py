@@ -11,6 +11,7 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
+from bot import audit
 from bot.clock import Clock
 from bot.db import Database
 from bot.errors import StaleButtonError
@@ -19,7 +20,7 @@ from bot.i18n import Html, Translator
 from bot.notices import NoticeKind
 from bot.outbox import Outbox, send
 from bot.outgoing import OutgoingMessage, RenderContext
-from bot.repositories import audit, schedule
+from bot.repositories import schedule
 from bot.repositories.events import get_event
 from bot.scheduler import Scheduler
 from bot.telegram_text import utf16_len
@@ -129,14 +130,15 @@ def build_router() -> Router:
                 created_by=query.from_user.id,
             )
             scheduler.poke()
-            await audit.record(
-                db,
-                query.from_user.id,
-                "message.send",
-                f"event:{event.id}",
-                {"job": job, "recipients": len(people)},
-                clock.now(),
-            )
+            async with db.write() as conn:
+                await audit.record(
+                    conn,
+                    query.from_user.id,
+                    "message.send",
+                    f"event:{event.id}",
+                    {"job": job, "recipients": len(people)},
+                    clock.now(),
+                )
             progress = await outbox.progress(job)
             await edit_in_place(
                 message,

@@ -20,13 +20,13 @@ from aiogram.types import (
 )
 from aiogram.utils.keyboard import InlineKeyboardBuilder, ReplyKeyboardBuilder
 
+from bot import audit
 from bot.clock import Clock, format_local
 from bot.db import Database
 from bot.errors import StaleButtonError
 from bot.event_form import FormInputError, clean_title
 from bot.i18n import Translator
 from bot.reference import Reference
-from bot.repositories import audit
 from bot.repositories.events import (
     Project,
     create_project,
@@ -302,14 +302,15 @@ def build_router() -> Router:
             await message.answer(t("proj.gone"), reply_markup=ReplyKeyboardRemove())
             return
         actor = message.from_user.id if message.from_user else 0
-        await audit.record(
-            db,
-            actor,
-            "project.edit",
-            f"project:{project_id}",
-            {"field": field.value, "value": value},
-            clock.now(),
-        )
+        async with db.write() as conn:
+            await audit.record(
+                conn,
+                actor,
+                "project.edit",
+                f"project:{project_id}",
+                {"field": field.value, "value": value},
+                clock.now(),
+            )
         await message.answer(t("evf.saved"), reply_markup=ReplyKeyboardRemove())
         found = await get_project(db, project_id)
         if found is not None:
@@ -356,14 +357,15 @@ def build_router() -> Router:
             ends_on=date.fromisoformat(period[1]) if period[1] else None,
             created_by=actor,
         )
-        await audit.record(
-            db,
-            actor,
-            "project.create",
-            f"project:{created.id}",
-            {"title": created.title_ru},
-            clock.now(),
-        )
+        async with db.write() as conn:
+            await audit.record(
+                conn,
+                actor,
+                "project.create",
+                f"project:{created.id}",
+                {"title": created.title_ru},
+                clock.now(),
+            )
         await end_form(state)
         await message.answer(
             t("proj.created", title=created.title_ru), reply_markup=ReplyKeyboardRemove()

@@ -11,12 +11,12 @@ from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import Message
 
+from bot import audit
 from bot.clock import Clock
 from bot.db import Database
 from bot.i18n import Translator
 from bot.plan_import import PlanError, RowError, read_plan
 from bot.reference import Reference
-from bot.repositories import audit
 from bot.repositories.events import get_project, import_events
 from bot.telegram_text import clip_html
 from handlers.form_state import end_form
@@ -89,9 +89,10 @@ def build_router() -> Router:
             return
         count = await import_events(db, events, now)
         actor = message.from_user.id if message.from_user else 0
-        await audit.record(
-            db, actor, "plan.import", f"project:{project.id}", {"events": count}, now
-        )
+        async with db.write() as conn:
+            await audit.record(
+                conn, actor, "plan.import", f"project:{project.id}", {"events": count}, now
+            )
         await end_form(state)
         await message.answer(t.plural("imp.done", count, title=project.title(t.language)))
 

@@ -17,13 +17,14 @@ from aiogram.utils.deep_linking import create_start_link
 from aiogram.utils.i18n import I18n
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
+from bot import audit
 from bot.clock import Clock
 from bot.commands import COORDINATOR_COMMANDS, PARTICIPANT_COMMANDS, menu
 from bot.config import LANGUAGES, Settings
 from bot.db import Database
 from bot.deeplinks import DeepLink, LinkKind
 from bot.i18n import Translator
-from bot.repositories import audit, coordinators
+from bot.repositories import coordinators
 from bot.repositories.coordinators import InviteResult
 from bot.repositories.users import UserRecord
 from bot.roles import is_coordinator, is_super_coordinator
@@ -67,7 +68,10 @@ async def open_invite(
     already = await is_coordinator(db, settings, user.id)
     result = await coordinators.accept_invite(db, link.code, user.id, clock.now(), already=already)
     if result is InviteResult.JOINED:
-        await audit.record(db, user.id, "coordinator.join", f"user:{user.id}", {}, clock.now())
+        async with db.write() as conn:
+            await audit.record(
+                conn, user.id, "coordinator.join", f"user:{user.id}", {}, clock.now()
+            )
         await show_coordinator_menu(bot, i18n, user.id, staff=True)
     await message.answer(t(f"team.invite.{result.value}"))
 
@@ -95,14 +99,16 @@ def build_router() -> Router:
             return
         if callback_data.action is TeamAction.INVITE:
             code = await coordinators.create_invite(db, actor, clock.now())
-            await audit.record(db, actor, "coordinator.invite", "invite", {}, clock.now())
+            async with db.write() as conn:
+                await audit.record(conn, actor, "coordinator.invite", "invite", {}, clock.now())
             link = await create_start_link(bot, DeepLink(LinkKind.INVITE, code).payload)
             await message.answer(t("team.invite_link", link=link))
             return
         removing = callback_data.action is TeamAction.REMOVE
         if removing and await coordinators.remove(db, callback_data.user_id):
             target = f"user:{callback_data.user_id}"
-            await audit.record(db, actor, "coordinator.remove", target, {}, clock.now())
+            async with db.write() as conn:
+                await audit.record(conn, actor, "coordinator.remove", target, {}, clock.now())
             await show_coordinator_menu(bot, i18n, callback_data.user_id, staff=False)
             callback_answer.text = clip(t("team.removed"), CALLBACK_ANSWER_LIMIT)
         people = await coordinators.list_coordinators(db)

@@ -10,12 +10,13 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import KeyboardButton, Message, ReplyKeyboardMarkup, ReplyKeyboardRemove
 from aiogram.utils.keyboard import ReplyKeyboardBuilder
 
+from bot import audit
 from bot.clock import Clock
 from bot.db import Database
 from bot.i18n import Translator
 from bot.profile import ProfileInputError, clean_full_name
 from bot.reference import Reference, ReferenceList
-from bot.repositories import audit, checkins
+from bot.repositories import checkins
 from bot.repositories.events import get_event
 from handlers.form_state import begin_form, end_form
 
@@ -104,9 +105,10 @@ def build_router() -> Router:
         await checkins.add_walkin(
             db, event.id, draft["name"], draft["category"], district, now, actor
         )
-        await audit.record(
-            db, actor, "checkin.walkin", f"event:{event.id}", {"name": draft["name"]}, now
-        )
+        async with db.write() as conn:
+            await audit.record(
+                conn, actor, "checkin.walkin", f"event:{event.id}", {"name": draft["name"]}, now
+            )
         await message.answer(
             t("walkin.added", name=draft["name"], title=event.title_ru),
             reply_markup=ReplyKeyboardRemove(),

@@ -7,7 +7,6 @@ import io
 
 from openpyxl import load_workbook
 
-from bot.config import Settings
 from tests.e2e.conftest import COORDINATOR_ID, BotProcess, saw
 from tests.generated_project import generate
 from tgemu import Emulator
@@ -17,8 +16,7 @@ async def test_coordinator_exports_the_project_report_and_gets_a_valid_workbook(
     emulator: Emulator, bot_process: BotProcess
 ) -> None:
     async with bot_process.database() as db:
-        policy = Settings(bot_token=emulator.token, database_path=db.path).offer_policy
-        await generate(db, policy)
+        await generate(db)
     coordinator = emulator.user(COORDINATOR_ID, first_name="Coordinator")
     await bot_process.start()
 

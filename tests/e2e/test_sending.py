@@ -6,9 +6,8 @@ import asyncio
 import sys
 from datetime import UTC, datetime, timedelta
 
-from bot.repositories import registrations
 from tests.e2e.conftest import ROOT, BotProcess
-from tests.factories import make_event, make_participant
+from tests.factories import make_event, make_participant, sign_up
 from tgemu import ApiCall, Emulator
 
 NOW = datetime.now(UTC).replace(microsecond=0)
@@ -23,7 +22,7 @@ async def seed_reminder_run(bot: BotProcess, emulator: Emulator, ids: list[int])
         )
         for user_id in ids:
             await make_participant(db, user_id, NOW, phone=f"+7702{user_id:07d}")
-            await registrations.register(db, event.id, user_id, NOW)
+            await sign_up(db, event.id, user_id, NOW)
     for user_id in ids:
         # They talked to the bot when they registered, so Telegram lets it write to them.
         emulator.user(user_id).profile.started = True

@@ -9,9 +9,9 @@ from aiogram.methods import SendDocument
 from openpyxl import load_workbook
 
 from bot.clock import to_db
-from bot.repositories import checkins, registrations
+from bot.repositories import checkins
 from tests.conftest import NOW
-from tests.factories import make_event, make_participant
+from tests.factories import make_event, make_participant, sign_up
 from tests.harness import Harness, buttons, tg_user
 
 
@@ -22,7 +22,7 @@ async def test_attendance_sheet_is_print_ready_and_matches_the_db(harness: Harne
     await make_participant(db, 12, NOW, full_name="Ким Ан")
     await make_participant(db, 13, NOW, full_name="Отменил Запись")
     for user_id in (11, 12, 13):
-        await registrations.register(db, event.id, user_id, NOW)
+        await sign_up(db, event.id, user_id, NOW)
     await db.execute(
         "UPDATE registrations SET status = 'cancelled' WHERE user_id = 13 AND event_id = ?",
         (event.id,),

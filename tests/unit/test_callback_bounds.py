@@ -8,7 +8,7 @@ import pytest
 from aiogram.filters.callback_data import CallbackData
 from aiogram.methods import AnswerCallbackQuery
 
-from bot.repositories import registrations
+from bot.registration import store as registrations
 from handlers.admin.callbacks import (
     ApplicationCallback,
     ApplicationsCallback,
@@ -34,7 +34,7 @@ from handlers.participant_callbacks import CatalogueCallback, EventAction, Event
 from handlers.reminders import Answer, AttendCallback
 from handlers.survey import SurveyCallback
 from tests.conftest import NOW
-from tests.factories import make_event, make_participant, make_project
+from tests.factories import make_event, make_participant, make_project, sign_up
 from tests.harness import Harness, texts, tg_user
 from tests.unit.test_callback_data import INT_FIELDS, int_bounds
 
@@ -57,7 +57,7 @@ async def real_values(harness: Harness) -> dict[str, int]:
     await make_participant(harness.db, PARTICIPANT.id, NOW, language="kk")
     ids = {"event_id": event.id, "project_id": project.id, "user_id": PARTICIPANT.id}
     for key, applied_to in (("registration_id", event), ("application_id", trip)):
-        await registrations.register(harness.db, applied_to.id, PARTICIPANT.id, NOW, "Хочу")
+        await sign_up(harness.db, applied_to.id, PARTICIPANT.id, NOW, "Хочу")
         registration = await registrations.get(harness.db, applied_to.id, PARTICIPANT.id)
         assert registration is not None
         ids[key] = registration.id

@@ -108,14 +108,14 @@ LITERAL_KEY = re.compile(
 )
 ENUM_KEYS = {
     "evtype": "bot.events:EventType",
-    "status": "bot.registration:RegistrationStatus",
+    "status": "bot.registration.rules:RegistrationStatus",
     "adm.status": "bot.events:EventStatus",
     "ci": "bot.checkin:CheckinResult",
     "ci.coordinator": "bot.checkin:CheckinResult",
     "adm.field": "handlers.admin.callbacks:EventField",
     "profile.btn": "bot.profile:ProfileField",
-    "plist.status": "bot.registration:RegistrationStatus",
-    "app.result": "bot.repositories.registrations:DecisionResult",
+    "plist.status": "bot.registration.rules:RegistrationStatus",
+    "app.result": "bot.registration.rules:DecisionResult",
     "team.invite": "bot.repositories.coordinators:InviteResult",
     "adm.method": "bot.checkin:CheckinMethod",
     "rep.fb.kind": "surveys.templates:QuestionKind",

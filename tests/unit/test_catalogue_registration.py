@@ -8,10 +8,10 @@ from aiogram.methods import SendDocument, SendMessage
 
 from bot.deeplinks import DeepLink, LinkKind
 from bot.events import EventStatus, EventType
-from bot.registration import RegistrationStatus
-from bot.repositories import registrations
+from bot.registration import store as registrations
+from bot.registration.rules import RegistrationStatus
 from tests.conftest import NOW
-from tests.factories import make_event, make_participant
+from tests.factories import make_event, make_participant, sign_up
 from tests.harness import Harness, button, buttons, texts, tg_user
 
 
@@ -88,8 +88,9 @@ async def test_register_with_confirmation_then_cancel_promotes_the_next(harness:
     my_card = await harness.press(first, button(done, "Отменить регистрацию"))
     cancelled = await harness.press(first, button(my_card, "Да, отменить"))
     assert "отменена" in texts(cancelled)[0]
-    told = [c for c in cancelled if isinstance(c, SendMessage) and c.chat_id == 711]
-    assert told and "Орын босады" in told[0].text
+    assert not [c for c in cancelled if getattr(c, "chat_id", None) == 711], "sent by the outbox"
+    told = [c for c in await harness.woken_sends() if isinstance(c, SendMessage)]
+    assert [c.chat_id for c in told] == [711] and "Орын босады" in told[0].text
     mine = await registrations.get(harness.db, event.id, 711)
     assert mine is not None and mine.status is RegistrationStatus.CONFIRMED
 
@@ -98,12 +99,13 @@ async def test_offer_near_the_start_can_be_accepted(harness: Harness) -> None:
     event = await make_event(harness.db, NOW, capacity=1, starts_at=NOW + timedelta(hours=30))
     for user_id in (720, 721):
         await make_participant(harness.db, user_id, NOW)
-        await registrations.register(harness.db, event.id, user_id, NOW)
+        await sign_up(harness.db, event.id, user_id, NOW)
     card = await harness.send(tg_user(720), "/my")
     opened = await harness.press(tg_user(720), button(card, "1. Семинар для общественных"))
     ask = await harness.press(tg_user(720), button(opened, "Отменить регистрацию"))
-    calls = await harness.press(tg_user(720), button(ask, "Да, отменить"))
-    [offer] = [c for c in calls if isinstance(c, SendMessage) and c.chat_id == 721]
+    await harness.press(tg_user(720), button(ask, "Да, отменить"))
+    [offer] = [c for c in await harness.woken_sends() if isinstance(c, SendMessage)]
+    assert offer.chat_id == 721
     assert "Подтвердите участие до 09.06.2026 22:00" in offer.text
     taken = await harness.press(tg_user(721), button([offer], "✅ Беру место"))
     assert "Место за вами" in texts(taken)[0]

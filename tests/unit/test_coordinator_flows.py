@@ -13,12 +13,11 @@ from aiogram.types import PhotoSize
 
 from bot.events import EventStatus
 from bot.notices import NoticeKind
-from bot.registration import RegistrationStatus
-from bot.repositories import registrations
+from bot.registration import store as registrations
+from bot.registration.rules import DecisionResult, RegistrationStatus
 from bot.repositories.events import get_event, list_events, list_projects
-from bot.repositories.registrations import DecisionResult
 from tests.conftest import NOW
-from tests.factories import make_event, make_participant, make_project
+from tests.factories import make_event, make_participant, make_project, sign_up
 from tests.harness import Harness, button, buttons, message_update, texts, tg_user
 
 COORDINATOR = tg_user(1)
@@ -98,8 +97,8 @@ async def test_moving_an_event_tells_everyone_signed_up(harness: Harness) -> Non
     event = await make_event(harness.db, NOW, capacity=1)
     await make_participant(harness.db, 70, NOW)
     await make_participant(harness.db, 71, NOW, language="kk")
-    await registrations.register(harness.db, event.id, 70, NOW)
-    await registrations.register(harness.db, event.id, 71, NOW)
+    await sign_up(harness.db, event.id, 70, NOW)
+    await sign_up(harness.db, event.id, 71, NOW)
 
     screen = await harness.press(COORDINATOR, f"Aev:o:{event.id}:0")
     edit = await harness.press(COORDINATOR, button(screen, "✏️ Изменить"))
@@ -120,7 +119,7 @@ async def test_moving_an_event_tells_everyone_signed_up(harness: Harness) -> Non
 async def test_cancelling_an_event_tells_participants_in_their_language(harness: Harness) -> None:
     event = await make_event(harness.db, NOW)
     await make_participant(harness.db, 80, NOW, language="kk")
-    await registrations.register(harness.db, event.id, 80, NOW)
+    await sign_up(harness.db, event.id, 80, NOW)
     screen = await harness.press(COORDINATOR, f"Aev:o:{event.id}:0")
     ask = await harness.press(COORDINATOR, button(screen, "❌ Отменить мероприятие"))
     done = await harness.press(COORDINATOR, button(ask, "Да, отменить"))
@@ -141,7 +140,7 @@ async def test_three_check_in_paths(harness: Harness) -> None:
     for user_id in (90, 91, 92, 93):
         await make_participant(harness.db, user_id, NOW, full_name=f"Участник Номер{user_id}")
     for user_id in (90, 91, 92):
-        await registrations.register(harness.db, event.id, user_id, NOW)
+        await sign_up(harness.db, event.id, user_id, NOW)
 
     qr = await harness.press(COORDINATOR, f"Aev:q:{event.id}:0")
     [photo] = [c for c in qr if isinstance(c, SendPhoto)]
@@ -194,7 +193,7 @@ async def test_applications_approved_within_capacity_and_applicants_told(harness
         await make_participant(
             harness.db, user_id, NOW, language=language, full_name=f"Заявитель Номер{user_id}"
         )
-        await registrations.register(harness.db, tour.id, user_id, NOW, "Хочу изучить опыт")
+        await sign_up(harness.db, tour.id, user_id, NOW, "Хочу изучить опыт")
 
     screen = await harness.press(COORDINATOR, f"Aev:o:{tour.id}:0")
     apps = await harness.press(COORDINATOR, button(screen, "📝 Заявки"))
@@ -263,7 +262,7 @@ async def test_message_to_registered_participants_with_preview_and_counts(
     event = await make_event(harness.db, NOW, capacity=2)
     for user_id, language in ((301, "ru"), (302, "kk"), (303, "ru")):
         await make_participant(harness.db, user_id, NOW, language=language)
-        await registrations.register(harness.db, event.id, user_id, NOW)
+        await sign_up(harness.db, event.id, user_id, NOW)
 
     screen = await harness.press(COORDINATOR, f"Aev:o:{event.id}:0")
     who = await harness.press(COORDINATOR, button(screen, "✉️ Сообщение участникам"))
@@ -317,7 +316,7 @@ async def test_walk_ins_by_qr_when_allowed_and_by_name_without_telegram(harness:
 async def test_participant_card_from_the_list(harness: Harness) -> None:
     event = await make_event(harness.db, NOW, by_application=True, capacity=5)
     await make_participant(harness.db, 500, NOW, full_name="Карточкина Анна", phone="+77015550000")
-    await registrations.register(harness.db, event.id, 500, NOW, "Хочу участвовать в совете")
+    await sign_up(harness.db, event.id, 500, NOW, "Хочу участвовать в совете")
     listing = await harness.press(COORDINATOR, f"Aev:l:{event.id}:0")
     cards = await harness.press(COORDINATOR, button(listing, "🔎 Карточки"))
     card = await harness.press(COORDINATOR, button(cards, "▫️ 1. Карточкина Анна"))
@@ -349,7 +348,7 @@ async def test_survey_timing_is_configurable_per_event(harness: Harness) -> None
 async def test_check_in_window_is_configurable(harness: Harness) -> None:
     event = await make_event(harness.db, NOW, starts_at=NOW + timedelta(hours=2))
     await make_participant(harness.db, 600, NOW)
-    await registrations.register(harness.db, event.id, 600, NOW)
+    await sign_up(harness.db, event.id, 600, NOW)
     early = await harness.send(tg_user(600), f"/start c_{event.code}-{event.checkin_code}")
     assert "откроется" in texts(early)[0], "an hour before the start by default"
     await harness.press(COORDINATOR, f"Aef:{event.id}:checkin_margin_minutes")
@@ -433,7 +432,7 @@ async def preview_long_photo_message(harness: Harness, user_id: int) -> list[Any
     photo, then the text, to one registered participant."""
     event = await make_event(harness.db, NOW, title_ru="Семинар")
     await make_participant(harness.db, user_id, NOW)
-    await registrations.register(harness.db, event.id, user_id, NOW)
+    await sign_up(harness.db, event.id, user_id, NOW)
     await write_message(harness, event.id)
     photo = [PhotoSize(file_id="AgADphoto", file_unique_id="u", width=800, height=600)]
     return await harness.feed(message_update(COORDINATOR, None, photo=photo, caption="я" * 1020))
@@ -447,7 +446,7 @@ async def test_send_under_an_older_preview_never_sends_another_events_text(
     beta = await make_event(harness.db, NOW, project=project, title_ru="Бета")
     for user_id, event in ((801, alpha), (802, beta)):
         await make_participant(harness.db, user_id, NOW)
-        await registrations.register(harness.db, event.id, user_id, NOW)
+        await sign_up(harness.db, event.id, user_id, NOW)
 
     old = await preview_message(harness, beta.id, "Текст для Беты")
     await preview_message(harness, alpha.id, "Текст для Альфы")
@@ -468,13 +467,14 @@ async def test_an_old_publish_button_does_not_revive_a_cancelled_event(harness: 
 async def test_no_decisions_on_applications_once_the_event_is_cancelled(harness: Harness) -> None:
     event = await make_event(harness.db, NOW, by_application=True, capacity=5)
     await make_participant(harness.db, 820, NOW)
-    await registrations.register(harness.db, event.id, 820, NOW, motivation="Хочу участвовать")
+    await sign_up(harness.db, event.id, 820, NOW, motivation="Хочу участвовать")
     mine = await registrations.get(harness.db, event.id, 820)
     assert mine is not None
     await harness.db.execute("UPDATE events SET status = 'cancelled' WHERE id = ?", (event.id,))
-    result, _ = await registrations.decide(harness.db, mine.id, RegistrationStatus.CONFIRMED, NOW)
-    assert result is DecisionResult.CLOSED
-    assert await registrations.approve_first(harness.db, event.id, 5, NOW) == []
+    service = harness.app.registration
+    decision = await service.decide(mine.id, RegistrationStatus.CONFIRMED, actor=1)
+    assert decision.result is DecisionResult.CLOSED
+    assert await service.approve_first(event.id, 5, actor=1) == []
     kept = await registrations.get(harness.db, event.id, 820)
     assert kept is not None and kept.status is RegistrationStatus.APPLIED
 
@@ -485,7 +485,7 @@ async def test_capacity_never_below_the_seats_held_and_new_seats_go_to_the_waiti
     event = await make_event(harness.db, NOW, capacity=2)
     for user_id in (840, 841, 842):
         await make_participant(harness.db, user_id, NOW)
-        await registrations.register(harness.db, event.id, user_id, NOW)
+        await sign_up(harness.db, event.id, user_id, NOW)
 
     await harness.press(COORDINATOR, f"Aef:{event.id}:capacity")
     refused = await harness.send(COORDINATOR, "1")
@@ -495,7 +495,8 @@ async def test_capacity_never_below_the_seats_held_and_new_seats_go_to_the_waiti
 
     saved = await harness.send(COORDINATOR, "3")
     assert "Сохранено." in texts(saved)
-    told = [c for c in saved if isinstance(c, SendMessage) and c.chat_id == 842]
+    told = [c for c in await harness.woken_sends() if isinstance(c, SendMessage)]
+    assert [c.chat_id for c in told] == [842]
     assert told and "Освободилось место" in told[0].text
     moved = await registrations.get(harness.db, event.id, 842)
     assert moved is not None and moved.status is RegistrationStatus.CONFIRMED
@@ -520,7 +521,7 @@ async def test_a_429_on_the_text_after_a_photo_does_not_send_the_photo_twice(
 async def test_an_application_event_stays_one_while_applications_wait(harness: Harness) -> None:
     event = await make_event(harness.db, NOW, by_application=True, capacity=5)
     await make_participant(harness.db, 860, NOW)
-    await registrations.register(harness.db, event.id, 860, NOW, motivation="Хочу поехать")
+    await sign_up(harness.db, event.id, 860, NOW, motivation="Хочу поехать")
     await harness.press(COORDINATOR, f"Aef:{event.id}:by_application")
     refused = await harness.send(COORDINATOR, "Открытое")
     assert texts(refused)[0].startswith("Сначала рассмотрите заявки: 1 ждёт решения")
@@ -548,7 +549,7 @@ async def test_a_cancellation_is_saved_only_together_with_its_notice(
 ) -> None:
     event = await make_event(harness.db, NOW)
     await make_participant(harness.db, 870, NOW)
-    await registrations.register(harness.db, event.id, 870, NOW)
+    await sign_up(harness.db, event.id, 870, NOW)
 
     async def disk_full(*args: Any, **kwargs: Any) -> int:
         raise OSError("disk full")

@@ -16,9 +16,10 @@ from aiogram.methods import (
 )
 from aiogram.types import CallbackQuery, Chat, Message, Update
 
-from bot.repositories import registrations, users
+from bot.registration import store as registrations
+from bot.repositories import users
 from tests.conftest import NOW
-from tests.factories import make_event, make_participant
+from tests.factories import make_event, make_participant, sign_up
 from tests.harness import BOT_USER, Harness, answers, callback_update, texts, tg_user
 from tests.unit.test_survey_flow import ANNA, invitation, seminar_with_survey
 
@@ -120,7 +121,7 @@ async def test_register_tapped_twice_at_the_same_moment_registers_once(harness: 
 async def test_cancel_tapped_twice_ends_with_the_cancellation(harness: Harness) -> None:
     event = await make_event(harness.db, NOW, capacity=5, starts_at=NOW + timedelta(days=10))
     await make_participant(harness.db, 805, NOW)
-    await registrations.register(harness.db, event.id, 805, NOW)
+    await sign_up(harness.db, event.id, 805, NOW)
     user = tg_user(805)
     mine = await harness.send(user, "/my")
     [card] = await harness.tap(user, view(harness, mine), "1. ")
@@ -139,13 +140,14 @@ async def test_taking_an_offered_seat_twice_keeps_the_seat(harness: Harness) -> 
     event = await make_event(harness.db, NOW, capacity=1, starts_at=NOW + timedelta(hours=30))
     for user_id in (806, 807):
         await make_participant(harness.db, user_id, NOW)
-        await registrations.register(harness.db, event.id, user_id, NOW)
+        await sign_up(harness.db, event.id, user_id, NOW)
     holder = tg_user(806)
     mine = await harness.send(holder, "/my")
     [card] = await harness.tap(holder, view(harness, mine), "1. ")
     [ask] = await harness.tap(holder, view(harness, card), "Отменить регистрацию")
-    [cancelled] = await harness.tap(holder, view(harness, ask), "Да, отменить")
-    [offer_call] = [c for c in cancelled if isinstance(c, SendMessage) and c.chat_id == 807]
+    await harness.tap(holder, view(harness, ask), "Да, отменить")
+    [offer_call] = [c for c in await harness.woken_sends() if isinstance(c, SendMessage)]
+    assert offer_call.chat_id == 807
     offer = harness.message(offer_call)
     first, second = await harness.tap(tg_user(807), offer, "✅ Беру место", times=2)
     assert silent(second)
@@ -160,7 +162,7 @@ async def test_approving_on_a_full_event_sends_no_edit(harness: Harness) -> None
     tour = await make_event(harness.db, NOW, by_application=True, capacity=1)
     for user_id in (811, 812):
         await make_participant(harness.db, user_id, NOW, full_name=f"Заявитель Номер{user_id}")
-        await registrations.register(harness.db, tour.id, user_id, NOW, "Хочу поехать")
+        await sign_up(harness.db, tour.id, user_id, NOW, "Хочу поехать")
     screen = await harness.press(COORDINATOR, f"Aev:o:{tour.id}:0")
     [apps] = await harness.tap(COORDINATOR, view(harness, screen), "📝 Заявки")
     [approved] = await harness.tap(COORDINATOR, view(harness, apps), "1. ✅")
@@ -240,14 +242,15 @@ async def test_a_late_repeat_of_cancel_or_take_reports_what_happened(harness: Ha
     event = await make_event(harness.db, NOW, capacity=1, starts_at=NOW + timedelta(hours=30))
     for user_id in (830, 831):
         await make_participant(harness.db, user_id, NOW)
-        await registrations.register(harness.db, event.id, user_id, NOW)
+        await sign_up(harness.db, event.id, user_id, NOW)
     holder = tg_user(830)
     mine = await harness.send(holder, "/my")
     [card] = await harness.tap(holder, view(harness, mine), "1. ")
     [ask] = await harness.tap(holder, view(harness, card), "Отменить регистрацию")
     question = view(harness, ask)
-    [cancelled] = await harness.tap(holder, question, "Да, отменить")
-    [offer_call] = [c for c in cancelled if isinstance(c, SendMessage) and c.chat_id == 831]
+    await harness.tap(holder, question, "Да, отменить")
+    [offer_call] = [c for c in await harness.woken_sends() if isinstance(c, SendMessage)]
+    assert offer_call.chat_id == 831
     offer = harness.message(offer_call)
     await harness.tap(tg_user(831), offer, "✅ Беру место")
 

@@ -34,7 +34,7 @@ def run_export(database: Path, *args: str) -> subprocess.CompletedProcess[str]:
 async def test_project_report_and_attendance_sheet_from_the_command_line(
     harness: Harness, tmp_path: Path
 ) -> None:
-    generated = await generate(harness.db, harness.app.settings.offer_policy)
+    generated = await generate(harness.db)
     database = harness.app.settings.database_path
 
     report = tmp_path / "report.xlsx"
@@ -76,7 +76,7 @@ async def test_unknown_ids_and_unwritable_files_are_one_clear_line(
     assert (result.returncode, result.stderr.strip()) == (1, "No event with id 999.")
     assert not (tmp_path / "x.xlsx").exists()
 
-    generated = await generate(harness.db, harness.app.settings.offer_policy)
+    generated = await generate(harness.db)
     missing = tmp_path / "no-such-folder" / "report.xlsx"
     result = run_export(
         database, "project", "--project", str(generated.project_id), "-o", str(missing)

@@ -21,9 +21,10 @@ from aiogram.types import (
 )
 
 from bot.commands import COORDINATOR_COMMANDS, PARTICIPANT_COMMANDS
-from bot.repositories import registrations, users
+from bot.registration import store as registrations
+from bot.repositories import users
 from tests.conftest import NOW
-from tests.factories import make_event, make_participant
+from tests.factories import make_event, make_participant, sign_up
 from tests.harness import BOT_USER, Harness, message_update, texts, tg_user
 
 AIGERIM = tg_user(710, "kk")
@@ -128,7 +129,7 @@ async def test_a_button_pressed_in_a_group_gets_only_its_answer(harness: Harness
     shows the person alone where the bot works, and the group sees nothing."""
     await make_participant(harness.db, AIGERIM.id, NOW, language="kk")
     event = await make_event(harness.db, NOW)
-    await registrations.register(harness.db, event.id, AIGERIM.id, NOW)
+    await sign_up(harness.db, event.id, AIGERIM.id, NOW)
     card = Message(
         message_id=5,
         date=datetime.now(UTC),

@@ -8,10 +8,12 @@ from datetime import timedelta
 import aiosqlite
 from aiogram.methods import SendMessage
 
-from bot.registration import RegistrationStatus
-from bot.repositories import audit, registrations, users
+from bot import audit
+from bot.registration import store as registrations
+from bot.registration.rules import RegistrationStatus
+from bot.repositories import users
 from tests.conftest import NOW
-from tests.factories import make_event, make_participant
+from tests.factories import make_event, make_participant, sign_up
 from tests.harness import Harness, buttons, texts, tg_user
 
 
@@ -65,21 +67,24 @@ async def test_delete_me_erases_identity_keeps_counts_and_frees_seats(harness: H
         "VALUES (?, 810, 'code', '2026-06-06 05:10:00')",
         (past.id,),
     )
-    await registrations.register(db, future.id, 810, NOW)
-    await registrations.register(db, future.id, 811, NOW)
+    await sign_up(db, future.id, 810, NOW)
+    await sign_up(db, future.id, 811, NOW)
     # Traces elsewhere: an application's free text, and coordinators' actions on the person.
     trip = await make_event(db, NOW, by_application=True, title_ru="Поездка в Астану")
-    await registrations.register(db, trip.id, 810, NOW, motivation="Я Сапарова, +77019998877")
-    await audit.record(
-        db, 1, "application.approve_first", f"event:{trip.id}", {"users": [810, 9810]}, NOW
-    )
-    await audit.record(db, 1, "checkin.list", f"event:{past.id}", {"user": 810}, NOW)
+    await sign_up(db, trip.id, 810, NOW, motivation="Я Сапарова, +77019998877")
+    async with db.write() as conn:
+        await audit.record(
+            conn, 1, "application.approve_first", f"event:{trip.id}", {"users": [810, 9810]}, NOW
+        )
+    async with db.write() as conn:
+        await audit.record(conn, 1, "checkin.list", f"event:{past.id}", {"user": 810}, NOW)
 
     user = tg_user(810)
     [ask] = await harness.send(user, "/delete_me")
     calls = await harness.press(user, dict(buttons(ask))["Да, удалить мои данные"])
     assert "данные удалены" in texts(calls)[0]
-    promoted = [c for c in calls if isinstance(c, SendMessage) and c.chat_id == 811]
+    promoted = [c for c in await harness.woken_sends() if isinstance(c, SendMessage)]
+    assert [c.chat_id for c in promoted] == [811]
     assert promoted, "the next person on the waiting list gets the freed seat"
 
     assert await users.get(db, 810) is None

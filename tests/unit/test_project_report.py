@@ -80,7 +80,7 @@ def rows(sheet, first: int) -> list[list[Any]]:
 
 
 async def test_project_report_numbers_match_what_happened(harness: Harness) -> None:
-    generated = await generate(harness.db, harness.app.settings.offer_policy)
+    generated = await generate(harness.db)
     name, book, texts, data = await export(harness, generated.project_id)
 
     assert name == "отчёт_Школа_гражданского_участия_2026-06-09.xlsx"
@@ -210,7 +210,7 @@ async def test_project_report_numbers_match_what_happened(harness: Harness) -> N
 
 
 async def test_report_in_kazakh_for_a_kazakh_coordinator(harness: Harness) -> None:
-    generated = await generate(harness.db, harness.app.settings.offer_policy)
+    generated = await generate(harness.db)
     await users.choose_language(harness.db, 1, "kk", NOW)
     name, book, texts, _ = await export(harness, generated.project_id, tg_user(1, "kk"))
     assert name == "есеп_Азаматтық_қатысу_мектебі_2026-06-09.xlsx"
@@ -223,7 +223,7 @@ async def test_report_in_kazakh_for_a_kazakh_coordinator(harness: Harness) -> No
 
 
 async def test_a_double_tap_builds_one_report(harness: Harness) -> None:
-    generated = await generate(harness.db, harness.app.settings.offer_policy)
+    generated = await generate(harness.db)
     with held_builds() as gate:
         data = await export_button(harness, generated.project_id)
         first = await harness.press(COORDINATOR, data)
@@ -239,7 +239,7 @@ async def test_a_double_tap_builds_one_report(harness: Harness) -> None:
 async def test_others_are_answered_while_a_report_is_built(harness: Harness) -> None:
     """The build waits on a gate inside the worker; were it run on the event loop, the loop
     would stand still and the participant's answer would come only after the document."""
-    generated = await generate(harness.db, harness.app.settings.offer_policy)
+    generated = await generate(harness.db)
     with held_builds() as gate:
         await harness.press(COORDINATOR, await export_button(harness, generated.project_id))
         reply = await harness.send(tg_user(104), "/my")
@@ -251,7 +251,7 @@ async def test_others_are_answered_while_a_report_is_built(harness: Harness) -> 
 
 
 async def test_a_failed_build_is_told_to_the_coordinator(harness: Harness) -> None:
-    generated = await generate(harness.db, harness.app.settings.offer_policy)
+    generated = await generate(harness.db)
 
     def broken(*args):
         raise OSError("disk full")
@@ -278,7 +278,7 @@ async def test_an_empty_project_gives_a_valid_report(harness: Harness) -> None:
 
 
 async def test_typed_text_never_becomes_a_formula_or_breaks_the_file(harness: Harness) -> None:
-    generated = await generate(harness.db, harness.app.settings.offer_policy)
+    generated = await generate(harness.db)
     await harness.db.execute("UPDATE users SET district = 'other:=SUM(A1' WHERE id = 104")
     await harness.db.execute("UPDATE users SET full_name = 'Сапарова\x07 Әйгерім' WHERE id = 101")
     await checkins.add_walkin(
@@ -301,7 +301,7 @@ async def test_typed_text_never_becomes_a_formula_or_breaks_the_file(harness: Ha
 
 
 async def test_a_build_gives_up_when_the_bot_shuts_down(harness: Harness) -> None:
-    generated = await generate(harness.db, harness.app.settings.offer_policy)
+    generated = await generate(harness.db)
     ctx = ReportContext(
         plain_texts("ru"), "ru", harness.app.reference, shipped_templates(),
         harness.app.settings.tz, NOW,

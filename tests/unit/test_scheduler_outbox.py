@@ -17,12 +17,13 @@ from aiogram.methods import SendMessage, TelegramMethod
 
 from bot.clock import to_db
 from bot.notices import NoticeKind
-from bot.registration import RegistrationStatus
+from bot.registration import store as registrations
+from bot.registration.rules import RegistrationStatus
 from bot.repositories import outbox as store
-from bot.repositories import registrations, users
+from bot.repositories import users
 from tests.conftest import NOW
-from tests.factories import make_event, make_participant
-from tests.harness import Harness, buttons, tg_user
+from tests.factories import make_event, make_participant, sign_up
+from tests.harness import Harness, buttons, texts, tg_user
 
 SEND = SendMessage(chat_id=0, text="x")
 
@@ -48,7 +49,7 @@ async def seminar_with_people(harness: Harness, starts: datetime, capacity: int 
     await make_participant(harness.db, 902, NOW, language="kk")
     await make_participant(harness.db, 903, NOW)
     for user_id in (901, 902, 903):
-        await registrations.register(harness.db, event.id, user_id, NOW)
+        await sign_up(harness.db, event.id, user_id, NOW)
     return event.id
 
 
@@ -94,7 +95,7 @@ async def test_catch_up_after_downtime_sends_only_what_is_still_useful(harness: 
     sent = messages_to(await run_at(harness, starts - timedelta(minutes=90)))
     assert {user: len(texts) for user, texts in sent.items()} == {901: 1, 902: 1}
     late = await make_event(harness.db, NOW, starts_at=starts, capacity=5, title_ru="Поздно")
-    await registrations.register(harness.db, late.id, 903, NOW)
+    await sign_up(harness.db, late.id, 903, NOW)
     assert messages_to(await run_at(harness, starts + timedelta(minutes=5))) == {}
 
 
@@ -122,7 +123,9 @@ async def test_ill_come_and_cant_come(harness: Harness) -> None:
     ask = await harness.press(tg_user(901), data["Не смогу прийти"])
     confirm = dict(buttons(next(c for c in ask if isinstance(c, SendMessage))))
     done = await harness.press(tg_user(901), confirm["Да, отменить регистрацию"])
-    [offer] = [c for c in done if isinstance(c, SendMessage) and c.chat_id == 903]
+    assert "отменена" in texts(done)[0]
+    [offer] = [c for c in await harness.woken_sends() if isinstance(c, SendMessage)]
+    assert offer.chat_id == 903
     assert "Подтвердите участие до 11.06.2026 22:00" in offer.text, "a day before: an offer"
     offered = await registrations.get(harness.db, event_id, 903)
     assert offered is not None and offered.status is RegistrationStatus.OFFERED
@@ -249,7 +252,7 @@ async def test_a_retry_that_falls_into_quiet_hours_still_goes_before_the_event(
     starts = datetime.fromisoformat("2026-06-13T02:30:00+00:00")  # 13.06 07:30 local
     event = await make_event(harness.db, NOW, starts_at=starts, reminder_minutes=(600,))
     await make_participant(harness.db, 901, NOW)
-    await registrations.register(harness.db, event.id, 901, NOW)
+    await sign_up(harness.db, event.id, 901, NOW)
     harness.session.failures = {901: [TelegramNetworkError(SEND, "connection reset")]}
 
     first = await run_at(harness, starts - timedelta(hours=10))  # 12.06 21:30 local

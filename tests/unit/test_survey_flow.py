@@ -10,9 +10,9 @@ from typing import Any
 from aiogram.methods import SendMessage, TelegramMethod
 
 from bot.clock import to_db
-from bot.repositories import registrations, users
+from bot.repositories import users
 from tests.conftest import NOW
-from tests.factories import make_event, make_participant
+from tests.factories import make_event, make_participant, sign_up
 from tests.harness import Harness, make_harness, texts, tg_user
 from tests.harness import button as shared_button
 
@@ -33,7 +33,7 @@ async def seminar_with_survey(harness: Harness, *, anonymous: bool = False) -> i
         survey_anonymous=anonymous,
     )
     await make_participant(harness.db, 700, NOW - timedelta(days=2), district="medeu")
-    await registrations.register(harness.db, event.id, 700, NOW - timedelta(days=2))
+    await sign_up(harness.db, event.id, 700, NOW - timedelta(days=2))
     await harness.db.execute(
         "INSERT INTO checkins (event_id, user_id, method, checked_in_at) VALUES (?, 700, 'qr', ?)",
         (event.id, to_db(NOW - timedelta(hours=3))),
@@ -157,7 +157,7 @@ async def test_nudge_goes_to_those_who_did_not_answer_and_late_answers_are_refus
 ) -> None:
     event_id = await seminar_with_survey(harness)
     await make_participant(harness.db, 701, NOW - timedelta(days=2))
-    await registrations.register(harness.db, event_id, 701, NOW - timedelta(days=2))
+    await sign_up(harness.db, event_id, 701, NOW - timedelta(days=2))
     await harness.db.execute(
         "INSERT INTO checkins (event_id, user_id, method, checked_in_at) VALUES (?, 701, 'qr', ?)",
         (event_id, to_db(NOW - timedelta(hours=3))),
@@ -178,7 +178,7 @@ async def test_nudge_goes_to_those_who_did_not_answer_and_late_answers_are_refus
 async def test_coordinator_sees_the_response_rate_and_a_summary(harness: Harness) -> None:
     event_id = await seminar_with_survey(harness)
     await make_participant(harness.db, 702, NOW - timedelta(days=2))
-    await registrations.register(harness.db, event_id, 702, NOW - timedelta(days=2))
+    await sign_up(harness.db, event_id, 702, NOW - timedelta(days=2))
     await harness.db.execute(
         "INSERT INTO checkins (event_id, user_id, method, checked_in_at) VALUES (?, 702, 'qr', ?)",
         (event_id, to_db(NOW - timedelta(hours=3))),

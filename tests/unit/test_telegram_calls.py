@@ -31,7 +31,7 @@ from aiohttp.client_reqrep import ConnectionKey
 from bot.events import Event
 from bot.platform.pacing import Pacer, PaceSettings
 from bot.platform.telegram_calls import PacedCalls, outbox_call
-from bot.repositories import registrations
+from bot.registration import store as registrations
 from bot.repositories.events import get_event
 from tests.conftest import NOW
 from tests.factories import make_event, make_participant

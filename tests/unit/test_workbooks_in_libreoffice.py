@@ -48,7 +48,7 @@ def as_csv(data: bytes, folder: Path, stem: str) -> dict[str, list[list[str]]]:
 async def test_libreoffice_reads_the_project_report_and_the_attendance_sheet(
     harness: Harness, tmp_path: Path
 ) -> None:
-    generated = await generate(harness.db, harness.app.settings.offer_policy)
+    generated = await generate(harness.db)
     ctx = ReportContext(
         plain_texts("kk"), "kk", harness.app.reference, shipped_templates(),
         harness.app.settings.tz, NOW,

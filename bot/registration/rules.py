@@ -1,4 +1,5 @@
-"""Registration rules: who gets a seat, who waits, and how a freed seat moves down the queue."""
+"""Registration rules: who gets a seat, who waits, how a freed seat moves down the queue, and
+which decisions an application can get. Plain values in, plain values out."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from bot.events import Event
+from bot.events import Event, EventStatus
 
 
 class RegistrationStatus(StrEnum):
@@ -31,6 +32,14 @@ ACTIVE = frozenset(
 )
 # Statuses that occupy one of the event's seats.
 HOLDS_SEAT = frozenset({RegistrationStatus.CONFIRMED, RegistrationStatus.OFFERED})
+# Applications still waiting for the coordinator's decision.
+UNDECIDED = frozenset({RegistrationStatus.APPLIED, RegistrationStatus.RESERVE})
+# What a coordinator can decide about an application.
+DECISIONS = frozenset(
+    {RegistrationStatus.CONFIRMED, RegistrationStatus.RESERVE, RegistrationStatus.REJECTED}
+)
+# Bounds of "approve the first N applications".
+APPROVE_FIRST_MAX = 1000
 
 
 class RegisterResult(StrEnum):
@@ -55,9 +64,26 @@ class OfferPolicy:
         return min(now + self.ttl, starts_at)
 
 
+class DecisionResult(StrEnum):
+    DONE = "done"
+    FULL = "full"  # approving would go beyond capacity
+    GONE = "gone"  # no longer an application (withdrawn, decided already)
+    CLOSED = "closed"  # the event was cancelled or has started
+
+
 def seats_left(capacity: int | None, taken: int) -> int | None:
     """None for an unlimited event."""
     return None if capacity is None else max(capacity - taken, 0)
+
+
+def seats_can_move(event: Event, now: datetime) -> bool:
+    """Seats are given and applications decided only while the event is published and has not
+    started: a cancelled event gives nobody a seat."""
+    return event.status is EventStatus.PUBLISHED and now < event.starts_at
+
+
+def cancellable(status: RegistrationStatus, event: Event, now: datetime) -> bool:
+    return status in ACTIVE and now < event.starts_at
 
 
 def status_for_new(event: Event, taken: int) -> RegistrationStatus:
@@ -66,10 +92,6 @@ def status_for_new(event: Event, taken: int) -> RegistrationStatus:
     if event.capacity is None or taken < event.capacity:
         return RegistrationStatus.CONFIRMED
     return RegistrationStatus.WAITLISTED
-
-
-def can_cancel(status: RegistrationStatus, event: Event, now: datetime) -> bool:
-    return status in ACTIVE and now < event.starts_at
 
 
 MOTIVATION_MAX = 500

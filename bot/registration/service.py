@@ -1,0 +1,279 @@
+"""Signing up, one use case per method: each reads, decides and writes in one write transaction,
+and queues the notices it causes (a freed seat, a decision on an application) in that same
+transaction, so a crash leaves either no change or the change with its notice.
+
+Every decision that reads seats and then writes runs in one transaction, so 200 simultaneous
+taps for 15 seats give exactly 15 confirmed and the rest queued in tap order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any
+
+import aiosqlite
+
+from bot import audit
+from bot.clock import Clock
+from bot.db import Database
+from bot.events import Event
+from bot.notices import NoticeKind, Notices
+from bot.registration import store
+from bot.registration.rules import (
+    ACTIVE,
+    DECISIONS,
+    UNDECIDED,
+    DecisionResult,
+    OfferPolicy,
+    RegisterResult,
+    RegistrationStatus,
+    cancellable,
+    seats_can_move,
+    status_for_new,
+)
+from bot.registration.store import Promotion, Registration
+
+
+@dataclass(frozen=True)
+class RegisterOutcome:
+    result: RegisterResult
+    status: RegistrationStatus | None = None
+    position: int | None = None  # place on the waiting list
+
+
+@dataclass(frozen=True)
+class CapacityChange:
+    saved: bool
+    taken: int  # seats held when the change was decided
+    promoted: int  # people moved up from the waiting list
+
+
+@dataclass(frozen=True)
+class Decision:
+    result: DecisionResult
+    registration: Registration | None  # None when there is no such application
+
+
+class RegistrationService:
+    def __init__(self, db: Database, notices: Notices, clock: Clock, policy: OfferPolicy) -> None:
+        self.db = db
+        self.notices = notices
+        self.clock = clock
+        self.policy = policy
+
+    async def register(
+        self, event_id: int, user_id: int, motivation: str | None = None
+    ) -> RegisterOutcome:
+        now = self.clock.now()
+        async with self.db.write() as conn:
+            event = await store.event_in(conn, event_id)
+            if event is None or not event.registration_open(now):
+                return RegisterOutcome(RegisterResult.CLOSED)
+            existing = await store.own_in(conn, event_id, user_id)
+            if existing is not None and existing.status in ACTIVE:
+                position = (
+                    await store.position_in(conn, existing.id, event_id)
+                    if existing.status is RegistrationStatus.WAITLISTED
+                    else None
+                )
+                return RegisterOutcome(RegisterResult.ALREADY, existing.status, position)
+            if existing is not None:
+                # Signing up again after cancelling (or a rejection of an earlier application):
+                # a new row, so the person queues behind everyone who tapped before.
+                await store.remove(conn, existing.id)
+            status = status_for_new(event, await store.seats_taken_in(conn, event_id))
+            registration_id = await store.add(conn, event_id, user_id, status, motivation, now)
+            position = (
+                await store.position_in(conn, registration_id, event_id)
+                if status is RegistrationStatus.WAITLISTED
+                else None
+            )
+        return RegisterOutcome(RegisterResult(status.value), status, position)
+
+    async def cancel(self, event_id: int, user_id: int) -> bool:
+        """True once the registration is cancelled, also when an earlier tap of the same
+        button did it; the freed seat goes down the waiting list."""
+        return await self._cancel(event_id, user_id, only=None)
+
+    async def decline_offer(self, event_id: int, user_id: int) -> bool:
+        """Declining is cancelling only an offer, so an old Decline button cannot cancel a
+        seat the person has accepted since."""
+        return await self._cancel(event_id, user_id, only=RegistrationStatus.OFFERED)
+
+    async def _cancel(self, event_id: int, user_id: int, only: RegistrationStatus | None) -> bool:
+        now = self.clock.now()
+        async with self.db.write() as conn:
+            event = await store.event_in(conn, event_id)
+            existing = await store.own_in(conn, event_id, user_id)
+            if event is None or existing is None:
+                return False
+            if existing.status is RegistrationStatus.CANCELLED:
+                return True
+            if not cancellable(existing.status, event, now):
+                return False
+            if only is not None and existing.status is not only:
+                return False
+            await store.set_status(conn, [existing.id], RegistrationStatus.CANCELLED, now)
+            promoted = await self.fill_seats(conn, event)
+        if promoted:
+            self.notices.wake()
+        return True
+
+    async def accept_offer(self, event_id: int, user_id: int) -> bool:
+        """True once the offered seat is the person's, also when an earlier tap took it."""
+        now = self.clock.now()
+        async with self.db.write() as conn:
+            existing = await store.own_in(conn, event_id, user_id)
+            if existing is None:
+                return False
+            if existing.status is RegistrationStatus.CONFIRMED:
+                return True
+            if existing.status is not RegistrationStatus.OFFERED or (
+                existing.offer_expires_at is not None and now >= existing.offer_expires_at
+            ):
+                return False
+            await store.set_status(conn, [existing.id], RegistrationStatus.CONFIRMED, now)
+        return True
+
+    async def change_capacity(self, event_id: int, capacity: int | None) -> CapacityChange:
+        """A new number of seats (None: unlimited), never below the seats already held; seats
+        it frees go to the waiting list at once, with no sign-up slipping in between."""
+        now = self.clock.now()
+        async with self.db.write() as conn:
+            event = await store.event_in(conn, event_id)
+            taken = await store.seats_taken_in(conn, event_id)
+            if event is None or (capacity is not None and capacity < taken):
+                return CapacityChange(False, taken, 0)
+            await store.set_capacity(conn, event_id, capacity, now)
+            promoted = await self.fill_seats(conn, replace(event, capacity=capacity))
+        if promoted:
+            self.notices.wake()
+        return CapacityChange(True, taken, promoted)
+
+    async def expire_offers(self) -> int:
+        """Offers not taken in time lapse and each seat moves on to the next in the queue;
+        how many people moved up."""
+        now = self.clock.now()
+        promoted = 0
+        async with self.db.write() as conn:
+            for event_id in await store.lapse_offers(conn, now):
+                event = await store.event_in(conn, event_id)
+                if event is not None:
+                    promoted += await self.fill_seats(conn, event)
+        if promoted:
+            self.notices.wake()
+        return promoted
+
+    async def fill_seats(self, conn: aiosqlite.Connection, event: Event) -> int:
+        """Inside the caller's transaction: move people from the head of the waiting list into
+        free seats and queue each one's notice; how many moved."""
+        now = self.clock.now()
+        if not seats_can_move(event, now):
+            return 0
+        taken = await store.seats_taken_in(conn, event.id)
+        free = None if event.capacity is None else event.capacity - taken
+        if free is not None and free <= 0:
+            return 0
+        heads = await store.queue_heads(conn, event.id, free)
+        deadline = self.policy.deadline(now, event.starts_at)
+        status = RegistrationStatus.CONFIRMED if deadline is None else RegistrationStatus.OFFERED
+        await store.set_status(conn, [rid for rid, _ in heads], status, now, deadline)
+        for registration_id, user_id in heads:
+            promotion = Promotion(registration_id, event.id, user_id, status, deadline)
+            await self.notices.submit(
+                NoticeKind.PROMOTION,
+                promotion_payload(promotion),
+                [user_id],
+                urgent=True,  # an offer runs out: it cannot wait for the morning
+                conn=conn,
+            )
+        return len(heads)
+
+    async def decide(
+        self, registration_id: int, decision: RegistrationStatus, actor: int
+    ) -> Decision:
+        """Approve (only within capacity), keep in reserve, or reject one application; the
+        applicant's notice and the audit row go with the decision."""
+        if decision not in DECISIONS:
+            raise ValueError(f"not a decision: {decision}")
+        now = self.clock.now()
+        async with self.db.write() as conn:
+            registration = await store.by_id_in(conn, registration_id)
+            if registration is None or registration.status not in UNDECIDED:
+                return Decision(DecisionResult.GONE, None)
+            event = await store.event_in(conn, registration.event_id)
+            if event is None or not seats_can_move(event, now):
+                return Decision(DecisionResult.CLOSED, registration)
+            if (
+                decision is RegistrationStatus.CONFIRMED
+                and event.capacity is not None
+                and await store.seats_taken_in(conn, event.id) >= event.capacity
+            ):
+                return Decision(DecisionResult.FULL, registration)
+            await store.set_status(conn, [registration.id], decision, now)
+            await self.notices.submit(
+                NoticeKind.APPLICATION_DECISION,
+                {"event_id": event.id, "status": decision.value},
+                [registration.user_id],
+                urgent=True,
+                created_by=actor,
+                conn=conn,
+            )
+            await audit.record(
+                conn,
+                actor,
+                f"application.{decision.value}",
+                f"registration:{registration.id}",
+                {},
+                now,
+            )
+        self.notices.wake()
+        return Decision(DecisionResult.DONE, registration)
+
+    async def approve_first(self, event_id: int, count: int, actor: int) -> list[int]:
+        """Approve up to `count` applications in the order they came, never beyond capacity;
+        the people approved."""
+        now = self.clock.now()
+        async with self.db.write() as conn:
+            event = await store.event_in(conn, event_id)
+            if event is None or not seats_can_move(event, now):
+                return []
+            taken = await store.seats_taken_in(conn, event_id)
+            room = count if event.capacity is None else min(count, event.capacity - taken)
+            if room <= 0:
+                return []
+            first = await store.first_applications(conn, event_id, room)
+            if not first:
+                return []
+            await store.set_status(
+                conn, [rid for rid, _ in first], RegistrationStatus.CONFIRMED, now
+            )
+            approved = [user_id for _, user_id in first]
+            await self.notices.submit(
+                NoticeKind.APPLICATION_DECISION,
+                {"event_id": event.id, "status": RegistrationStatus.CONFIRMED.value},
+                approved,
+                urgent=True,
+                created_by=actor,
+                conn=conn,
+            )
+            await audit.record(
+                conn,
+                actor,
+                "application.approve_first",
+                f"event:{event.id}",
+                {"users": approved},
+                now,
+            )
+        self.notices.wake()
+        return approved
+
+
+def promotion_payload(promotion: Promotion) -> dict[str, Any]:
+    """What the notice's renderer needs to check, when its turn comes, that the seat (or the
+    offer) is still the person's."""
+    return {
+        "event_id": promotion.event_id,
+        "registration_id": promotion.registration_id,
+        "status": promotion.status.value,
+    }
