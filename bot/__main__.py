@@ -14,7 +14,7 @@ from pathlib import Path
 # aiogram and the app are imported only after the settings check, so a bad .env answers at once.
 from bot.config import LANGUAGES, SettingsError, load_settings
 from bot.db import MigrationError
-from bot.instance_lock import InstanceLockError
+from bot.instance_lock import DatabaseUnwritableError, InstanceLockError, TokenInUseError
 from bot.reference import ReferenceDataError
 from surveys.templates import TemplateError
 
@@ -82,8 +82,11 @@ def main(argv: list[str] | None = None) -> int:
     except (ReferenceDataError, TemplateError) as exc:
         print(f"Configuration file problem: {exc}", file=sys.stderr)
         return EXIT_CONFIG
-    except InstanceLockError as exc:
+    except (InstanceLockError, DatabaseUnwritableError) as exc:
         print(f"The bot will not start: {exc}", file=sys.stderr)
+        return 1
+    except TokenInUseError as exc:
+        print(f"The bot stopped: {exc}", file=sys.stderr)
         return 1
     except MigrationError as exc:
         print(f"Database migration failed, the bot will not start: {exc}", file=sys.stderr)

@@ -22,11 +22,13 @@ from bot.config import Settings
 from bot.db import Database, open_migrated
 from bot.fsm_storage import SQLiteStorage
 from bot.i18n import build_i18n
+from bot.instance_lock import check_writable
 from bot.middlewares import CallbackGuardMiddleware, InFlightMiddleware, UserContextMiddleware
 from bot.outbox import Outbox, SenderSettings
 from bot.platform.callbacks import ButtonViews, PressGuard, TimelyCallbackAnswer
 from bot.platform.pacing import Pacer, PaceSettings
 from bot.platform.telegram_calls import PacedCalls
+from bot.platform.updates import HandledOnce, Polling
 from bot.reference import Reference, load_reference
 from bot.registration.service import RegistrationService
 from bot.reports.runner import ReportRunner
@@ -55,10 +57,12 @@ class App:
     registration: RegistrationService
 
     def attach(self, bot: Bot) -> Bot:
-        """Route every call of `bot` through the shared pace and retries, and let the press
-        guard see what the bot's edits left on each message."""
+        """Route every call of `bot` through the shared pace and retries, let the press
+        guard see what the bot's edits left on each message, and keep polling going past an
+        unreadable update (and stop it when another process polls with the same token)."""
         bot.session.middleware(PacedCalls(self.pacer))
         bot.session.middleware(self.button_views)
+        bot.session.middleware(Polling(self.pacer.now))
         return bot
 
 
@@ -121,6 +125,9 @@ def build_dispatcher(
         registration=registration,
     )
     dispatcher.update.outer_middleware(in_flight)
+    # Before anything that acts, so a copy of a handled update does nothing; inside the
+    # in-flight count, so shutdown waits for the note of the last update too.
+    dispatcher.update.outer_middleware(HandledOnce(db, clock))
     dispatcher.update.outer_middleware(UserContextMiddleware(db, i18n, settings.default_language))
     dispatcher.callback_query.middleware(TimelyCallbackAnswer())
     dispatcher.callback_query.middleware(CallbackGuardMiddleware())
@@ -144,6 +151,7 @@ def build_dispatcher(
 
 
 async def open_database(settings: Settings) -> Database:
+    check_writable(settings.database_path)
     db, applied = await open_migrated(settings.database_path)
     if applied:
         log.info("Applied migrations %s", applied)

@@ -1,10 +1,15 @@
-"""One scheduler per database: a second bot process on the same file refuses to start."""
+"""What keeps a bot process from running, each ending it with one clear line (bot/__main__.py):
+another process on the same database file (it would run a second scheduler) or with the same
+token (Telegram answers 409 Conflict), or a database the process cannot write."""
 
 from __future__ import annotations
 
 import os
 import socket
+import sqlite3
+from contextlib import closing
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from bot.clock import from_db, to_db
 from bot.db import Database
@@ -15,6 +20,49 @@ STALE_AFTER = timedelta(minutes=2)
 
 class InstanceLockError(Exception):
     pass
+
+
+class TokenInUseError(BaseException):
+    """Another process polls Telegram with this bot's token. A BaseException because aiogram's
+    polling loop retries on every Exception, and this one has to end polling."""
+
+
+class DatabaseUnwritableError(Exception):
+    pass
+
+
+def check_writable(path: Path) -> None:
+    """Refuse a database the bot could not write, before it is opened for real.
+
+    SQLite opens a file it may not write as read-only without a word, and the bot failed at
+    its first write; in a folder it may not write, where WAL has to create the -wal and -shm
+    files, opening failed half-way and left a connection open whose thread kept the process
+    from exiting. One write, rolled back at once, on a connection closed whatever happens,
+    meets either case first.
+    """
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with closing(sqlite3.connect(path, isolation_level=None)) as conn:
+            conn.execute("BEGIN IMMEDIATE")
+            conn.execute("CREATE TABLE write_check (id INTEGER)")
+            conn.execute("ROLLBACK")
+    except (OSError, sqlite3.Error) as error:
+        raise DatabaseUnwritableError(
+            f"cannot write the database {path}: {_why(path, error)}"
+        ) from None
+
+
+def _why(path: Path, error: OSError | sqlite3.Error) -> str:
+    if isinstance(error, OSError):
+        return f"its folder cannot be created ({error.strerror})"
+    name = getattr(error, "sqlite_errorname", "")
+    if name == "SQLITE_READONLY":
+        return "the file is read-only"
+    if name == "SQLITE_READONLY_DIRECTORY":
+        return "its folder is read-only (SQLite creates the -wal and -shm files next to it)"
+    if name == "SQLITE_CANTOPEN":
+        return "it is a folder" if path.is_dir() else "it cannot be opened (a read-only folder?)"
+    return str(error)
 
 
 def _me() -> str:

@@ -220,6 +220,16 @@ class Emulator:
         self.notify()
         return update
 
+    def redeliver(self, update: Update) -> None:
+        """Queue ``update`` again under its own id, as Telegram keeps an update whose
+        confirmation (a later getUpdates offset) it never got: the bot crashed right after
+        fetching it, or a webhook did not answer in time. Call it while no bot polls, since
+        a running bot's next getUpdates confirms the update again."""
+        if update not in self._pending:
+            self._pending.append(update)
+            self._pending.sort(key=lambda pending: pending.update_id)
+        self.notify()
+
     def now(self) -> int:
         return int(self.wall_clock())
 

@@ -54,9 +54,14 @@ class Database:
     async def open(cls, path: Path) -> Database:
         path.parent.mkdir(parents=True, exist_ok=True)
         writer = await _connect(path)
-        await writer.execute("PRAGMA journal_mode = WAL")
-        await writer.execute("PRAGMA synchronous = NORMAL")
-        reader = await _connect(path)
+        try:
+            await writer.execute("PRAGMA journal_mode = WAL")
+            await writer.execute("PRAGMA synchronous = NORMAL")
+            reader = await _connect(path)
+        except BaseException:
+            # An open connection's thread would keep the process from exiting.
+            await writer.close()
+            raise
         db = cls(path, writer, reader)
         # A WAL left by a kill is replayed on open but not emptied: it may hold the pages an
         # erasure changed right before the kill.
