@@ -20,10 +20,12 @@ from bot.clock import Clock, SystemClock
 from bot.commands import publish_commands
 from bot.config import Settings
 from bot.db import Database, open_migrated
+from bot.events.service import EventService
 from bot.fsm_storage import SQLiteStorage
 from bot.i18n import build_i18n
 from bot.instance_lock import check_writable
 from bot.middlewares import CallbackGuardMiddleware, InFlightMiddleware, UserContextMiddleware
+from bot.notice_queue import NoticeQueue
 from bot.outbox import Outbox, SenderSettings
 from bot.platform.callbacks import ButtonViews, PressGuard, TimelyCallbackAnswer
 from bot.platform.pacing import Pacer, PaceSettings
@@ -34,6 +36,7 @@ from bot.registration.service import RegistrationService
 from bot.reports.runner import ReportRunner
 from bot.roles import coordinator_ids
 from bot.scheduler import Scheduler, SchedulerSettings
+from bot.services import build_services
 from handlers.renderers import build_renderers
 from surveys.templates import load_templates
 
@@ -54,7 +57,9 @@ class App:
     reports: ReportRunner
     pacer: Pacer
     button_views: ButtonViews
+    queue: NoticeQueue
     registration: RegistrationService
+    events: EventService
 
     def attach(self, bot: Bot) -> Bot:
         """Route every call of `bot` through the shared pace and retries, let the press
@@ -99,10 +104,12 @@ def build_dispatcher(
         pacer,
     )
 
-    registration = RegistrationService(db, outbox, clock, settings.offer_policy)
+    services = build_services(settings, db, clock)
+    queue, registration, events = services.queue, services.registration, services.events
     scheduler = Scheduler(
         db,
         outbox,
+        queue,
         clock,
         SchedulerSettings(timedelta(seconds=settings.scheduler_tick_seconds)),
         registration,
@@ -122,7 +129,9 @@ def build_dispatcher(
         scheduler=scheduler,
         survey_templates=survey_templates,
         reports=reports,
+        notices=queue,
         registration=registration,
+        events=events,
     )
     dispatcher.update.outer_middleware(in_flight)
     # Before anything that acts, so a copy of a handled update does nothing; inside the
@@ -146,7 +155,9 @@ def build_dispatcher(
         reports,
         pacer,
         button_views,
+        queue,
         registration,
+        events,
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from bot.events import Event, EventStatus
+from bot.events.model import Event, EventStatus
 from bot.registration.rules import HOLDS_SEAT, RegistrationStatus
 
 

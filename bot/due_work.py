@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.events import Event
+from bot.events.model import Event
 
 
 def reminder_due(event: Event, now: datetime) -> int | None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.clock import to_db
-from bot.events import Event
+from bot.events.model import Event
 
 _LINE_LIMIT = 75  # octets per line before folding
 

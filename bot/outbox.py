@@ -1,24 +1,22 @@
 """The one sender for everything the bot sends in bulk: reminders, survey invitations,
-coordinators' messages.
+coordinators' messages, notices of changes.
 
-Jobs and deliveries live in the database (bot/repositories/outbox.py). `drain` sends what is
-due: paced by the Pacer every Bot API call shares (bulk sends yield to replies and keep to
-their share of the rate), pausing every send on a 429 for the retry_after Telegram asks for,
-marking people who blocked the bot, retrying other failures with backoff a bounded number of
-times, and holding non-urgent messages through quiet hours.
+Jobs and deliveries live in the database (bot/repositories/outbox.py), queued through
+bot/notice_queue.py. `drain` sends what is due: paced by the Pacer every Bot API call shares
+(bulk sends yield to replies and keep to their share of the rate), pausing every send on a 429
+for the retry_after Telegram asks for, marking people who blocked the bot, retrying other
+failures with backoff a bounded number of times, and holding non-urgent messages through quiet
+hours.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, replace
-from datetime import datetime
-from typing import Any
 from zoneinfo import ZoneInfo
 
-import aiosqlite
 from aiogram import Bot
 from aiogram.exceptions import (
     TelegramAPIError,
@@ -77,46 +75,6 @@ class Outbox:
         self.pacer = pacer
         self._drain_lock = asyncio.Lock()
         self._stopping = False
-        self._wake: Callable[[], None] = lambda: None
-
-    def on_wake(self, wake: Callable[[], None]) -> None:
-        """What wake() does: the scheduler asks to run due work when something is queued."""
-        self._wake = wake
-
-    def wake(self) -> None:
-        """Something was queued and committed: have it sent now, not at the next tick."""
-        self._wake()
-
-    async def submit(
-        self,
-        kind: NoticeKind,
-        payload: dict[str, Any],
-        recipients: Iterable[int],
-        *,
-        urgent: bool = False,
-        created_by: int | None = None,
-        dedupe_key: str | None = None,
-        hold_limit: datetime | None = None,
-        conn: aiosqlite.Connection | None = None,
-    ) -> int:
-        """Queue one message per recipient; returns the job id (the existing one for a
-        dedupe_key already used). Quiet hours never hold a delivery past hold_limit. With
-        conn, the job is saved in the caller's transaction."""
-        now = self.clock.now()
-        not_before = now if urgent else self.settings.quiet.release_time(now)
-        return await store.create_job(
-            self.db,
-            kind,
-            payload,
-            recipients,
-            urgent=urgent,
-            created_by=created_by,
-            dedupe_key=dedupe_key,
-            not_before=not_before,
-            now=now,
-            hold_limit=hold_limit,
-            conn=conn,
-        )
 
     async def progress(self, job_id: int) -> JobProgress:
         return await store.progress(self.db, job_id)

@@ -9,9 +9,11 @@ from pathlib import Path
 from bot.app import open_database
 from bot.clock import SystemClock
 from bot.config import Settings
+from bot.events.service import COMMAND_LINE
+from bot.events.store import get_project
 from bot.plan_import import PlanError, read_plan
 from bot.reference import load_reference
-from bot.repositories.events import get_project, import_events
+from bot.services import build_services
 
 
 def import_plan_file(settings: Settings, path: Path, project_id: int) -> int:
@@ -31,9 +33,9 @@ async def import_plan(settings: Settings, data: bytes, project_id: int) -> int:
             print(f"No project with id {project_id}.", file=sys.stderr)
             return 1
         reference = load_reference(settings.categories_file, settings.districts_file)
-        now = SystemClock().now()
+        clock = SystemClock()
         try:
-            events = read_plan(data, project_id, settings.tz, reference, now)
+            plan = read_plan(data, project_id, settings.tz, reference, clock.now())
         except PlanError as error:
             for problem in error.errors:
                 print(
@@ -42,7 +44,8 @@ async def import_plan(settings: Settings, data: bytes, project_id: int) -> int:
                 )
             print("Nothing was imported.", file=sys.stderr)
             return 1
-        count = await import_events(db, events, now)
+        events = build_services(settings, db, clock).events
+        count = await events.import_plan(project_id, plan, COMMAND_LINE)
         print(f"Imported {count} events as drafts into project {project_id}.")
         return 0
     finally:

@@ -12,9 +12,9 @@ from openpyxl import load_workbook
 
 from bot.clock import parse_local
 from bot.event_form import FormInputError, clean_place, clean_title
-from bot.events import EventStatus, EventType
+from bot.events.model import EventStatus, EventType
+from bot.events.store import NewEvent
 from bot.reference import Reference
-from bot.repositories.events import NewEvent
 
 # Header text (lower-case, ru or en) -> field. The example plan uses the Russian headers.
 COLUMNS = {

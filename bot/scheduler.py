@@ -15,6 +15,7 @@ from bot import instance_lock
 from bot.clock import Clock
 from bot.db import Database
 from bot.due_work import next_reminder_at, reminder_due, reminder_key
+from bot.notice_queue import NoticeQueue
 from bot.notices import NoticeKind
 from bot.outbox import Outbox
 from bot.registration import store as registrations
@@ -40,6 +41,7 @@ class Scheduler:
         self,
         db: Database,
         outbox: Outbox,
+        queue: NoticeQueue,
         clock: Clock,
         settings: SchedulerSettings,
         registration: RegistrationService,
@@ -49,7 +51,8 @@ class Scheduler:
         self.clock = clock
         self.settings = settings
         self.registration = registration
-        outbox.on_wake(self.poke)
+        self.queue = queue
+        queue.on_wake(self.poke)
         self._bot: Bot | None = None
         self._aps: AsyncIOScheduler | None = None
         self._running = False
@@ -154,8 +157,8 @@ class Scheduler:
                 continue
             recipients = await schedule.confirmed_recipients(self.db, event.id)
             # Quiet hours hold a reminder till morning, unless the event starts before then.
-            urgent = self.outbox.settings.quiet.release_time(now) >= event.starts_at
-            await self.outbox.submit(
+            urgent = self.queue.quiet.release_time(now) >= event.starts_at
+            await self.queue.submit(
                 NoticeKind.REMINDER,
                 {
                     "event_id": event.id,
@@ -176,7 +179,7 @@ class Scheduler:
             invited_key = f"survey_invitation:{event.id}"
             payload = {"event_id": event.id}
             if not await outbox_store.job_exists(self.db, invited_key):
-                await self.outbox.submit(
+                await self.queue.submit(
                     NoticeKind.SURVEY_INVITATION,
                     payload,
                     await schedule.survey_audience(self.db, event.id),
@@ -192,7 +195,7 @@ class Scheduler:
                     for user_id in await schedule.survey_audience(self.db, event.id)
                     if user_id not in answered
                 ]
-                await self.outbox.submit(
+                await self.queue.submit(
                     NoticeKind.SURVEY_NUDGE, payload, people, dedupe_key=nudge_key
                 )
 

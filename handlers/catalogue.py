@@ -17,13 +17,13 @@ from bot.clock import Clock
 from bot.db import Database
 from bot.deeplinks import DeepLink
 from bot.errors import StaleButtonError
-from bot.events import Event, EventStatus, EventType
+from bot.events.model import Event, EventStatus, EventType
+from bot.events.store import get_event, get_event_by_code
 from bot.i18n import Translator
 from bot.reference import Reference
 from bot.registration import store as registrations
 from bot.registration.rules import ACTIVE, RegistrationStatus
 from bot.repositories.catalogue import CatalogueFilter, facets, upcoming
-from bot.repositories.events import get_event, get_event_by_code
 from bot.repositories.users import UserRecord
 from bot.telegram_text import clip, clip_html
 from handlers.editing import edit_in_place

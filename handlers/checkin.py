@@ -16,11 +16,11 @@ from bot.checkin import CheckinMethod, CheckinResult, window
 from bot.clock import Clock, format_local
 from bot.db import Database
 from bot.deeplinks import DeepLink, LinkKind
-from bot.events import Event
+from bot.events.model import Event
+from bot.events.store import get_event, get_event_by_code
 from bot.i18n import Translator
 from bot.reference import Reference
 from bot.repositories import checkins
-from bot.repositories.events import get_event, get_event_by_code
 from bot.repositories.users import UserRecord
 from handlers import onboarding
 

@@ -6,7 +6,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.clock import format_local, local
-from bot.events import Event, EventStatus
+from bot.events.model import Event, EventStatus
 from bot.i18n import Html, Translator
 from bot.reference import Reference
 from bot.registration.rules import RegistrationStatus, seats_left

@@ -9,8 +9,8 @@ from aiogram.types import CallbackQuery, TelegramObject, User
 from bot.config import Settings
 from bot.db import Database
 from bot.errors import StaleButtonError
-from bot.events import Event
-from bot.repositories.events import get_event
+from bot.events.model import Event
+from bot.events.store import get_event
 from bot.roles import is_coordinator
 
 

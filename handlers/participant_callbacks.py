@@ -8,7 +8,7 @@ from typing import Annotated
 from aiogram.filters.callback_data import CallbackData
 from pydantic import Field
 
-from bot.events import EventType
+from bot.events.model import EventType
 from handlers.callbacks import POSITION_MAX, Id, Position
 
 

@@ -18,7 +18,8 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from bot.clock import Clock
 from bot.db import Database
 from bot.errors import StaleButtonError
-from bot.events import Event
+from bot.events.model import Event
+from bot.events.store import get_event
 from bot.i18n import Translator
 from bot.ics import event_calendar
 from bot.reference import Reference
@@ -30,7 +31,6 @@ from bot.registration.rules import (
     clean_motivation,
 )
 from bot.registration.service import RegisterOutcome, RegistrationService
-from bot.repositories.events import get_event
 from bot.repositories.users import UserRecord
 from bot.telegram_text import CALLBACK_ANSWER_LIMIT, clip
 from handlers import onboarding

@@ -14,14 +14,14 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from bot.clock import Clock, format_local
 from bot.db import Database
 from bot.errors import StaleButtonError
-from bot.events import EventStatus
+from bot.events.model import EventStatus
+from bot.events.store import get_event
 from bot.i18n import Translator
 from bot.outgoing import OutgoingMessage, RenderContext
 from bot.registration import store as registrations
 from bot.registration.rules import RegistrationStatus
 from bot.registration.service import RegistrationService
 from bot.repositories import schedule
-from bot.repositories.events import get_event
 from bot.repositories.users import UserRecord
 from handlers.callbacks import Id
 from handlers.editing import edit_in_place

@@ -20,16 +20,16 @@ from pydantic import Field
 
 from bot.clock import Clock, format_local
 from bot.db import Database
-from bot.events import Event
+from bot.events.model import Event
+from bot.events.store import get_event
 from bot.i18n import Translator
 from bot.outgoing import OutgoingMessage, RenderContext
-from bot.repositories.events import get_event
 from bot.repositories.users import UserRecord
 from bot.telegram_text import CALLBACK_ANSWER_LIMIT, clip, clip_html
 from handlers.callbacks import Id, Position
 from handlers.editing import edit_in_place
 from surveys import flow, store
-from surveys.store import Answer
+from surveys.flow import Answer
 from surveys.templates import Question, QuestionKind, SurveyTemplate
 
 START, SKIP, BACK, DONE = "s", "-", "<", "!"

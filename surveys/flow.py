@@ -3,14 +3,23 @@ question, and where the questionnaire goes next."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.events import Event
-from surveys.store import Answer
+from bot.events.model import Event
 from surveys.templates import Question, QuestionKind
 
 SKIP = "-"
 OTHER = "other"
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One answer as stored: a score, a text, or the options chosen."""
+
+    number: float | None = None
+    text: str | None = None
+    choices: tuple[str, ...] = ()
 
 
 class AnswerError(ValueError):

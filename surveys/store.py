@@ -11,13 +11,7 @@ import aiosqlite
 
 from bot.clock import to_db
 from bot.db import Database
-
-
-@dataclass(frozen=True)
-class Answer:
-    number: float | None = None
-    text: str | None = None
-    choices: tuple[str, ...] = ()
+from surveys.flow import Answer
 
 
 async def start_response(

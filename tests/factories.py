@@ -11,12 +11,12 @@ import aiosqlite
 
 from bot.clock import FrozenClock, to_db
 from bot.db import Database
-from bot.events import Event, EventStatus
+from bot.events.model import Event, EventStatus
+from bot.events.store import NewEvent, Project, create_project, get_event, insert_event
 from bot.notices import NoticeKind
 from bot.registration.rules import OfferPolicy
 from bot.registration.service import RegisterOutcome, RegistrationService
 from bot.repositories import users
-from bot.repositories.events import NewEvent, Project, create_event, create_project
 from bot.repositories.users import UserRecord
 
 
@@ -44,7 +44,11 @@ async def make_event(
         district="almaly",
         status=EventStatus.PUBLISHED,
     )
-    return await create_event(db, replace(new, **overrides), now)
+    async with db.write() as conn:
+        event_id = await insert_event(conn, replace(new, **overrides), now)
+    event = await get_event(db, event_id)
+    assert event is not None
+    return event
 
 
 async def make_participant(

@@ -12,7 +12,7 @@ from bot.db import Database
 from bot.repositories import checkins
 from bot.repositories.profiles import erase_person
 from surveys import store
-from surveys.store import Answer
+from surveys.flow import Answer
 from tests.conftest import NOW
 from tests.factories import (
     make_event,

@@ -264,7 +264,7 @@ class Harness:
         # The scheduler is not running here: a wake-up the bot asks for is counted, and
         # `woken_sends()` does what the woken scheduler would.
         self.wakes = 0
-        app.outbox.on_wake(self._woken)
+        app.queue.on_wake(self._woken)
 
     def _woken(self) -> None:
         self.wakes += 1

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from bot.events import Event, EventStatus
+from bot.events.model import Event, EventStatus
 
 
 class RegistrationStatus(StrEnum):

@@ -16,7 +16,8 @@ import aiosqlite
 from bot import audit
 from bot.clock import Clock
 from bot.db import Database
-from bot.events import Event
+from bot.events import store as events
+from bot.events.model import Event
 from bot.notices import NoticeKind, Notices
 from bot.registration import store
 from bot.registration.rules import (
@@ -66,7 +67,7 @@ class RegistrationService:
     ) -> RegisterOutcome:
         now = self.clock.now()
         async with self.db.write() as conn:
-            event = await store.event_in(conn, event_id)
+            event = await events.event_in(conn, event_id)
             if event is None or not event.registration_open(now):
                 return RegisterOutcome(RegisterResult.CLOSED)
             existing = await store.own_in(conn, event_id, user_id)
@@ -103,7 +104,7 @@ class RegistrationService:
     async def _cancel(self, event_id: int, user_id: int, only: RegistrationStatus | None) -> bool:
         now = self.clock.now()
         async with self.db.write() as conn:
-            event = await store.event_in(conn, event_id)
+            event = await events.event_in(conn, event_id)
             existing = await store.own_in(conn, event_id, user_id)
             if event is None or existing is None:
                 return False
@@ -138,16 +139,25 @@ class RegistrationService:
     async def change_capacity(self, event_id: int, capacity: int | None) -> CapacityChange:
         """A new number of seats (None: unlimited), never below the seats already held; seats
         it frees go to the waiting list at once, with no sign-up slipping in between."""
-        now = self.clock.now()
         async with self.db.write() as conn:
-            event = await store.event_in(conn, event_id)
-            taken = await store.seats_taken_in(conn, event_id)
-            if event is None or (capacity is not None and capacity < taken):
-                return CapacityChange(False, taken, 0)
-            await store.set_capacity(conn, event_id, capacity, now)
-            promoted = await self.fill_seats(conn, replace(event, capacity=capacity))
-        if promoted:
+            event = await events.event_in(conn, event_id)
+            if event is None:
+                return CapacityChange(False, 0, 0)
+            change = await self.set_capacity(conn, event, capacity)
+        if change.promoted:
             self.notices.wake()
+        return change
+
+    async def set_capacity(
+        self, conn: aiosqlite.Connection, event: Event, capacity: int | None
+    ) -> CapacityChange:
+        """Inside the caller's transaction (an event edit): the capacity change and the seats
+        it frees, or nothing when it would go below the seats held."""
+        taken = await store.seats_taken_in(conn, event.id)
+        if capacity is not None and capacity < taken:
+            return CapacityChange(False, taken, 0)
+        await events.update_event(conn, event.id, {"capacity": capacity}, self.clock.now())
+        promoted = await self.fill_seats(conn, replace(event, capacity=capacity))
         return CapacityChange(True, taken, promoted)
 
     async def expire_offers(self) -> int:
@@ -157,7 +167,7 @@ class RegistrationService:
         promoted = 0
         async with self.db.write() as conn:
             for event_id in await store.lapse_offers(conn, now):
-                event = await store.event_in(conn, event_id)
+                event = await events.event_in(conn, event_id)
                 if event is not None:
                     promoted += await self.fill_seats(conn, event)
         if promoted:
@@ -201,7 +211,7 @@ class RegistrationService:
             registration = await store.by_id_in(conn, registration_id)
             if registration is None or registration.status not in UNDECIDED:
                 return Decision(DecisionResult.GONE, None)
-            event = await store.event_in(conn, registration.event_id)
+            event = await events.event_in(conn, registration.event_id)
             if event is None or not seats_can_move(event, now):
                 return Decision(DecisionResult.CLOSED, registration)
             if (
@@ -235,7 +245,7 @@ class RegistrationService:
         the people approved."""
         now = self.clock.now()
         async with self.db.write() as conn:
-            event = await store.event_in(conn, event_id)
+            event = await events.event_in(conn, event_id)
             if event is None or not seats_can_move(event, now):
                 return []
             taken = await store.seats_taken_in(conn, event_id)

@@ -16,9 +16,9 @@ import aiosqlite
 
 from bot.clock import from_db, to_db
 from bot.db import Database
-from bot.events import Event
-from bot.registration.rules import HOLDS_SEAT, UNDECIDED, RegistrationStatus
-from bot.repositories.events import event_from_row
+from bot.events.model import Event
+from bot.events.store import event_from_row
+from bot.registration.rules import ACTIVE, HOLDS_SEAT, UNDECIDED, RegistrationStatus
 
 
 @dataclass(frozen=True)
@@ -92,12 +92,6 @@ async def _value(conn: aiosqlite.Connection, sql: str, params: tuple[object, ...
     async with conn.execute(sql, params) as cursor:
         row = await cursor.fetchone()
     return int(row[0]) if row and row[0] is not None else 0
-
-
-async def event_in(conn: aiosqlite.Connection, event_id: int) -> Event | None:
-    async with conn.execute("SELECT * FROM events WHERE id = ?", (event_id,)) as cursor:
-        row = await cursor.fetchone()
-    return event_from_row(row) if row else None
 
 
 async def own_in(conn: aiosqlite.Connection, event_id: int, user_id: int) -> Registration | None:
@@ -206,13 +200,15 @@ async def lapse_offers(conn: aiosqlite.Connection, now: datetime) -> list[int]:
     return event_ids
 
 
-async def set_capacity(
-    conn: aiosqlite.Connection, event_id: int, capacity: int | None, now: datetime
-) -> None:
-    await conn.execute(
-        "UPDATE events SET capacity = ?, updated_at = ? WHERE id = ?",
-        (capacity, to_db(now), event_id),
-    )
+async def people_to_tell_in(conn: aiosqlite.Connection, event_id: int) -> list[int]:
+    """Everyone signed up (confirmed, waiting, offered, applied, reserve) and reachable."""
+    async with conn.execute(
+        "SELECT r.user_id FROM registrations r JOIN users u ON u.id = r.user_id "
+        f"WHERE r.event_id = ? AND r.status IN {in_list(ACTIVE)} "
+        "AND u.deleted_at IS NULL AND u.unreachable_at IS NULL ORDER BY r.id",
+        (event_id,),
+    ) as cursor:
+        return [row[0] for row in await cursor.fetchall()]
 
 
 async def next_offer_expiry(db: Database) -> datetime | None:

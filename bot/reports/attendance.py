@@ -15,7 +15,7 @@ from openpyxl.utils import get_column_letter
 
 from bot.clock import format_local
 from bot.db import Database
-from bot.events import Event
+from bot.events.model import Event
 from bot.reference import Reference
 from bot.reports import cells
 from bot.reports.files import file_name

@@ -8,8 +8,8 @@ from datetime import datetime
 from bot.checkin import CheckinMethod, CheckinResult, decide
 from bot.clock import from_db, to_db
 from bot.db import Database
+from bot.events.store import event_from_row
 from bot.registration.rules import RegistrationStatus
-from bot.repositories.events import event_from_row
 
 
 @dataclass(frozen=True)

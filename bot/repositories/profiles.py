@@ -12,10 +12,10 @@ import aiosqlite
 
 from bot.clock import to_db
 from bot.db import Database
-from bot.events import Event
+from bot.events.model import Event
+from bot.events.store import event_from_row
 from bot.profile import FIELD_ORDER, ProfileField
 from bot.registration.rules import ACTIVE
-from bot.repositories.events import event_from_row
 from surveys import store as surveys
 
 _COLUMNS = {field: field.value for field in FIELD_ORDER}

@@ -6,8 +6,8 @@ from datetime import datetime, timedelta
 
 from bot.clock import to_db
 from bot.db import Database
-from bot.events import Event
-from bot.repositories.events import event_from_row
+from bot.events.model import Event
+from bot.events.store import event_from_row
 
 
 async def upcoming_published(db: Database, now: datetime, horizon: timedelta) -> list[Event]:

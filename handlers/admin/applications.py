@@ -14,7 +14,8 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from bot.clock import Clock
 from bot.db import Database
 from bot.errors import StaleButtonError
-from bot.events import Event, EventStatus
+from bot.events.model import Event, EventStatus
+from bot.events.store import get_event
 from bot.i18n import Translator
 from bot.outbox import Outbox
 from bot.outgoing import OutgoingMessage, RenderContext
@@ -28,7 +29,6 @@ from bot.registration.rules import (
     seats_left,
 )
 from bot.registration.service import RegistrationService
-from bot.repositories.events import get_event
 from bot.scheduler import Scheduler
 from bot.telegram_text import CALLBACK_ANSWER_LIMIT, clip, clip_html
 from handlers.admin.callbacks import (

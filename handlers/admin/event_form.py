@@ -24,7 +24,6 @@ from aiogram.types import (
 )
 from aiogram.utils.keyboard import ReplyKeyboardBuilder
 
-from bot import audit
 from bot.clock import Clock, format_local
 from bot.db import Database
 from bot.errors import StaleButtonError
@@ -40,21 +39,14 @@ from bot.event_form import (
     parse_start,
     parse_survey_timing,
 )
-from bot.events import DEFAULT_REMINDER_MINUTES, EventStatus, EventType
-from bot.i18n import Translator
-from bot.notices import NoticeKind
-from bot.outbox import Outbox
-from bot.reference import Reference
-from bot.registration import store as registrations
-from bot.registration.service import RegistrationService
-from bot.repositories.events import (
+from bot.events.model import DEFAULT_REMINDER_MINUTES, EventStatus, EventType
+from bot.events.service import EditRefused, EventService
+from bot.events.store import (
     NewEvent,
-    create_event,
     get_event,
-    people_to_tell,
-    update_event,
 )
-from bot.scheduler import Scheduler
+from bot.i18n import Translator
+from bot.reference import Reference
 from handlers.admin.callbacks import EditFieldCallback, EventField
 from handlers.admin.event_screen import send_event_screen
 from handlers.form_state import begin_form, end_form
@@ -94,7 +86,6 @@ ORDER: tuple[str, ...] = (
 )
 OPTIONAL = {EventField.TITLE_KK.value, EventField.DISTRICT.value, EventField.DEADLINE.value}
 # A change to these reaches everyone signed up.
-NOTICE_FIELDS = {EventField.STARTS_AT.value, EventField.ENDS_AT.value, EventField.PLACE.value}
 
 
 def _state(name: str) -> State:
@@ -275,9 +266,7 @@ def build_router() -> Router:
         clock: Clock,
         tz: ZoneInfo,
         reference: Reference,
-        outbox: Outbox,
-        scheduler: Scheduler,
-        registration: RegistrationService,
+        events: EventService,
     ) -> None:
         current = await state.get_state()
         name = (current or "").split(":")[-1]
@@ -314,12 +303,6 @@ def build_router() -> Router:
             return
         try:
             value = read(name, text, form, t, reference, tz, now)
-            if mode == EDIT and name == EventField.STARTS_AT.value and event is not None:
-                # Moving the start keeps the length of the event.
-                start = datetime.fromisoformat(value)
-                form[EventField.ENDS_AT.value] = (
-                    start + (event.ends_at - event.starts_at)
-                ).isoformat()
         except FormInputError as error:
             await message.answer(t(f"evf.error.{error.reason}"))
             await ask(message, name, t, reference, mode)
@@ -337,57 +320,26 @@ def build_router() -> Router:
                 if name == EventField.SURVEY_TIMING.value
                 else {name: _db_value(name, value)}
             )
-            if name == EventField.STARTS_AT.value:
-                changes[EventField.ENDS_AT.value] = datetime.fromisoformat(
-                    form[EventField.ENDS_AT.value]
+            edited = await events.edit(event.id, changes, actor)
+            if edited.refused is EditRefused.CAPACITY_BELOW:
+                await message.answer(t("evf.error.capacity_below", taken=edited.count))
+                await ask(message, name, t, reference, mode)
+                return
+            if edited.refused is EditRefused.APPLICATIONS_WAITING:
+                await end_form(state)
+                await message.answer(
+                    t.plural("evf.error.applications_waiting", edited.count),
+                    reply_markup=ReplyKeyboardRemove(),
                 )
-                deadline = event.registration_deadline
-                if deadline is not None and deadline >= datetime.fromisoformat(value):
-                    # Moved earlier than its deadline: registration simply runs to the start.
-                    changes[EventField.DEADLINE.value] = None
-            if name == EventField.BY_APPLICATION.value and event.by_application and not value:
-                waiting = await registrations.undecided_applications(db, event.id)
-                if waiting:
-                    await end_form(state)
-                    await message.answer(
-                        t.plural("evf.error.applications_waiting", waiting),
-                        reply_markup=ReplyKeyboardRemove(),
-                    )
-                    return
-            people: list[int] = []
-            if name == EventField.CAPACITY.value:
-                change = await registration.change_capacity(event.id, value)
-                if not change.saved:
-                    await message.answer(t("evf.error.capacity_below", taken=change.taken))
-                    await ask(message, name, t, reference, mode)
-                    return
-            else:
-                if name in NOTICE_FIELDS and event.status is EventStatus.PUBLISHED:
-                    people = await people_to_tell(db, event.id)
-                # The change and the notice about it are saved together or not at all.
-                async with db.write() as conn:
-                    await update_event(db, event.id, changes, now, conn)
-                    if people:
-                        await outbox.submit(
-                            NoticeKind.EVENT_CHANGED,
-                            {"event_id": event.id},
-                            people,
-                            urgent=True,
-                            created_by=actor,
-                            conn=conn,
-                        )
-            async with db.write() as conn:
-                await audit.record(
-                    conn, actor, "event.edit", f"event:{event.id}", {name: value}, now
-                )
+                return
             await end_form(state)
+            if edited.event is None:
+                await message.answer(t("evf.event_gone"), reply_markup=ReplyKeyboardRemove())
+                return
             await message.answer(t("evf.saved"), reply_markup=ReplyKeyboardRemove())
-            if people:
-                scheduler.poke()
-                await message.answer(t.plural("evf.told", len(people)))
-            updated = await get_event(db, event.id)
-            if updated is not None:
-                await send_event_screen(message, db, updated, t, tz, reference)
+            if edited.told:
+                await message.answer(t.plural("evf.told", edited.told))
+            await send_event_screen(message, db, edited.event, t, tz, reference)
             return
 
         form[name] = value
@@ -415,11 +367,7 @@ def build_router() -> Router:
             status=EventStatus.PUBLISHED if value else EventStatus.DRAFT,
             created_by=actor,
         )
-        event = await create_event(db, new, now)
-        async with db.write() as conn:
-            await audit.record(
-                conn, actor, "event.create", f"event:{event.id}", {"title": event.title_ru}, now
-            )
+        event = await events.create(new, actor)
         await end_form(state)
         key = "evf.created_published" if value else "evf.created_draft"
         await message.answer(

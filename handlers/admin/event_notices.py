@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from bot.events import EventStatus
+from bot.events.model import EventStatus
+from bot.events.store import get_event
 from bot.outgoing import OutgoingMessage, RenderContext
-from bot.repositories.events import get_event
 from handlers.event_view import when
 
 

@@ -18,18 +18,16 @@ from bot.checkin import CheckinMethod, CheckinResult, window
 from bot.clock import Clock, format_local
 from bot.db import Database
 from bot.errors import StaleButtonError
-from bot.events import Event, EventStatus
+from bot.events.model import Event, EventStatus
+from bot.events.service import EventService
+from bot.events.store import get_event
 from bot.i18n import Translator
-from bot.notices import NoticeKind
-from bot.outbox import Outbox
 from bot.qr import qr_png
 from bot.reference import Reference
 from bot.registration import store as registrations
 from bot.registration.rules import RegistrationStatus
 from bot.repositories import checkins
-from bot.repositories.events import get_event, people_to_tell, update_event
 from bot.repositories.participants import participant_card, participant_page
-from bot.scheduler import Scheduler
 from bot.telegram_text import CALLBACK_ANSWER_LIMIT, CAPTION_LIMIT, clip, clip_html
 from handlers.admin.callbacks import (
     CardCallback,
@@ -188,8 +186,7 @@ def build_router() -> Router:
         tz: ZoneInfo,
         clock: Clock,
         reference: Reference,
-        outbox: Outbox,
-        scheduler: Scheduler,
+        events: EventService,
         bot: Bot,
         state: FSMContext,
         callback_answer: CallbackAnswer,
@@ -199,31 +196,21 @@ def build_router() -> Router:
             raise StaleButtonError(query.data or "")
         action = callback_data.action
         actor = query.from_user.id
-        now = clock.now()
         if action is EventAdminAction.OPEN:
             text, markup = await event_screen(db, event, t, tz, reference)
             await edit_in_place(message, text, markup)
         elif action is EventAdminAction.PUBLISH:
-            if event.status is not EventStatus.DRAFT:
+            published = await events.publish(event.id, actor)
+            if published is None:
                 # An older screen's button: a cancelled event is never brought back.
                 raise StaleButtonError(query.data or "")
-            await update_event(db, event.id, {"status": EventStatus.PUBLISHED}, now)
-            async with db.write() as conn:
-                await audit.record(conn, actor, "event.publish", f"event:{event.id}", {}, now)
             callback_answer.text = clip(t("adm.published"), CALLBACK_ANSWER_LIMIT)
-            fresh = await get_event(db, event.id)
-            assert fresh is not None
-            text, markup = await event_screen(db, fresh, t, tz, reference)
+            text, markup = await event_screen(db, published, t, tz, reference)
             await edit_in_place(message, text, markup)
         elif action is EventAdminAction.WALKINS:
-            allowed = not event.walkins_allowed
-            await update_event(db, event.id, {"walkins_allowed": allowed}, now)
-            async with db.write() as conn:
-                await audit.record(
-                    conn, actor, "event.walkins", f"event:{event.id}", {"allowed": allowed}, now
-                )
-            fresh = await get_event(db, event.id)
-            assert fresh is not None
+            fresh = await events.allow_walkins(event.id, not event.walkins_allowed, actor)
+            if fresh is None:
+                raise StaleButtonError(query.data or "")
             text, markup = await event_screen(db, fresh, t, tz, reference)
             await edit_in_place(message, text, markup)
         elif action is EventAdminAction.ADD_WALKIN:
@@ -239,31 +226,10 @@ def build_router() -> Router:
                 message, t("adm.cancel_ask", title=event.title_ru), builder.as_markup()
             )
         elif action is EventAdminAction.CANCEL_CONFIRM:
-            if event.status is EventStatus.CANCELLED:
+            told = await events.cancel(event.id, actor)
+            if told is None:
                 raise StaleButtonError(query.data or "")
-            people = await people_to_tell(db, event.id)
-            # The cancellation and the notice about it are saved together: a crash between
-            # them must not leave people expecting an event that is off.
-            async with db.write() as conn:
-                await update_event(db, event.id, {"status": EventStatus.CANCELLED}, now, conn)
-                if people:
-                    await outbox.submit(
-                        NoticeKind.EVENT_CANCELLED,
-                        {"event_id": event.id},
-                        people,
-                        urgent=True,
-                        created_by=actor,
-                        conn=conn,
-                    )
-            async with db.write() as conn:
-                await audit.record(
-                    conn, actor, "event.cancel", f"event:{event.id}", {"told": len(people)}, now
-                )
-            if people:
-                scheduler.poke()
-            await edit_in_place(
-                message, t.plural("adm.cancelled", len(people), title=event.title_ru)
-            )
+            await edit_in_place(message, t.plural("adm.cancelled", told, title=event.title_ru))
         elif action is EventAdminAction.EDIT:
             builder = InlineKeyboardBuilder()
             for field in EventField:

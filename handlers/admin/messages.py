@@ -15,14 +15,14 @@ from bot import audit
 from bot.clock import Clock
 from bot.db import Database
 from bot.errors import StaleButtonError
-from bot.events import Event
+from bot.events.model import Event
+from bot.events.store import get_event
 from bot.i18n import Html, Translator
+from bot.notice_queue import NoticeQueue
 from bot.notices import NoticeKind
 from bot.outbox import Outbox, send
 from bot.outgoing import OutgoingMessage, RenderContext
 from bot.repositories import schedule
-from bot.repositories.events import get_event
-from bot.scheduler import Scheduler
 from bot.telegram_text import utf16_len
 from handlers.admin.callbacks import MessageCallback, MessageStep
 from handlers.editing import edit_in_place
@@ -85,7 +85,7 @@ def build_router() -> Router:
         clock: Clock,
         state: FSMContext,
         outbox: Outbox,
-        scheduler: Scheduler,
+        notices: NoticeQueue,
     ) -> None:
         event = await get_event(db, callback_data.event_id)
         if event is None:
@@ -122,15 +122,16 @@ def build_router() -> Router:
                 raise StaleButtonError(query.data or "")
             await end_form(state)
             people = await schedule.audience(db, event.id, str(draft["group"]))
-            job = await outbox.submit(
-                NoticeKind.COORDINATOR_MESSAGE,
-                draft,
-                people,
-                urgent=True,
-                created_by=query.from_user.id,
-            )
-            scheduler.poke()
+            # The message and its audit row are saved together.
             async with db.write() as conn:
+                job = await notices.submit(
+                    NoticeKind.COORDINATOR_MESSAGE,
+                    draft,
+                    people,
+                    urgent=True,
+                    created_by=query.from_user.id,
+                    conn=conn,
+                )
                 await audit.record(
                     conn,
                     query.from_user.id,
@@ -139,6 +140,7 @@ def build_router() -> Router:
                     {"job": job, "recipients": len(people)},
                     clock.now(),
                 )
+            notices.wake()
             progress = await outbox.progress(job)
             await edit_in_place(
                 message,

@@ -25,9 +25,7 @@ from bot.clock import Clock, format_local
 from bot.db import Database
 from bot.errors import StaleButtonError
 from bot.event_form import FormInputError, clean_title
-from bot.i18n import Translator
-from bot.reference import Reference
-from bot.repositories.events import (
+from bot.events.store import (
     Project,
     create_project,
     get_project,
@@ -35,6 +33,8 @@ from bot.repositories.events import (
     list_projects,
     update_project,
 )
+from bot.i18n import Translator
+from bot.reference import Reference
 from bot.telegram_text import clip, clip_html
 from handlers.admin import event_form
 from handlers.admin.callbacks import (

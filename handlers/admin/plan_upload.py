@@ -11,13 +11,13 @@ from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import Message
 
-from bot import audit
 from bot.clock import Clock
 from bot.db import Database
+from bot.events.service import EventService
+from bot.events.store import get_project
 from bot.i18n import Translator
 from bot.plan_import import PlanError, RowError, read_plan
 from bot.reference import Reference
-from bot.repositories.events import get_project, import_events
 from bot.telegram_text import clip_html
 from handlers.form_state import end_form
 
@@ -64,6 +64,7 @@ def build_router() -> Router:
         tz: ZoneInfo,
         clock: Clock,
         reference: Reference,
+        events: EventService,
     ) -> None:
         document = message.document
         assert document is not None
@@ -82,17 +83,13 @@ def build_router() -> Router:
         await bot.download(document, destination=buffer)
         now = clock.now()
         try:
-            events = read_plan(buffer.getvalue(), project.id, tz, reference, now)
+            plan = read_plan(buffer.getvalue(), project.id, tz, reference, now)
         except PlanError as error:
             text = t("imp.failed") + "\n" + describe(error.errors, t)
             await message.answer(clip_html(text))
             return
-        count = await import_events(db, events, now)
         actor = message.from_user.id if message.from_user else 0
-        async with db.write() as conn:
-            await audit.record(
-                conn, actor, "plan.import", f"project:{project.id}", {"events": count}, now
-            )
+        count = await events.import_plan(project.id, plan, actor)
         await end_form(state)
         await message.answer(t.plural("imp.done", count, title=project.title(t.language)))
 

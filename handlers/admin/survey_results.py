@@ -11,10 +11,10 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.db import Database
 from bot.errors import StaleButtonError
-from bot.events import Event
+from bot.events.model import Event
+from bot.events.store import get_event
 from bot.i18n import Translator
 from bot.repositories import schedule
-from bot.repositories.events import get_event
 from bot.telegram_text import clip_html
 from handlers.admin.callbacks import EventAdminAction, EventAdminCallback
 from handlers.callbacks import Id

@@ -13,11 +13,11 @@ from aiogram.utils.keyboard import ReplyKeyboardBuilder
 from bot import audit
 from bot.clock import Clock
 from bot.db import Database
+from bot.events.store import get_event
 from bot.i18n import Translator
 from bot.profile import ProfileInputError, clean_full_name
 from bot.reference import Reference, ReferenceList
 from bot.repositories import checkins
-from bot.repositories.events import get_event
 from handlers.form_state import begin_form, end_form
 
 WALKIN = "walkin"

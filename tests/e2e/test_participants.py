@@ -8,7 +8,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from bot.events import Event
+from bot.events.model import Event
 from tests.e2e.conftest import BotProcess, newcomer, saw
 from tests.factories import make_event, make_participant
 from tgemu import ChatMessage, Emulator

@@ -107,9 +107,9 @@ LITERAL_KEY = re.compile(
     r"""\b(?:t|text)(?:\.plural|\.plain)?\(\s*["']([a-z_]+(?:\.[a-z_]+)+)["']"""
 )
 ENUM_KEYS = {
-    "evtype": "bot.events:EventType",
+    "evtype": "bot.events.model:EventType",
     "status": "bot.registration.rules:RegistrationStatus",
-    "adm.status": "bot.events:EventStatus",
+    "adm.status": "bot.events.model:EventStatus",
     "ci": "bot.checkin:CheckinResult",
     "ci.coordinator": "bot.checkin:CheckinResult",
     "adm.field": "handlers.admin.callbacks:EventField",

@@ -7,7 +7,7 @@ from datetime import timedelta
 from aiogram.methods import SendDocument, SendMessage
 
 from bot.deeplinks import DeepLink, LinkKind
-from bot.events import EventStatus, EventType
+from bot.events.model import EventStatus, EventType
 from bot.registration import store as registrations
 from bot.registration.rules import RegistrationStatus
 from tests.conftest import NOW

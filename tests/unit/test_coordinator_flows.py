@@ -11,11 +11,11 @@ from aiogram.exceptions import TelegramForbiddenError, TelegramNetworkError, Tel
 from aiogram.methods import SendMessage, SendPhoto, TelegramMethod
 from aiogram.types import PhotoSize
 
-from bot.events import EventStatus
+from bot.events.model import EventStatus
+from bot.events.store import get_event, list_events, list_projects
 from bot.notices import NoticeKind
 from bot.registration import store as registrations
 from bot.registration.rules import DecisionResult, RegistrationStatus
-from bot.repositories.events import get_event, list_events, list_projects
 from tests.conftest import NOW
 from tests.factories import make_event, make_participant, make_project, sign_up
 from tests.harness import Harness, button, buttons, message_update, texts, tg_user
@@ -593,7 +593,7 @@ async def test_a_retry_rendered_shorter_sends_the_missing_text_without_the_photo
     event = await make_event(harness.db, NOW, title_ru="Семинар")
     await make_participant(harness.db, 852, NOW)
     draft = {"event_id": event.id, "group": "registered", "text": "Коротко", "photo": "AgADp"}
-    job = await harness.app.outbox.submit(NoticeKind.COORDINATOR_MESSAGE, draft, [852], urgent=True)
+    job = await harness.app.queue.submit(NoticeKind.COORDINATOR_MESSAGE, draft, [852], urgent=True)
     await harness.db.execute("UPDATE outbox_deliveries SET parts_sent = 1 WHERE job_id = ?", (job,))
     start = len(harness.session.calls)
     await harness.app.outbox.drain(harness.bot)

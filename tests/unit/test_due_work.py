@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.due_work import QuietHours, next_reminder_at, reminder_due, retry_delay
-from bot.events import Event, EventStatus, EventType
+from bot.events.model import Event, EventStatus, EventType
 
 ALMATY = ZoneInfo("Asia/Almaty")
 

@@ -229,7 +229,7 @@ async def test_a_change_and_its_notice_are_saved_together_or_not_at_all(
     async def crash(*_: object, **__: object) -> int:
         raise OSError("the process dies while queueing the notice")
 
-    monkeypatch.setattr(harness.app.outbox, "submit", crash)
+    monkeypatch.setattr(harness.app.queue, "submit", crash)
     with pytest.raises(OSError, match="dies"):
         await harness.app.registration.cancel(event.id, 910)
     with pytest.raises(OSError, match="dies"):

@@ -146,7 +146,7 @@ async def test_sender_marks_blocked_retries_and_waits_out_flood(harness: Harness
     }
     outbox = harness.app.outbox
     started = harness.pace_time.now
-    job = await outbox.submit(
+    job = await harness.app.queue.submit(
         NoticeKind.REMINDER,
         {"event_id": 1, "minutes": 1440, "starts_at": (NOW + timedelta(days=3)).isoformat()},
         [901, 902, 903],
@@ -175,9 +175,13 @@ async def test_failures_stop_after_the_last_attempt_and_jobs_are_deduplicated(
     harness.session.failures = {901: [TelegramNetworkError(SEND, "down")] * 10}
     outbox = harness.app.outbox
     payload = {"event_id": 1, "minutes": 1, "starts_at": (NOW + timedelta(days=3)).isoformat()}
-    job = await outbox.submit(NoticeKind.REMINDER, payload, [901], urgent=True, dedupe_key="k")
+    job = await harness.app.queue.submit(
+        NoticeKind.REMINDER, payload, [901], urgent=True, dedupe_key="k"
+    )
     assert (
-        await outbox.submit(NoticeKind.REMINDER, payload, [901, 902], urgent=True, dedupe_key="k")
+        await harness.app.queue.submit(
+            NoticeKind.REMINDER, payload, [901, 902], urgent=True, dedupe_key="k"
+        )
         == job
     )
     for step in range(harness.app.settings.send_max_attempts):
@@ -191,7 +195,7 @@ async def test_deliveries_cut_short_by_a_crash_go_out_after_the_restart(harness:
     await seminar_with_people(harness, NOW + timedelta(days=3))
     outbox = harness.app.outbox
     payload = {"event_id": 1, "minutes": 1, "starts_at": (NOW + timedelta(days=3)).isoformat()}
-    job = await outbox.submit(NoticeKind.REMINDER, payload, [901, 902], urgent=True)
+    job = await harness.app.queue.submit(NoticeKind.REMINDER, payload, [901, 902], urgent=True)
     # Claimed, and then the process died before (or while) the request went out.
     await harness.db.execute(
         "UPDATE outbox_deliveries SET state = 'sending' WHERE user_id = 901 AND job_id = ?", (job,)
@@ -210,7 +214,7 @@ async def test_a_delivery_waiting_out_a_429_is_pending_so_a_crash_then_loses_not
     harness.session.failures = {901: [TelegramRetryAfter(SEND, "Too Many Requests", 30)]}
     outbox = harness.app.outbox
     payload = {"event_id": 1, "minutes": 1, "starts_at": (NOW + timedelta(days=3)).isoformat()}
-    job = await outbox.submit(NoticeKind.REMINDER, payload, [901], urgent=True)
+    job = await harness.app.queue.submit(NoticeKind.REMINDER, payload, [901], urgent=True)
     paused = asyncio.Event()
     pause = outbox.pacer.pause
 

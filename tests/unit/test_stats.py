@@ -18,6 +18,7 @@ from bot.repositories import checkins
 from bot.repositories.report_rows import open_snapshot
 from bot.repositories.reports import Reach, project_stats
 from surveys import store
+from surveys.flow import Answer
 from surveys.templates import shipped_templates
 from tests.conftest import NOW
 from tests.factories import make_event, make_participant, make_project
@@ -102,7 +103,7 @@ async def test_stats_chart_shows_reach_and_ratings_by_district_in_kazakh(
         response = await store.start_response(
             db, event.id, "seminar", user_id, district, "ngo", NOW
         )
-        await store.save_answer(db, response, "overall", store.Answer(score))
+        await store.save_answer(db, response, "overall", Answer(score))
         await store.complete(db, response, event.id, user_id, NOW, anonymous=False)
     await checkins.add_walkin(db, event.id, "Ахметова Роза", "youth", None, NOW, 9)
     ctx = context(harness, "kk")

@@ -28,11 +28,11 @@ from aiogram.types import BotCommand
 from aiohttp import ClientConnectorError, ServerDisconnectedError
 from aiohttp.client_reqrep import ConnectionKey
 
-from bot.events import Event
+from bot.events.model import Event
+from bot.events.store import get_event
 from bot.platform.pacing import Pacer, PaceSettings
 from bot.platform.telegram_calls import PacedCalls, outbox_call
 from bot.registration import store as registrations
-from bot.repositories.events import get_event
 from tests.conftest import NOW
 from tests.factories import make_event, make_participant
 from tests.harness import TOKEN, Harness, VirtualTime, answers, texts, tg_user

@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 
 from bot.catalogs import plain_texts
+from bot.events.store import get_event
 from bot.reports.attendance import attendance_report
 from bot.reports.project import ReportContext
 from bot.reports.runner import build_project_report
-from bot.repositories.events import get_event
 from surveys.templates import shipped_templates
 from tests.conftest import NOW
 from tests.generated_project import generate

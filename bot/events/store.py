@@ -11,7 +11,7 @@ import aiosqlite
 
 from bot.clock import from_db, to_db
 from bot.db import Database
-from bot.events import DEFAULT_REMINDER_MINUTES, Event, EventStatus, EventType
+from bot.events.model import DEFAULT_REMINDER_MINUTES, Event, EventStatus, EventType
 
 
 @dataclass(frozen=True)
@@ -199,14 +199,6 @@ async def insert_event(conn: aiosqlite.Connection, new: NewEvent, now: datetime)
     return int(cursor.lastrowid or 0)
 
 
-async def create_event(db: Database, new: NewEvent, now: datetime) -> Event:
-    async with db.write() as conn:
-        event_id = await insert_event(conn, new, now)
-    event = await get_event(db, event_id)
-    assert event is not None
-    return event
-
-
 async def get_event(db: Database, event_id: int) -> Event | None:
     row = await db.fetch_one("SELECT * FROM events WHERE id = ?", (event_id,))
     return None if row is None else event_from_row(row)
@@ -251,23 +243,23 @@ async def list_events(db: Database, project_id: int) -> list[Event]:
 
 
 async def update_event(
-    db: Database,
-    event_id: int,
-    changes: dict[str, object],
-    now: datetime,
-    conn: aiosqlite.Connection | None = None,
+    conn: aiosqlite.Connection, event_id: int, changes: dict[str, object], now: datetime
 ) -> None:
-    """With conn, inside the caller's transaction (a change and the notice about it)."""
     unknown = set(changes) - EDITABLE
     if unknown:
         raise ValueError(f"not editable: {sorted(unknown)}")
     values = [_db_value(value) for value in changes.values()]
     assignments = ", ".join(f"{column} = ?" for column in changes)
-    sql = f"UPDATE events SET {assignments}, updated_at = ? WHERE id = ?"
-    if conn is None:
-        await db.execute(sql, (*values, to_db(now), event_id))
-    else:
-        await conn.execute(sql, (*values, to_db(now), event_id))
+    await conn.execute(
+        f"UPDATE events SET {assignments}, updated_at = ? WHERE id = ?",
+        (*values, to_db(now), event_id),
+    )
+
+
+async def event_in(conn: aiosqlite.Connection, event_id: int) -> Event | None:
+    async with conn.execute("SELECT * FROM events WHERE id = ?", (event_id,)) as cursor:
+        row = await cursor.fetchone()
+    return None if row is None else event_from_row(row)
 
 
 def _db_value(value: object) -> object:
@@ -280,22 +272,3 @@ def _db_value(value: object) -> object:
     if isinstance(value, EventStatus | EventType):
         return value.value
     return value
-
-
-async def people_to_tell(db: Database, event_id: int) -> list[int]:
-    """Everyone signed up (confirmed, waiting, offered, applied, reserve) and reachable."""
-    rows = await db.fetch_all(
-        "SELECT r.user_id FROM registrations r JOIN users u ON u.id = r.user_id "
-        "WHERE r.event_id = ? AND r.status IN ('confirmed', 'waitlisted', 'offered', 'applied', "
-        "'reserve') AND u.deleted_at IS NULL AND u.unreachable_at IS NULL ORDER BY r.id",
-        (event_id,),
-    )
-    return [row[0] for row in rows]
-
-
-async def import_events(db: Database, events: list[NewEvent], now: datetime) -> int:
-    """All or nothing: one transaction for the whole plan."""
-    async with db.write() as conn:
-        for new in events:
-            await insert_event(conn, new, now)
-    return len(events)

@@ -1,0 +1,26 @@
+"""The use-case services, built once per process: by the bot (bot/app.py) and by the command
+line (bot/plan_cli.py), so both run every change the same way. No Telegram here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.clock import Clock
+from bot.config import Settings
+from bot.db import Database
+from bot.events.service import EventService
+from bot.notice_queue import NoticeQueue
+from bot.registration.service import RegistrationService
+
+
+@dataclass(frozen=True)
+class Services:
+    queue: NoticeQueue
+    registration: RegistrationService
+    events: EventService
+
+
+def build_services(settings: Settings, db: Database, clock: Clock) -> Services:
+    queue = NoticeQueue(db, clock, settings.quiet_hours)
+    registration = RegistrationService(db, queue, clock, settings.offer_policy)
+    return Services(queue, registration, EventService(db, queue, clock, registration))
