@@ -53,7 +53,7 @@ def ours(database: Path, project_id: int, output: Path) -> dict[str, float]:
     from bot.reference import load_reference
     from bot.reports.project import ReportContext
     from bot.reports.runner import build_project_report
-    from surveys.templates import shipped_templates
+    from surveys.templates import load_templates
 
     settings = Settings(bot_token=TOKEN, database_path=database)
     reference = load_reference(settings.categories_file, settings.districts_file)
@@ -61,7 +61,7 @@ def ours(database: Path, project_id: int, output: Path) -> dict[str, float]:
         plain_texts("ru"),
         "ru",
         reference,
-        shipped_templates(),
+        load_templates(),
         ZoneInfo("Asia/Almaty"),
         default_now(),
     )

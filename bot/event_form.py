@@ -114,17 +114,6 @@ def parse_reminders(raw: str) -> tuple[int, ...]:
     return tuple(sorted(minutes, reverse=True))
 
 
-def format_reminders(minutes: tuple[int, ...]) -> str:
-    def one(value: int) -> str:
-        if value % 1440 == 0:
-            return f"{value // 1440}d"
-        if value % 60 == 0:
-            return f"{value // 60}h"
-        return f"{value}m"
-
-    return ", ".join(one(value) for value in minutes)
-
-
 def parse_survey_timing(raw: str) -> tuple[int, int, int]:
     """'1h, 24h, 7d': the invitation after the end, the nudge after the invitation, and the
     closing after the end, in that order."""

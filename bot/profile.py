@@ -22,7 +22,6 @@ class ProfileField(StrEnum):
 
 # The order of the onboarding form; Back walks it in reverse.
 FIELD_ORDER: tuple[ProfileField, ...] = tuple(ProfileField)
-REQUIRED_FIELDS = frozenset(FIELD_ORDER) - {ProfileField.ORGANISATION}
 
 NAME_MAX = 100
 ORGANISATION_MAX = 200

@@ -7,7 +7,6 @@ import re
 MESSAGE_LIMIT = 4096
 CAPTION_LIMIT = 1024
 CALLBACK_ANSWER_LIMIT = 200
-BUTTON_TEXT_LIMIT = 64
 
 
 def utf16_len(text: str) -> int:

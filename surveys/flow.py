@@ -9,7 +9,6 @@ from datetime import datetime, timedelta
 from bot.events.model import Event
 from surveys.templates import Question, QuestionKind
 
-SKIP = "-"
 OTHER = "other"
 
 

@@ -5,12 +5,10 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass
 from enum import StrEnum
-from functools import cache
 from pathlib import Path
 
 TEMPLATES_DIR = Path(__file__).with_name("templates")
 RATING_SCALE = (1, 5)
-DEFAULT_TEMPLATE = "seminar"
 LANGUAGES = ("ru", "kk")
 
 
@@ -152,9 +150,3 @@ def load_templates(directory: Path | None = None) -> dict[str, SurveyTemplate]:
     if not templates:
         raise TemplateError(f"{folder}: no survey templates")
     return templates
-
-
-@cache
-def shipped_templates() -> dict[str, SurveyTemplate]:
-    """The templates in surveys/templates/, read once per process."""
-    return load_templates()

@@ -95,13 +95,6 @@ async def present(db: Database, event_id: int) -> list[Attendance]:
     ]
 
 
-async def present_ids(db: Database, event_id: int) -> set[int]:
-    rows = await db.fetch_all(
-        "SELECT user_id FROM checkins WHERE event_id = ? AND user_id IS NOT NULL", (event_id,)
-    )
-    return {row[0] for row in rows}
-
-
 async def events_with_code(db: Database, code: str) -> list[int]:
     rows = await db.fetch_all(
         "SELECT id FROM events WHERE checkin_code = ? AND status = 'published' ORDER BY starts_at",

@@ -47,7 +47,6 @@ class ProjectFieldCallback(CallbackData, prefix="Apf"):
 class EventAdminAction(StrEnum):
     OPEN = "o"
     PUBLISH = "p"
-    UNPUBLISH = "u"
     CANCEL = "c"
     CANCEL_CONFIRM = "x"
     EDIT = "e"

@@ -50,7 +50,7 @@ from bot.reference import Reference
 from handlers.admin.callbacks import EditFieldCallback, EventField
 from handlers.admin.event_screen import send_event_screen
 from handlers.form_state import begin_form, end_form
-from surveys.templates import SurveyTemplate, shipped_templates
+from surveys.templates import SurveyTemplate
 
 FORM = "evform"
 MODE = "evmode"
@@ -139,23 +139,28 @@ async def ask(
     t: Translator,
     reference: Reference,
     mode: str,
-    templates: dict[str, SurveyTemplate] | None = None,
+    templates: dict[str, SurveyTemplate],
 ) -> None:
     prefix = ""
     if mode == CREATE:
         prefix = t("evf.progress", n=ORDER.index(name) + 1, total=len(ORDER)) + "\n"
     await message.answer(
         prefix + t(f"evf.ask.{name}"),
-        reply_markup=_keyboard(name, t, reference, mode, templates or shipped_templates()),
+        reply_markup=_keyboard(name, t, reference, mode, templates),
     )
 
 
 async def start_create(
-    message: Message, state: FSMContext, t: Translator, reference: Reference, project_id: int
+    message: Message,
+    state: FSMContext,
+    t: Translator,
+    reference: Reference,
+    templates: dict[str, SurveyTemplate],
+    project_id: int,
 ) -> None:
     await state.set_state(_state(ORDER[0]))
     await begin_form(state, {MODE: CREATE, PROJECT_ID: project_id, FORM: {}})
-    await ask(message, ORDER[0], t, reference, CREATE)
+    await ask(message, ORDER[0], t, reference, CREATE, templates)
 
 
 async def start_edit(
@@ -163,12 +168,13 @@ async def start_edit(
     state: FSMContext,
     t: Translator,
     reference: Reference,
+    templates: dict[str, SurveyTemplate],
     event_id: int,
     field: EventField,
 ) -> None:
     await state.set_state(_state(field.value))
     await begin_form(state, {MODE: EDIT, EVENT_ID: event_id, FORM: {}})
-    await ask(message, field.value, t, reference, EDIT)
+    await ask(message, field.value, t, reference, EDIT, templates)
 
 
 def _when(form: dict[str, Any], name: str) -> datetime | None:
@@ -182,6 +188,7 @@ def read(
     form: dict[str, Any],
     t: Translator,
     reference: Reference,
+    templates: dict[str, SurveyTemplate],
     tz: ZoneInfo,
     now: datetime,
 ) -> Any:
@@ -225,7 +232,7 @@ def read(
     if name == EventField.SURVEY_TEMPLATE.value:
         if text == t("evf.btn.no_survey"):
             return None
-        for template in shipped_templates().values():
+        for template in templates.values():
             if text == template.title[t.language]:
                 return template.id
         raise FormInputError("choose_button")
@@ -267,6 +274,7 @@ def build_router() -> Router:
         tz: ZoneInfo,
         reference: Reference,
         events: EventService,
+        survey_templates: dict[str, SurveyTemplate],
     ) -> None:
         current = await state.get_state()
         name = (current or "").split(":")[-1]
@@ -284,7 +292,7 @@ def build_router() -> Router:
         if text == t("evf.btn.back") and mode == CREATE:
             index = max(ORDER.index(name) - 1, 0)
             await state.set_state(_state(ORDER[index]))
-            await ask(message, ORDER[index], t, reference, mode)
+            await ask(message, ORDER[index], t, reference, mode, survey_templates)
             return
         event = None
         if mode == EDIT:
@@ -299,13 +307,13 @@ def build_router() -> Router:
             }
         if not text:
             await message.answer(t("evf.error.need_text"))
-            await ask(message, name, t, reference, mode)
+            await ask(message, name, t, reference, mode, survey_templates)
             return
         try:
-            value = read(name, text, form, t, reference, tz, now)
+            value = read(name, text, form, t, reference, survey_templates, tz, now)
         except FormInputError as error:
             await message.answer(t(f"evf.error.{error.reason}"))
-            await ask(message, name, t, reference, mode)
+            await ask(message, name, t, reference, mode, survey_templates)
             return
 
         if mode == EDIT and event is not None:
@@ -323,7 +331,7 @@ def build_router() -> Router:
             edited = await events.edit(event.id, changes, actor)
             if edited.refused is EditRefused.CAPACITY_BELOW:
                 await message.answer(t("evf.error.capacity_below", taken=edited.count))
-                await ask(message, name, t, reference, mode)
+                await ask(message, name, t, reference, mode, survey_templates)
                 return
             if edited.refused is EditRefused.APPLICATIONS_WAITING:
                 await end_form(state)
@@ -347,7 +355,7 @@ def build_router() -> Router:
         if following is not None:
             await state.update_data({FORM: form})
             await state.set_state(_state(following))
-            await ask(message, following, t, reference, mode)
+            await ask(message, following, t, reference, mode, survey_templates)
             return
         new = NewEvent(
             project_id=int(data[PROJECT_ID]),
@@ -385,9 +393,18 @@ def build_router() -> Router:
         t: Translator,
         reference: Reference,
         db: Database,
+        survey_templates: dict[str, SurveyTemplate],
     ) -> None:
         if await get_event(db, callback_data.event_id) is None:
             raise StaleButtonError(query.data or "")
-        await start_edit(message, state, t, reference, callback_data.event_id, callback_data.field)
+        await start_edit(
+            message,
+            state,
+            t,
+            reference,
+            survey_templates,
+            callback_data.event_id,
+            callback_data.field,
+        )
 
     return router

@@ -51,6 +51,7 @@ from handlers.admin.menu import PANEL_BUTTONS, PROJECT_BUTTONS
 from handlers.admin.plan_upload import ask_for_plan
 from handlers.editing import edit_in_place
 from handlers.form_state import begin_form, end_form
+from surveys.templates import SurveyTemplate
 
 PROJECT = "project"
 PROJECT_EDIT = "project_edit"
@@ -223,12 +224,13 @@ def build_router() -> Router:
         tz: ZoneInfo,
         state: FSMContext,
         reference: Reference,
+        survey_templates: dict[str, SurveyTemplate],
     ) -> None:
         found = await get_project(db, callback_data.project_id)
         if found is None:
             raise StaleButtonError(query.data or "")
         if callback_data.action is ProjectAction.NEW_EVENT:
-            await event_form.start_create(message, state, t, reference, found.id)
+            await event_form.start_create(message, state, t, reference, survey_templates, found.id)
             return
         if callback_data.action is ProjectAction.IMPORT:
             await ask_for_plan(message, state, t, found.id)

@@ -22,7 +22,7 @@ from bot.repositories.report_rows import (
     open_snapshot,
     responses_by_district,
 )
-from surveys.templates import shipped_templates
+from surveys.templates import load_templates
 from tests.conftest import NOW
 from tests.factories import make_event, make_participant, sign_up
 from tests.harness import Harness, buttons, texts, tg_user
@@ -141,7 +141,7 @@ async def test_erased_data_is_in_neither_the_database_file_nor_its_wal(
         feedback = analyse(
             feedback_tallies(snapshot, project_id),
             responses_by_district(snapshot, project_id),
-            shipped_templates(),
+            load_templates(),
         )
         lines = list(answer_lines(snapshot, project_id))
     finally:

@@ -24,7 +24,7 @@ from bot.reports import runner
 from bot.reports.project import ReportContext, ReportStoppedError
 from bot.repositories import checkins, users
 from handlers.admin.callbacks import ProjectAction, ProjectCallback
-from surveys.templates import shipped_templates
+from surveys.templates import load_templates
 from tests.conftest import NOW
 from tests.factories import make_project
 from tests.generated_project import generate
@@ -303,7 +303,7 @@ async def test_typed_text_never_becomes_a_formula_or_breaks_the_file(harness: Ha
 async def test_a_build_gives_up_when_the_bot_shuts_down(harness: Harness) -> None:
     generated = await generate(harness.db)
     ctx = ReportContext(
-        plain_texts("ru"), "ru", harness.app.reference, shipped_templates(),
+        plain_texts("ru"), "ru", harness.app.reference, load_templates(),
         harness.app.settings.tz, NOW,
     )  # fmt: skip
     stop = threading.Event()

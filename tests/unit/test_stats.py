@@ -19,7 +19,7 @@ from bot.repositories.report_rows import open_snapshot
 from bot.repositories.reports import Reach, project_stats
 from surveys import store
 from surveys.flow import Answer
-from surveys.templates import shipped_templates
+from surveys.templates import load_templates
 from tests.conftest import NOW
 from tests.factories import make_event, make_participant, make_project
 from tests.harness import Harness, texts, tg_user
@@ -81,7 +81,7 @@ async def test_unique_reach_by_district(harness: Harness) -> None:
 
 def context(harness: Harness, language: str) -> ReportContext:
     t = Translator(harness.app.i18n, language)
-    return ReportContext(t.plain, language, harness.app.reference, shipped_templates(), ALMATY, NOW)
+    return ReportContext(t.plain, language, harness.app.reference, load_templates(), ALMATY, NOW)
 
 
 async def test_stats_chart_shows_reach_and_ratings_by_district_in_kazakh(

@@ -17,7 +17,7 @@ from bot.events.store import get_event
 from bot.reports.attendance import attendance_report
 from bot.reports.project import ReportContext
 from bot.reports.runner import build_project_report
-from surveys.templates import shipped_templates
+from surveys.templates import load_templates
 from tests.conftest import NOW
 from tests.generated_project import generate
 from tests.harness import Harness
@@ -50,7 +50,7 @@ async def test_libreoffice_reads_the_project_report_and_the_attendance_sheet(
 ) -> None:
     generated = await generate(harness.db)
     ctx = ReportContext(
-        plain_texts("kk"), "kk", harness.app.reference, shipped_templates(),
+        plain_texts("kk"), "kk", harness.app.reference, load_templates(),
         harness.app.settings.tz, NOW,
     )  # fmt: skip
     report = build_project_report(harness.db.path, generated.project_id, ctx)
