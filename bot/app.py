@@ -132,6 +132,7 @@ def build_dispatcher(
         notices=queue,
         registration=registration,
         events=events,
+        link_openers=handlers.link_openers(),
     )
     dispatcher.update.outer_middleware(in_flight)
     # Before anything that acts, so a copy of a handled update does nothing; inside the

@@ -7,6 +7,7 @@ from aiogram.filters import IS_MEMBER, ChatMemberUpdatedFilter
 from aiogram.types import CallbackQuery, Chat, ChatMemberUpdated, TelegramObject
 from aiogram.utils.callback_answer import CallbackAnswer
 
+from bot.deeplinks import LinkKind
 from bot.i18n import Translator
 from bot.telegram_text import CALLBACK_ANSWER_LIMIT, clip
 from handlers import (
@@ -25,6 +26,17 @@ from handlers import (
     start,
     survey,
 )
+from handlers.admin.team import open_invite
+from handlers.links import LinkOpener
+
+
+def link_openers() -> dict[LinkKind, LinkOpener]:
+    """What each kind of deep link opens (handlers/links.py reads it from the handler data)."""
+    return {
+        LinkKind.EVENT: catalogue.open_event_card,
+        LinkKind.CHECKIN: checkin.open_checkin,
+        LinkKind.INVITE: open_invite,
+    }
 
 
 def build_router() -> Router:

@@ -13,25 +13,11 @@ from bot.i18n import Translator
 # FSM data key: the payload a newcomer arrived with, kept until onboarding is over.
 START_PAYLOAD = "start_payload"
 
+# Each feature's screen for its kind of link: `async def open_x(message, link, **data)`.
 LinkOpener = Callable[..., Awaitable[None]]
 
 # Links that act on behalf of a participant, so the person needs a profile first.
 NEEDS_PROFILE = frozenset({LinkKind.EVENT, LinkKind.CHECKIN})
-
-
-def openers() -> dict[LinkKind, LinkOpener]:
-    """Each feature's screen for its kind of link: `async def open_x(message, link, **data)`."""
-    # Imported here: those features send people without a profile to onboarding, which in
-    # turn opens their link when it is done.
-    from handlers.admin.team import open_invite
-    from handlers.catalogue import open_event_card
-    from handlers.checkin import open_checkin
-
-    return {
-        LinkKind.EVENT: open_event_card,
-        LinkKind.CHECKIN: open_checkin,
-        LinkKind.INVITE: open_invite,
-    }
 
 
 def needs_profile(payload: str | None) -> bool:
@@ -40,10 +26,14 @@ def needs_profile(payload: str | None) -> bool:
 
 
 async def open_link(message: Message, payload: str | None, data: dict[str, Any]) -> bool:
-    """Open what the link points at; a mangled or unknown link gets a clear answer."""
+    """Open what the link points at; a mangled or unknown link gets a clear answer. The table
+    of openers is a Dispatcher kwarg (`link_openers`, built in handlers/__init__.py): the
+    features it opens send newcomers to onboarding, which opens their link when it is done,
+    so no feature module may hold the table."""
     t: Translator = data["t"]
+    openers: dict[LinkKind, LinkOpener] = data["link_openers"]
     link: DeepLink | None = parse_payload(payload)
-    opener = openers().get(link.kind) if link is not None else None
+    opener = openers.get(link.kind) if link is not None else None
     if link is None or opener is None:
         await message.answer(t("link.invalid"))
         return False
