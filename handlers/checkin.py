@@ -111,7 +111,7 @@ def build_router() -> Router:
         candidates.sort(key=lambda e: not (window(e)[0] <= now <= window(e)[1]))
         event = candidates[0]
         result = await checkins.check_in(db, event.id, user.id, CheckinMethod.CODE, now)
-        await state.set_state(None)
+        await state.clear()
         await message.answer(result_text(result, event, t, tz))
 
     return router

@@ -40,7 +40,6 @@ from bot.repositories import profiles, users
 from bot.repositories.users import UserRecord
 from handlers.callbacks import ConsentCallback
 from handlers.editing import edit_in_place, remove_buttons
-from handlers.form_state import end_form
 from handlers.links import START_PAYLOAD, open_link
 from handlers.profile_view import profile_keyboard, profile_text
 from handlers.welcome import show_welcome
@@ -218,7 +217,7 @@ def build_router() -> Router:
             return
         if not callback_data.accept:
             await edit_in_place(message, t("onb.declined"))
-            await end_form(state)
+            await state.clear()
             return
         await profiles.give_consent(db, user.id, t.language, clock.now())
         await edit_in_place(message, t("onb.consent_given"))
@@ -259,7 +258,7 @@ def build_router() -> Router:
         field = ProfileField.DISTRICT if step == ProfileForm.district_other else FIELD_OF[current]
         if mode == EDIT:
             await profiles.update_field(db, user.id, field, value)
-            await end_form(state)
+            await state.clear()
             await message.answer(t("profile.saved"), reply_markup=ReplyKeyboardRemove())
             fresh = await users.get(db, user.id) or user
             await message.answer(
@@ -278,7 +277,7 @@ def build_router() -> Router:
             db, user.id, {f: form.get(f.value) for f in ProfileField}, clock.now()
         )
         payload = stored.get(START_PAYLOAD)
-        await end_form(state)
+        await state.clear()
         await message.answer(t("onb.done"), reply_markup=ReplyKeyboardRemove())
         if payload:
             fresh = await users.get(db, user.id) or user
@@ -293,7 +292,7 @@ def build_router() -> Router:
         await cancel(message, state, t, mode)
 
     async def cancel(message: Message, state: FSMContext, t: Translator, mode: str) -> None:
-        await state.set_state(None)
+        await state.clear()
         key = "profile.edit_cancelled" if mode == EDIT else "onb.cancelled"
         await message.answer(t(key), reply_markup=ReplyKeyboardRemove())
 

@@ -157,7 +157,7 @@ async def ask_motivation(
 async def keep(query: CallbackQuery, message: Message, t: Translator, state: FSMContext) -> None:
     """'No' to any of the questions: nothing changes."""
     if await state.get_state() == ApplyForm.motivation.state:
-        await state.set_state(None)
+        await state.clear()
     await edit_in_place(message, t("reg.nothing_changed"))
 
 
@@ -234,7 +234,7 @@ async def motivation(
     event_id = (await state.get_data()).get(EVENT_ID)
     event = await get_event(db, int(event_id)) if event_id else None
     if event is None:
-        await state.set_state(None)
+        await state.clear()
         await message.answer(t("reg.closed"))
         return
     try:
@@ -245,7 +245,7 @@ async def motivation(
         )
         return
     outcome = await registration.register(event.id, user.id, text)
-    await state.set_state(None)
+    await state.clear()
     await message.answer(_outcome_text(outcome, event.title(t.language), t))
 
 

@@ -6,6 +6,7 @@ person and event; after the survey closes, answers are refused politely."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from aiogram import F, Router
@@ -34,6 +35,7 @@ from surveys.templates import Question, QuestionKind, SurveyTemplate
 
 START, SKIP, BACK, DONE = "s", "-", "<", "!"
 ACTIVE = "survey_active"
+SURVEY_DESTINY = "survey"
 
 
 class SurveyCallback(CallbackData, prefix="sv"):
@@ -48,6 +50,13 @@ class SurveyForm(StatesGroup):
 
 def _slot(event_id: int) -> str:
     return f"survey:{event_id}"
+
+
+def progress(state: FSMContext) -> FSMContext:
+    """The questionnaires in progress, in an FSM namespace of their own: any other form may
+    clear its data without losing a half-answered questionnaire. (Erasure reads the
+    "survey:<event id>" slots to find the person's unfinished questionnaire.)"""
+    return FSMContext(storage=state.storage, key=replace(state.key, destiny=SURVEY_DESTINY))
 
 
 def invitation_keyboard(t: Translator, event_id: int) -> InlineKeyboardMarkup:
@@ -155,13 +164,13 @@ def build_router() -> Router:
         *,
         edit: bool,
     ) -> None:
-        slot = dict((await state.get_data()).get(_slot(event.id)) or {})
+        slot = dict((await progress(state).get_data()).get(_slot(event.id)) or {})
         if index >= len(template.questions):
             await finish(message, state, event, template, slot, user, t, db, clock)
             return
         slot.update(index=index, chosen=[], other=False)
         await state.set_state(SurveyForm.answering)
-        await state.update_data({_slot(event.id): slot, ACTIVE: event.id})
+        await progress(state).update_data({_slot(event.id): slot, ACTIVE: event.id})
         text, markup = question_view(event, template, index, t)
         if edit:
             await edit_in_place(message, text, markup)
@@ -185,7 +194,7 @@ def build_router() -> Router:
             db, response_id, event.id, user.id, clock.now(), anonymous=event.survey_anonymous
         )
         # The link from person to response exists only here, and goes now.
-        await state.update_data({_slot(event.id): None, ACTIVE: None})
+        await progress(state).update_data({_slot(event.id): None, ACTIVE: None})
         await state.set_state(None)
         if not first:
             await message.answer(t("sv.already"))
@@ -229,7 +238,7 @@ def build_router() -> Router:
             callback_answer.text = clip(t("sv.already"), CALLBACK_ANSWER_LIMIT)
             callback_answer.show_alert = True
             return
-        slot = dict((await state.get_data()).get(_slot(event.id)) or {})
+        slot = dict((await progress(state).get_data()).get(_slot(event.id)) or {})
         value = callback_data.value
         if value == START:
             if not slot.get("response"):
@@ -238,7 +247,7 @@ def build_router() -> Router:
                     db, event.id, template.id, anonymous_id, user.district, user.category, now
                 )
                 slot["index"] = 0
-                await state.update_data({_slot(event.id): slot})
+                await progress(state).update_data({_slot(event.id): slot})
             if event.survey_anonymous:
                 await message.answer(t("sv.anonymous"))
             await advance(
@@ -274,7 +283,7 @@ def build_router() -> Router:
             if question.kind is QuestionKind.MULTI and value != DONE:
                 chosen = flow.toggle(question, tuple(slot.get("chosen") or ()), value)
                 slot["chosen"] = list(chosen)
-                await state.update_data({_slot(event.id): slot})
+                await progress(state).update_data({_slot(event.id): slot})
                 text, markup = question_view(event, template, index, t, chosen)
                 await edit_in_place(message, text, markup)
                 return
@@ -287,7 +296,7 @@ def build_router() -> Router:
                     # The choices are saved now; the "other" text comes in the next message.
                     await store.save_answer(db, response_id, question.id, answer)
                     slot["other"] = True
-                    await state.update_data({_slot(event.id): slot})
+                    await progress(state).update_data({_slot(event.id): slot})
                     await edit_in_place(message, t("sv.ask_other"))
                     return
             else:
@@ -309,7 +318,7 @@ def build_router() -> Router:
         clock: Clock,
         survey_templates: dict[str, SurveyTemplate],
     ) -> None:
-        data = await state.get_data()
+        data = await progress(state).get_data()
         loaded = await load(db, int(data.get(ACTIVE) or 0), survey_templates)
         if loaded is None:
             await state.set_state(None)
@@ -335,7 +344,7 @@ def build_router() -> Router:
             answer = Answer(choices=chosen, text=text)
             await store.save_answer(db, int(slot["response"]), question.id, answer)
             slot["other"] = False
-            await state.update_data({_slot(event.id): slot})
+            await progress(state).update_data({_slot(event.id): slot})
             await advance(
                 message, state, event, template, index + 1, user, t, db, clock, edit=False
             )

@@ -39,7 +39,6 @@ from handlers.admin.callbacks import (
     EventAdminCallback,
 )
 from handlers.editing import edit_in_place
-from handlers.form_state import end_form
 
 APPROVE_EVENT = "approve_event"
 
@@ -201,7 +200,7 @@ def build_router() -> Router:
     ) -> None:
         event = await get_event(db, int((await state.get_data()).get(APPROVE_EVENT) or 0))
         if event is None:
-            await end_form(state)
+            await state.clear()
             await message.answer(t("evf.event_gone"))
             return
         text = (message.text or "").strip()
@@ -210,14 +209,14 @@ def build_router() -> Router:
             return
         count = int(text)
         if not seats_can_move(event, clock.now()):
-            await end_form(state)
+            await state.clear()
             await message.answer(t("app.result.closed"))
             return
         free = seats_left(event.capacity, await registrations.seats_taken(db, event.id))
         if free is not None and count > free:
             await message.answer(t("app.n_beyond", n=count, free=free))
             return
-        await end_form(state)
+        await state.clear()
         actor = message.from_user.id if message.from_user else 0
         approved = await registration.approve_first(event.id, count, actor)
         await message.answer(t.plural("app.approved_n", len(approved)))

@@ -49,7 +49,6 @@ from bot.i18n import Translator
 from bot.reference import Reference
 from handlers.admin.callbacks import EditFieldCallback, EventField
 from handlers.admin.event_screen import send_event_screen
-from handlers.form_state import begin_form, end_form
 from surveys.templates import SurveyTemplate
 
 FORM = "evform"
@@ -159,7 +158,7 @@ async def start_create(
     project_id: int,
 ) -> None:
     await state.set_state(_state(ORDER[0]))
-    await begin_form(state, {MODE: CREATE, PROJECT_ID: project_id, FORM: {}})
+    await state.set_data({MODE: CREATE, PROJECT_ID: project_id, FORM: {}})
     await ask(message, ORDER[0], t, reference, CREATE, templates)
 
 
@@ -173,7 +172,7 @@ async def start_edit(
     field: EventField,
 ) -> None:
     await state.set_state(_state(field.value))
-    await begin_form(state, {MODE: EDIT, EVENT_ID: event_id, FORM: {}})
+    await state.set_data({MODE: EDIT, EVENT_ID: event_id, FORM: {}})
     await ask(message, field.value, t, reference, EDIT, templates)
 
 
@@ -286,7 +285,7 @@ def build_router() -> Router:
         now = clock.now()
 
         if text == t("evf.btn.cancel"):
-            await end_form(state)
+            await state.clear()
             await message.answer(t("evf.cancelled"), reply_markup=ReplyKeyboardRemove())
             return
         if text == t("evf.btn.back") and mode == CREATE:
@@ -298,7 +297,7 @@ def build_router() -> Router:
         if mode == EDIT:
             event = await get_event(db, int(data[EVENT_ID]))
             if event is None:
-                await end_form(state)
+                await state.clear()
                 await message.answer(t("evf.event_gone"), reply_markup=ReplyKeyboardRemove())
                 return
             form = {
@@ -334,13 +333,13 @@ def build_router() -> Router:
                 await ask(message, name, t, reference, mode, survey_templates)
                 return
             if edited.refused is EditRefused.APPLICATIONS_WAITING:
-                await end_form(state)
+                await state.clear()
                 await message.answer(
                     t.plural("evf.error.applications_waiting", edited.count),
                     reply_markup=ReplyKeyboardRemove(),
                 )
                 return
-            await end_form(state)
+            await state.clear()
             if edited.event is None:
                 await message.answer(t("evf.event_gone"), reply_markup=ReplyKeyboardRemove())
                 return
@@ -376,7 +375,7 @@ def build_router() -> Router:
             created_by=actor,
         )
         event = await events.create(new, actor)
-        await end_form(state)
+        await state.clear()
         key = "evf.created_published" if value else "evf.created_draft"
         await message.answer(
             t(key, title=event.title_ru, when=format_local(event.starts_at, tz)),

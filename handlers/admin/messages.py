@@ -26,7 +26,6 @@ from bot.repositories import schedule
 from bot.telegram_text import utf16_len
 from handlers.admin.callbacks import MessageCallback, MessageStep
 from handlers.editing import edit_in_place
-from handlers.form_state import end_form
 
 TEXT_LIMIT = 3500  # leaves room for the heading in a 4096-character message
 AUDIENCES = {
@@ -108,7 +107,7 @@ def build_router() -> Router:
             await state.update_data({DRAFT: {"event_id": event.id, "group": AUDIENCES[chosen]}})
             await edit_in_place(message, t("msg.ask_text", limit=TEXT_LIMIT))
         elif chosen is MessageStep.DROP:
-            await end_form(state)
+            await state.clear()
             await edit_in_place(message, t("msg.dropped"))
         elif chosen is MessageStep.SEND:
             draft = (await state.get_data()).get(DRAFT)
@@ -120,7 +119,7 @@ def build_router() -> Router:
                 or draft.get("event_id") != event.id
             ):
                 raise StaleButtonError(query.data or "")
-            await end_form(state)
+            await state.clear()
             people = await schedule.audience(db, event.id, str(draft["group"]))
             # The message and its audit row are saved together.
             async with db.write() as conn:
@@ -163,7 +162,7 @@ def build_router() -> Router:
         draft = dict((await state.get_data()).get(DRAFT) or {})
         event = await get_event(db, int(draft.get("event_id") or 0))
         if event is None:
-            await end_form(state)
+            await state.clear()
             await message.answer(t("evf.event_gone"))
             return
         body = message.html_text if (message.text or message.caption) else ""

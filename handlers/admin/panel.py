@@ -50,7 +50,6 @@ from handlers.admin.callbacks import (
 from handlers.admin.menu import PANEL_BUTTONS, PROJECT_BUTTONS
 from handlers.admin.plan_upload import ask_for_plan
 from handlers.editing import edit_in_place
-from handlers.form_state import begin_form, end_form
 from surveys.templates import SurveyTemplate
 
 PROJECT = "project"
@@ -211,7 +210,7 @@ def build_router() -> Router:
             await edit_in_place(message, t(key), builder.as_markup())
         else:
             await state.set_state(ProjectForm.title_ru)
-            await begin_form(state, {PROJECT: {}})
+            await state.set_data({PROJECT: {}})
             await message.answer(t("proj.ask.title_ru"), reply_markup=_ask_keyboard("title_ru", t))
 
     @router.callback_query(ProjectCallback.filter(), F.message.as_("message"))
@@ -266,8 +265,8 @@ def build_router() -> Router:
             raise StaleButtonError(query.data or "")
         field = callback_data.field.value
         await state.set_state(ProjectEdit.value)
-        await begin_form(
-            state, {PROJECT_EDIT: {"project_id": callback_data.project_id, "field": field}}
+        await state.set_data(
+            {PROJECT_EDIT: {"project_id": callback_data.project_id, "field": field}}
         )
         await message.answer(t(f"proj.ask.{field}"), reply_markup=_ask_keyboard(field, t))
 
@@ -284,7 +283,7 @@ def build_router() -> Router:
         field = ProjectField(editing["field"])
         text = (message.text or "").strip()
         if text == t("evf.btn.cancel"):
-            await end_form(state)
+            await state.clear()
             await message.answer(t("evf.cancelled"), reply_markup=ReplyKeyboardRemove())
             return
         try:
@@ -299,7 +298,7 @@ def build_router() -> Router:
             )
             return
         project_id = int(editing["project_id"])
-        await end_form(state)
+        await state.clear()
         if not await update_project(db, project_id, _stored(field, value)):
             await message.answer(t("proj.gone"), reply_markup=ReplyKeyboardRemove())
             return
@@ -327,7 +326,7 @@ def build_router() -> Router:
         data: dict[str, Any] = dict((await state.get_data()).get(PROJECT, {}))
         text = (message.text or "").strip()
         if text == t("evf.btn.cancel"):
-            await end_form(state)
+            await state.clear()
             await message.answer(t("evf.cancelled"), reply_markup=ReplyKeyboardRemove())
             return
         skipped = step in OPTIONAL and text == t("evf.btn.skip")
@@ -368,7 +367,7 @@ def build_router() -> Router:
                 {"title": created.title_ru},
                 clock.now(),
             )
-        await end_form(state)
+        await state.clear()
         await message.answer(
             t("proj.created", title=created.title_ru), reply_markup=ReplyKeyboardRemove()
         )

@@ -19,7 +19,6 @@ from bot.i18n import Translator
 from bot.plan_import import PlanError, RowError, read_plan
 from bot.reference import Reference
 from bot.telegram_text import clip_html
-from handlers.form_state import end_form
 
 PROJECT_ID = "plan_project"
 MAX_BYTES = 5 * 1024 * 1024
@@ -70,7 +69,7 @@ def build_router() -> Router:
         assert document is not None
         project = await get_project(db, int((await state.get_data()).get(PROJECT_ID) or 0))
         if project is None:
-            await end_form(state)
+            await state.clear()
             await message.answer(t("evf.event_gone"))
             return
         if not (document.file_name or "").lower().endswith(".xlsx"):
@@ -90,7 +89,7 @@ def build_router() -> Router:
             return
         actor = message.from_user.id if message.from_user else 0
         count = await events.import_plan(project.id, plan, actor)
-        await end_form(state)
+        await state.clear()
         await message.answer(t.plural("imp.done", count, title=project.title(t.language)))
 
     @router.message(StateFilter(PlanUpload.file), ~F.text.startswith("/"))

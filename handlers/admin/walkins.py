@@ -18,7 +18,6 @@ from bot.i18n import Translator
 from bot.profile import ProfileInputError, clean_full_name
 from bot.reference import Reference, ReferenceList
 from bot.repositories import checkins
-from handlers.form_state import begin_form, end_form
 
 WALKIN = "walkin"
 
@@ -40,7 +39,7 @@ def _keyboard(items: ReferenceList | None, t: Translator) -> ReplyKeyboardMarkup
 
 async def start_walkin(message: Message, state: FSMContext, t: Translator, event_id: int) -> None:
     await state.set_state(WalkinForm.name)
-    await begin_form(state, {WALKIN: {"event_id": event_id}})
+    await state.set_data({WALKIN: {"event_id": event_id}})
     await message.answer(t("walkin.ask.name"), reply_markup=_keyboard(None, t))
 
 
@@ -64,7 +63,7 @@ def build_router() -> Router:
         draft = dict((await state.get_data()).get(WALKIN, {}))
         text = (message.text or "").strip()
         if text == t("evf.btn.cancel"):
-            await end_form(state)
+            await state.clear()
             await message.answer(t("evf.cancelled"), reply_markup=ReplyKeyboardRemove())
             return
         if current == WalkinForm.name.state:
@@ -96,7 +95,7 @@ def build_router() -> Router:
             await message.answer(t("onb.error.choose_button"))
             return
         event = await get_event(db, int(draft["event_id"]))
-        await end_form(state)
+        await state.clear()
         if event is None:
             await message.answer(t("evf.event_gone"), reply_markup=ReplyKeyboardRemove())
             return
