@@ -2,8 +2,11 @@
 
     python bench/broadcast.py [--count 10000] [--rate 25] [--telegram-limit 30]
 
-Prints the achieved sending rate divided by the configured one (goal >= 0.9) and how many
-429s our own pacing caused (goal 0): the emulator enforces Telegram's global limit.
+Bulk sends (the outbox) take at most the pacer's bulk share of the rate (0.8: 20 a second of
+25), so that a reply to somebody waiting finds room at once even mid-broadcast. Prints the
+achieved sending rate divided by that bulk pace (goal >= 0.9), the same against the whole
+configured rate (at most the bulk share), and how many 429s our own pacing caused (goal 0):
+the emulator enforces Telegram's global limit.
 """
 
 from __future__ import annotations
@@ -52,15 +55,17 @@ async def bench(count: int, rate: float, telegram_limit: int) -> None:
         started = time.perf_counter()
         await app.scheduler.run_due(bot)
         elapsed = time.perf_counter() - started
+        bulk_pace = rate * app.pacer.settings.bulk_share
         sent = len(emulator.calls_to("sendMessage")) - emulator.flood_429_count
         await bot.session.close()
         await db.close()
     await runner.cleanup()
     achieved = sent / elapsed
     print(f"messages sent:            {sent} of {count}")
-    print(f"configured rate:          {rate:.1f}/s")
+    print(f"configured rate:          {rate:.1f}/s, of it bulk {bulk_pace:.1f}/s")
     print(f"achieved rate:            {achieved:.1f}/s")
-    print(f"ratio (achieved/config):  {achieved / rate:.3f}   goal >= 0.9")
+    print(f"ratio (achieved/bulk):    {achieved / bulk_pace:.3f}   goal >= 0.9")
+    print(f"ratio (achieved/config):  {achieved / rate:.3f}   at most {bulk_pace / rate:.2f}")
     print(f"429s caused by our pace:  {emulator.flood_429_count}   goal 0")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
@@ -188,6 +189,11 @@ async def run(settings: Settings) -> None:
 
     app.dispatcher.startup.register(on_startup)
     app.dispatcher.shutdown.register(on_shutdown)
+    # What start-up loaded (aiogram's types, the catalogs, the templates) lives as long as the
+    # process: out of the collector's sight, its pauses stay short, and a long one would
+    # bunch the paced sends behind it into a burst Telegram answers with 429 (bench/rush.py).
+    gc.collect()
+    gc.freeze()
     try:
         await app.dispatcher.start_polling(bot, handle_signals=True)
     finally:
