@@ -30,14 +30,17 @@ class CoordinatorFilter(Filter):
 
 
 class EventFromButton(Filter):
-    """Loads the event a participant's button points at and hands it to the handler as
-    `event`; a button pointing at an event gone or back in draft is outdated."""
+    """Loads the event a button points at and hands it to the handler as `event`; a button
+    pointing at an event gone (or, for participants, back in draft) is outdated."""
+
+    def __init__(self, *, drafts: bool = False) -> None:
+        self.drafts = drafts  # coordinators' buttons: drafts are theirs to see
 
     async def __call__(
         self, query: CallbackQuery, db: Database, callback_data: CallbackData
     ) -> dict[str, Event]:
         event_id = getattr(callback_data, "event_id", None)
         event = await get_event(db, event_id) if isinstance(event_id, int) else None
-        if event is None or not event.listed_for_participants():
+        if event is None or not (self.drafts or event.listed_for_participants()):
             raise StaleButtonError(query.data or "")
         return {"event": event}

@@ -44,6 +44,7 @@ from handlers.admin.walkins import start_walkin
 from handlers.checkin import checkin_link
 from handlers.editing import edit_in_place
 from handlers.event_view import when
+from handlers.filters import EventFromButton
 
 PAGE_SIZE = 10
 
@@ -173,96 +174,147 @@ async def participant_list(
     return clip_html("\n".join(lines)), builder.as_markup()
 
 
+async def open_screen(
+    query: CallbackQuery,
+    message: Message,
+    event: Event,
+    db: Database,
+    t: Translator,
+    tz: ZoneInfo,
+    reference: Reference,
+) -> None:
+    text, markup = await event_screen(db, event, t, tz, reference)
+    await edit_in_place(message, text, markup)
+
+
+async def publish(
+    query: CallbackQuery,
+    message: Message,
+    event: Event,
+    db: Database,
+    t: Translator,
+    tz: ZoneInfo,
+    reference: Reference,
+    events: EventService,
+    callback_answer: CallbackAnswer,
+) -> None:
+    published = await events.publish(event.id, query.from_user.id)
+    if published is None:
+        # An older screen's button: a cancelled event is never brought back.
+        raise StaleButtonError(query.data or "")
+    callback_answer.text = clip(t("adm.published"), CALLBACK_ANSWER_LIMIT)
+    text, markup = await event_screen(db, published, t, tz, reference)
+    await edit_in_place(message, text, markup)
+
+
+async def toggle_walkins(
+    query: CallbackQuery,
+    message: Message,
+    event: Event,
+    db: Database,
+    t: Translator,
+    tz: ZoneInfo,
+    reference: Reference,
+    events: EventService,
+) -> None:
+    fresh = await events.allow_walkins(event.id, not event.walkins_allowed, query.from_user.id)
+    if fresh is None:
+        raise StaleButtonError(query.data or "")
+    text, markup = await event_screen(db, fresh, t, tz, reference)
+    await edit_in_place(message, text, markup)
+
+
+async def add_walkin(
+    query: CallbackQuery, message: Message, event: Event, state: FSMContext, t: Translator
+) -> None:
+    await start_walkin(message, state, t, event.id)
+
+
+async def ask_to_cancel(
+    query: CallbackQuery, message: Message, event: Event, t: Translator
+) -> None:
+    builder = InlineKeyboardBuilder()
+    builder.button(
+        **_button(t, "adm.btn.cancel_confirm", EventAdminAction.CANCEL_CONFIRM, event.id)
+    )
+    builder.button(**_button(t, "adm.btn.keep_event", EventAdminAction.OPEN, event.id))
+    builder.adjust(1)
+    await edit_in_place(message, t("adm.cancel_ask", title=event.title_ru), builder.as_markup())
+
+
+async def cancel(
+    query: CallbackQuery, message: Message, event: Event, t: Translator, events: EventService
+) -> None:
+    told = await events.cancel(event.id, query.from_user.id)
+    if told is None:
+        raise StaleButtonError(query.data or "")
+    await edit_in_place(message, t.plural("adm.cancelled", told, title=event.title_ru))
+
+
+async def choose_field(query: CallbackQuery, message: Message, event: Event, t: Translator) -> None:
+    builder = InlineKeyboardBuilder()
+    for field in EventField:
+        builder.button(
+            text=t(f"adm.field.{field.value}"),
+            callback_data=EditFieldCallback(event_id=event.id, field=field),
+        )
+    builder.button(**_button(t, "adm.btn.back_event", EventAdminAction.OPEN, event.id))
+    builder.adjust(2)
+    await edit_in_place(message, t("adm.edit_which", title=event.title_ru), builder.as_markup())
+
+
+async def show_participants(
+    query: CallbackQuery,
+    callback_data: EventAdminCallback,
+    message: Message,
+    event: Event,
+    db: Database,
+    t: Translator,
+    reference: Reference,
+) -> None:
+    cards = callback_data.action is EventAdminAction.CARDS
+    text, markup = await participant_list(db, event, callback_data.page, t, reference, cards=cards)
+    await edit_in_place(message, text, markup)
+
+
+async def send_checkin_code(
+    query: CallbackQuery, message: Message, event: Event, t: Translator, tz: ZoneInfo, bot: Bot
+) -> None:
+    link = await create_start_link(bot, checkin_link(event).payload)
+    opens, closes = window(event)
+    caption = t(
+        "adm.checkin.caption",
+        title=event.title_ru,
+        code=event.checkin_code or "—",
+        opens=format_local(opens, tz),
+        closes=format_local(closes, tz),
+        link=link,
+    )
+    await message.answer_photo(
+        BufferedInputFile(qr_png(link), filename=f"checkin-{event.code}.png"),
+        caption=clip_html(caption, CAPTION_LIMIT),
+    )
+
+
 def build_router() -> Router:
     router = Router(name="admin-event")
-
-    @router.callback_query(EventAdminCallback.filter(), F.message.as_("message"))
-    async def act(
-        query: CallbackQuery,
-        callback_data: EventAdminCallback,
-        message: Message,
-        db: Database,
-        t: Translator,
-        tz: ZoneInfo,
-        clock: Clock,
-        reference: Reference,
-        events: EventService,
-        bot: Bot,
-        state: FSMContext,
-        callback_answer: CallbackAnswer,
-    ) -> None:
-        event = await get_event(db, callback_data.event_id)
-        if event is None:
-            raise StaleButtonError(query.data or "")
-        action = callback_data.action
-        actor = query.from_user.id
-        if action is EventAdminAction.OPEN:
-            text, markup = await event_screen(db, event, t, tz, reference)
-            await edit_in_place(message, text, markup)
-        elif action is EventAdminAction.PUBLISH:
-            published = await events.publish(event.id, actor)
-            if published is None:
-                # An older screen's button: a cancelled event is never brought back.
-                raise StaleButtonError(query.data or "")
-            callback_answer.text = clip(t("adm.published"), CALLBACK_ANSWER_LIMIT)
-            text, markup = await event_screen(db, published, t, tz, reference)
-            await edit_in_place(message, text, markup)
-        elif action is EventAdminAction.WALKINS:
-            fresh = await events.allow_walkins(event.id, not event.walkins_allowed, actor)
-            if fresh is None:
-                raise StaleButtonError(query.data or "")
-            text, markup = await event_screen(db, fresh, t, tz, reference)
-            await edit_in_place(message, text, markup)
-        elif action is EventAdminAction.ADD_WALKIN:
-            await start_walkin(message, state, t, event.id)
-        elif action is EventAdminAction.CANCEL:
-            builder = InlineKeyboardBuilder()
-            builder.button(
-                **_button(t, "adm.btn.cancel_confirm", EventAdminAction.CANCEL_CONFIRM, event.id)
-            )
-            builder.button(**_button(t, "adm.btn.keep_event", EventAdminAction.OPEN, event.id))
-            builder.adjust(1)
-            await edit_in_place(
-                message, t("adm.cancel_ask", title=event.title_ru), builder.as_markup()
-            )
-        elif action is EventAdminAction.CANCEL_CONFIRM:
-            told = await events.cancel(event.id, actor)
-            if told is None:
-                raise StaleButtonError(query.data or "")
-            await edit_in_place(message, t.plural("adm.cancelled", told, title=event.title_ru))
-        elif action is EventAdminAction.EDIT:
-            builder = InlineKeyboardBuilder()
-            for field in EventField:
-                builder.button(
-                    text=t(f"adm.field.{field.value}"),
-                    callback_data=EditFieldCallback(event_id=event.id, field=field),
-                )
-            builder.button(**_button(t, "adm.btn.back_event", EventAdminAction.OPEN, event.id))
-            builder.adjust(2)
-            await edit_in_place(
-                message, t("adm.edit_which", title=event.title_ru), builder.as_markup()
-            )
-        elif action in (EventAdminAction.LIST, EventAdminAction.CARDS):
-            cards = action is EventAdminAction.CARDS
-            text, markup = await participant_list(
-                db, event, callback_data.page, t, reference, cards=cards
-            )
-            await edit_in_place(message, text, markup)
-        elif action is EventAdminAction.CHECKIN:
-            link = await create_start_link(bot, checkin_link(event).payload)
-            opens, closes = window(event)
-            caption = t(
-                "adm.checkin.caption",
-                title=event.title_ru,
-                code=event.checkin_code or "—",
-                opens=format_local(opens, tz),
-                closes=format_local(closes, tz),
-                link=link,
-            )
-            await message.answer_photo(
-                BufferedInputFile(qr_png(link), filename=f"checkin-{event.code}.png"),
-                caption=clip_html(caption, CAPTION_LIMIT),
-            )
+    for handler, actions in (
+        (open_screen, {EventAdminAction.OPEN}),
+        (publish, {EventAdminAction.PUBLISH}),
+        (toggle_walkins, {EventAdminAction.WALKINS}),
+        (add_walkin, {EventAdminAction.ADD_WALKIN}),
+        (ask_to_cancel, {EventAdminAction.CANCEL}),
+        (cancel, {EventAdminAction.CANCEL_CONFIRM}),
+        (choose_field, {EventAdminAction.EDIT}),
+        (show_participants, {EventAdminAction.LIST, EventAdminAction.CARDS}),
+        (send_checkin_code, {EventAdminAction.CHECKIN}),
+    ):
+        router.callback_query.register(
+            handler,
+            EventAdminCallback.filter(F.action.in_(actions)),
+            F.message.as_("message"),
+            EventFromButton(drafts=True),
+        )
 
     @router.callback_query(MarkCallback.filter(), F.message.as_("message"))
     async def mark(
