@@ -28,6 +28,7 @@ from bot.instance_lock import check_writable
 from bot.middlewares import CallbackGuardMiddleware, InFlightMiddleware, UserContextMiddleware
 from bot.notice_queue import NoticeQueue
 from bot.outbox import Outbox, SenderSettings
+from bot.people.service import PeopleService
 from bot.platform.callbacks import ButtonViews, PressGuard, TimelyCallbackAnswer
 from bot.platform.pacing import Pacer, PaceSettings
 from bot.platform.telegram_calls import PacedCalls
@@ -35,7 +36,6 @@ from bot.platform.updates import HandledOnce, Polling
 from bot.reference import Reference, load_reference
 from bot.registration.service import RegistrationService
 from bot.reports.runner import ReportRunner
-from bot.roles import coordinator_ids
 from bot.scheduler import Scheduler, SchedulerSettings
 from bot.services import build_services
 from handlers.renderers import build_renderers
@@ -61,6 +61,7 @@ class App:
     queue: NoticeQueue
     registration: RegistrationService
     events: EventService
+    people: PeopleService
 
     def attach(self, bot: Bot) -> Bot:
         """Route every call of `bot` through the shared pace and retries, let the press
@@ -133,6 +134,7 @@ def build_dispatcher(
         notices=queue,
         registration=registration,
         events=events,
+        people=services.people,
         link_openers=handlers.link_openers(),
     )
     dispatcher.update.outer_middleware(in_flight)
@@ -160,6 +162,7 @@ def build_dispatcher(
         queue,
         registration,
         events,
+        services.people,
     )
 
 
@@ -179,7 +182,7 @@ async def run(settings: Settings) -> None:
 
     async def on_startup() -> None:
         await app.scheduler.start(bot)
-        coordinators = await coordinator_ids(db, settings)
+        coordinators = await app.people.coordinator_ids()
         await publish_commands(bot, app.i18n, settings.default_language, coordinators)
 
     async def on_shutdown() -> None:

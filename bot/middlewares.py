@@ -18,7 +18,7 @@ from bot.config import LANGUAGES
 from bot.db import Database
 from bot.errors import StaleButtonError
 from bot.i18n import Translator
-from bot.repositories import users
+from bot.people import users
 from bot.telegram_text import CALLBACK_ANSWER_LIMIT, clip
 
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]

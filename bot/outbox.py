@@ -33,10 +33,10 @@ from bot.due_work import QuietHours, retry_delay
 from bot.i18n import Translator
 from bot.notices import NoticeKind
 from bot.outgoing import OutgoingMessage, RenderContext, Renderer
+from bot.people import users
 from bot.platform.pacing import Pacer, Priority
 from bot.platform.telegram_calls import outbox_call
 from bot.repositories import outbox as store
-from bot.repositories import users
 from bot.repositories.outbox import Delivery, JobProgress
 from bot.telegram_text import CAPTION_LIMIT, utf16_len
 

@@ -12,7 +12,7 @@ from aiogram.types import InlineKeyboardMarkup
 
 from bot.db import Database
 from bot.i18n import Translator
-from bot.repositories.users import UserRecord
+from bot.people.users import UserRecord
 
 
 @dataclass(frozen=True)

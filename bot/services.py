@@ -10,6 +10,7 @@ from bot.config import Settings
 from bot.db import Database
 from bot.events.service import EventService
 from bot.notice_queue import NoticeQueue
+from bot.people.service import PeopleService
 from bot.registration.service import RegistrationService
 
 
@@ -18,9 +19,15 @@ class Services:
     queue: NoticeQueue
     registration: RegistrationService
     events: EventService
+    people: PeopleService
 
 
 def build_services(settings: Settings, db: Database, clock: Clock) -> Services:
     queue = NoticeQueue(db, clock, settings.quiet_hours)
     registration = RegistrationService(db, queue, clock, settings.offer_policy)
-    return Services(queue, registration, EventService(db, queue, clock, registration))
+    return Services(
+        queue,
+        registration,
+        EventService(db, queue, clock, registration),
+        PeopleService(db, queue, clock, settings, registration),
+    )

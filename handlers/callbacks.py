@@ -10,7 +10,7 @@ from typing import Annotated
 from aiogram.filters.callback_data import CallbackData
 from pydantic import Field
 
-from bot.profile import ProfileField
+from bot.people.profile import ProfileField
 
 # Button data comes back from the client and can be anything. A number SQLite cannot hold
 # (signed 64 bits) would raise OverflowError in a query. Out of range, unpack() raises pydantic's

@@ -20,11 +20,11 @@ from bot.errors import StaleButtonError
 from bot.events.model import Event, EventStatus, EventType
 from bot.events.store import get_event, get_event_by_code
 from bot.i18n import Translator
+from bot.people.users import UserRecord
 from bot.reference import Reference
 from bot.registration import store as registrations
 from bot.registration.rules import ACTIVE, RegistrationStatus
 from bot.repositories.catalogue import CatalogueFilter, facets, upcoming
-from bot.repositories.users import UserRecord
 from bot.telegram_text import clip, clip_html
 from handlers.editing import edit_in_place
 from handlers.event_view import card, list_entry, status_text

@@ -19,9 +19,9 @@ from bot.deeplinks import DeepLink, LinkKind
 from bot.events.model import Event
 from bot.events.store import get_event, get_event_by_code
 from bot.i18n import Translator
+from bot.people.users import UserRecord
 from bot.reference import Reference
 from bot.repositories import checkins
-from bot.repositories.users import UserRecord
 from handlers import onboarding
 
 CODE_LENGTH = 6

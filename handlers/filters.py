@@ -6,27 +6,20 @@ from aiogram.filters import Filter
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, TelegramObject, User
 
-from bot.config import Settings
 from bot.db import Database
 from bot.errors import StaleButtonError
 from bot.events.model import Event
 from bot.events.store import get_event
-from bot.roles import is_coordinator
+from bot.people.service import PeopleService
 
 
 class CoordinatorFilter(Filter):
     """Checked against the database on every update: hiding a button is not security."""
 
     async def __call__(
-        self,
-        event: TelegramObject,
-        db: Database,
-        settings: Settings,
-        event_from_user: User | None = None,
+        self, event: TelegramObject, people: PeopleService, event_from_user: User | None = None
     ) -> bool:
-        return event_from_user is not None and await is_coordinator(
-            db, settings, event_from_user.id
-        )
+        return event_from_user is not None and await people.is_coordinator(event_from_user.id)
 
 
 class EventFromButton(Filter):

@@ -10,8 +10,8 @@ from aiogram.utils.i18n import I18n
 from bot.clock import Clock
 from bot.db import Database
 from bot.i18n import Translator
-from bot.repositories import users
-from bot.repositories.users import UserRecord
+from bot.people import users
+from bot.people.users import UserRecord
 from handlers import onboarding
 from handlers.callbacks import LanguageCallback
 from handlers.editing import edit_in_place

@@ -8,7 +8,7 @@ from aiogram.types import ChatMemberUpdated
 
 from bot.clock import Clock
 from bot.db import Database
-from bot.repositories import users
+from bot.people import users
 
 GONE = {ChatMemberStatus.KICKED, ChatMemberStatus.LEFT}
 

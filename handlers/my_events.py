@@ -12,9 +12,9 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from bot.clock import Clock
 from bot.db import Database
 from bot.i18n import Translator
+from bot.people.users import UserRecord
 from bot.registration import store as registrations
 from bot.registration.rules import RegistrationStatus
-from bot.repositories.users import UserRecord
 from bot.telegram_text import clip, clip_html
 from handlers.event_view import status_text, when
 from handlers.participant_callbacks import EventAction, EventCallback

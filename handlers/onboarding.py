@@ -25,7 +25,9 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder, ReplyKeyboardBuilder
 from bot.clock import Clock
 from bot.db import Database
 from bot.i18n import Translator
-from bot.profile import (
+from bot.people import store as profiles
+from bot.people import users
+from bot.people.profile import (
     ProfileField,
     ProfileInputError,
     clean_full_name,
@@ -35,9 +37,8 @@ from bot.profile import (
     previous_field,
     typed_district,
 )
+from bot.people.users import UserRecord
 from bot.reference import Reference, ReferenceList
-from bot.repositories import profiles, users
-from bot.repositories.users import UserRecord
 from handlers.callbacks import ConsentCallback
 from handlers.editing import edit_in_place, remove_buttons
 from handlers.links import START_PAYLOAD, open_link

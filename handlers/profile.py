@@ -11,10 +11,9 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from bot.clock import Clock
 from bot.db import Database
 from bot.i18n import Translator
+from bot.people.service import PeopleService
+from bot.people.users import UserRecord
 from bot.reference import Reference
-from bot.registration.service import RegistrationService
-from bot.repositories import profiles, users
-from bot.repositories.users import UserRecord
 from handlers import onboarding
 from handlers.callbacks import DeleteMeCallback, ProfileEditCallback
 from handlers.editing import edit_in_place
@@ -73,17 +72,14 @@ def build_router() -> Router:
         t: Translator,
         db: Database,
         clock: Clock,
-        registration: RegistrationService,
+        people: PeopleService,
     ) -> None:
         if not callback_data.confirm:
             await edit_in_place(message, t("privacy.kept"))
             return
-        if await users.get(db, user.id) is None:
+        if not await people.erase(user.id):
             await edit_in_place(message, t("privacy.nothing_stored"))
             return
-        promoted = await profiles.erase_person(db, user.id, clock.now(), registration.fill_seats)
-        if promoted:
-            registration.notices.wake()
         await edit_in_place(message, t("privacy.deleted"))
 
     return router

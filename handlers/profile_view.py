@@ -6,9 +6,9 @@ from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.i18n import Translator
-from bot.profile import ProfileField
+from bot.people.profile import ProfileField
+from bot.people.users import UserRecord
 from bot.reference import Reference
-from bot.repositories.users import UserRecord
 from handlers.callbacks import ProfileEditCallback
 
 

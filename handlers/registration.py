@@ -22,6 +22,7 @@ from bot.events.model import Event
 from bot.events.store import get_event
 from bot.i18n import Translator
 from bot.ics import event_calendar
+from bot.people.users import UserRecord
 from bot.reference import Reference
 from bot.registration import store as registrations
 from bot.registration.rules import (
@@ -31,7 +32,6 @@ from bot.registration.rules import (
     clean_motivation,
 )
 from bot.registration.service import RegisterOutcome, RegistrationService
-from bot.repositories.users import UserRecord
 from bot.telegram_text import CALLBACK_ANSWER_LIMIT, clip
 from handlers import onboarding
 from handlers.catalogue import render_card

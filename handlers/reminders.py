@@ -18,11 +18,11 @@ from bot.events.model import EventStatus
 from bot.events.store import get_event
 from bot.i18n import Translator
 from bot.outgoing import OutgoingMessage, RenderContext
+from bot.people.users import UserRecord
 from bot.registration import store as registrations
 from bot.registration.rules import RegistrationStatus
 from bot.registration.service import RegistrationService
 from bot.repositories import schedule
-from bot.repositories.users import UserRecord
 from handlers.callbacks import Id
 from handlers.editing import edit_in_place
 from handlers.event_view import when

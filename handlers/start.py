@@ -11,8 +11,8 @@ from aiogram.types import Message
 
 from bot.commands import PARTICIPANT_COMMANDS, help_lines
 from bot.i18n import Html, Translator
+from bot.people.users import UserRecord
 from bot.reference import Reference
-from bot.repositories.users import UserRecord
 from handlers import onboarding
 from handlers.keyboards import language_keyboard
 from handlers.links import START_PAYLOAD, needs_profile, open_link

@@ -25,7 +25,7 @@ from bot.events.model import Event
 from bot.events.store import get_event
 from bot.i18n import Translator
 from bot.outgoing import OutgoingMessage, RenderContext
-from bot.repositories.users import UserRecord
+from bot.people.users import UserRecord
 from bot.telegram_text import CALLBACK_ANSWER_LIMIT, clip, clip_html
 from handlers.callbacks import Id, Position
 from handlers.editing import edit_in_place

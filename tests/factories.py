@@ -10,14 +10,16 @@ from typing import Any
 import aiosqlite
 
 from bot.clock import FrozenClock, to_db
+from bot.config import Settings
 from bot.db import Database
 from bot.events.model import Event, EventStatus
 from bot.events.store import NewEvent, Project, create_project, get_event, insert_event
 from bot.notices import NoticeKind
+from bot.people import users
+from bot.people.service import PeopleService
+from bot.people.users import UserRecord
 from bot.registration.rules import OfferPolicy
 from bot.registration.service import RegisterOutcome, RegistrationService
-from bot.repositories import users
-from bot.repositories.users import UserRecord
 
 
 async def make_project(db: Database, now: datetime, **overrides: Any) -> Project:
@@ -100,6 +102,17 @@ def seeding_registrations(db: Database, now: datetime) -> RegistrationService:
     """The registration service, at `now`, for building test data: seeding frees no seat
     anybody waits for, so it may queue no notice."""
     return RegistrationService(db, _SeedingTellsNobody(), FrozenClock(now), OfferPolicy())
+
+
+# Any well-formed token: seeding never talks to Telegram.
+SEEDING_TOKEN = "42:TEST-token-for-seeding-test-data-00000"
+
+
+def seeding_people(db: Database, now: datetime) -> PeopleService:
+    """The people service, at `now`, for building test data (an erasure among it)."""
+    settings = Settings(bot_token=SEEDING_TOKEN, database_path=db.path)
+    notices = _SeedingTellsNobody()
+    return PeopleService(db, notices, FrozenClock(now), settings, seeding_registrations(db, now))
 
 
 async def sign_up(

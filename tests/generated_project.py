@@ -10,7 +10,6 @@ from datetime import timedelta
 from bot.clock import to_db
 from bot.db import Database
 from bot.repositories import checkins
-from bot.repositories.profiles import erase_person
 from surveys import store
 from surveys.flow import Answer
 from tests.conftest import NOW
@@ -18,7 +17,7 @@ from tests.factories import (
     make_event,
     make_participant,
     make_project,
-    seeding_registrations,
+    seeding_people,
     sign_up,
 )
 
@@ -143,5 +142,5 @@ async def generate(db: Database) -> Generated:
     # An unfinished questionnaire counts nowhere.
     unfinished = await store.start_response(db, named.id, "seminar", 103, "medeu", "ngo", NOW)
     await store.save_answer(db, unfinished, "overall", Answer(1))
-    await erase_person(db, 105, NOW, seeding_registrations(db, NOW).fill_seats)
+    assert await seeding_people(db, NOW).erase(105)
     return Generated(project.id, [named.id, anonymous.id, cancelled.id, planned.id])

@@ -17,17 +17,17 @@ from aiogram.utils.deep_linking import create_start_link
 from aiogram.utils.i18n import I18n
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot import audit
 from bot.clock import Clock
 from bot.commands import COORDINATOR_COMMANDS, PARTICIPANT_COMMANDS, menu
 from bot.config import LANGUAGES, Settings
 from bot.db import Database
 from bot.deeplinks import DeepLink, LinkKind
 from bot.i18n import Translator
-from bot.repositories import coordinators
-from bot.repositories.coordinators import InviteResult
-from bot.repositories.users import UserRecord
-from bot.roles import is_coordinator, is_super_coordinator
+from bot.people import coordinators
+from bot.people.coordinators import InviteResult
+from bot.people.roles import is_super_coordinator
+from bot.people.service import PeopleService
+from bot.people.users import UserRecord
 from bot.telegram_text import CALLBACK_ANSWER_LIMIT, clip
 from handlers.admin.callbacks import PanelAction, PanelCallback, TeamAction, TeamCallback
 from handlers.editing import edit_in_place
@@ -56,22 +56,15 @@ async def open_invite(
     message: Message,
     link: DeepLink,
     *,
-    db: Database,
     user: UserRecord,
     t: Translator,
-    clock: Clock,
-    settings: Settings,
+    people: PeopleService,
     bot: Bot,
     i18n: I18n,
     **_: Any,
 ) -> None:
-    already = await is_coordinator(db, settings, user.id)
-    result = await coordinators.accept_invite(db, link.code, user.id, clock.now(), already=already)
+    result = await people.join_team(link.code, user.id)
     if result is InviteResult.JOINED:
-        async with db.write() as conn:
-            await audit.record(
-                conn, user.id, "coordinator.join", f"user:{user.id}", {}, clock.now()
-            )
         await show_coordinator_menu(bot, i18n, user.id, staff=True)
     await message.answer(t(f"team.invite.{result.value}"))
 
@@ -90,6 +83,7 @@ def build_router() -> Router:
         settings: Settings,
         bot: Bot,
         i18n: I18n,
+        people: PeopleService,
         callback_answer: CallbackAnswer,
     ) -> None:
         actor = query.from_user.id
@@ -98,23 +92,18 @@ def build_router() -> Router:
             callback_answer.show_alert = True
             return
         if callback_data.action is TeamAction.INVITE:
-            code = await coordinators.create_invite(db, actor, clock.now())
-            async with db.write() as conn:
-                await audit.record(conn, actor, "coordinator.invite", "invite", {}, clock.now())
+            code = await people.invite_coordinator(actor)
             link = await create_start_link(bot, DeepLink(LinkKind.INVITE, code).payload)
             await message.answer(t("team.invite_link", link=link))
             return
         removing = callback_data.action is TeamAction.REMOVE
-        if removing and await coordinators.remove(db, callback_data.user_id):
-            target = f"user:{callback_data.user_id}"
-            async with db.write() as conn:
-                await audit.record(conn, actor, "coordinator.remove", target, {}, clock.now())
+        if removing and await people.remove_coordinator(callback_data.user_id, actor):
             await show_coordinator_menu(bot, i18n, callback_data.user_id, staff=False)
             callback_answer.text = clip(t("team.removed"), CALLBACK_ANSWER_LIMIT)
-        people = await coordinators.list_coordinators(db)
+        team = await coordinators.list_coordinators(db)
         lines = [t("team.head")]
         builder = InlineKeyboardBuilder()
-        for person in people:
+        for person in team:
             name = person.full_name or str(person.user_id)
             lines.append(f"• {t('team.line', name=name, id=person.user_id)}")
             builder.button(

@@ -15,7 +15,7 @@ from bot.clock import Clock
 from bot.db import Database
 from bot.events.store import get_event
 from bot.i18n import Translator
-from bot.profile import ProfileInputError, clean_full_name
+from bot.people.profile import ProfileInputError, clean_full_name
 from bot.reference import Reference, ReferenceList
 from bot.repositories import checkins
 

@@ -16,8 +16,8 @@ from aiogram.methods import (
 )
 from aiogram.types import CallbackQuery, Chat, Message, Update
 
+from bot.people import users
 from bot.registration import store as registrations
-from bot.repositories import users
 from tests.conftest import NOW
 from tests.factories import make_event, make_participant, sign_up
 from tests.harness import BOT_USER, Harness, answers, callback_update, texts, tg_user

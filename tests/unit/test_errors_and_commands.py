@@ -39,7 +39,7 @@ async def test_a_failing_button_gets_one_alert_in_the_users_language(
 ) -> None:
     user = tg_user(901, language_code="kk")
     [ask] = await harness.send(user, "/start")
-    monkeypatch.setattr("bot.repositories.users.choose_language", _async_boom)
+    monkeypatch.setattr("bot.people.users.choose_language", _async_boom)
     calls = await harness.press(user, dict(buttons(ask))["✓ Қазақша"])
     answers = [c for c in calls if isinstance(c, AnswerCallbackQuery)]
     assert len(answers) == 1

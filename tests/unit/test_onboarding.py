@@ -9,7 +9,7 @@ import pytest
 from aiogram.methods import SendMessage, TelegramMethod
 from aiogram.types import ReplyKeyboardMarkup, ReplyKeyboardRemove
 
-from bot.repositories import users
+from bot.people import users
 from tests.conftest import NOW
 from tests.harness import Harness, buttons, contact_update, make_harness, texts, tg_user
 

@@ -21,8 +21,8 @@ from aiogram.types import (
 )
 
 from bot.commands import COORDINATOR_COMMANDS, PARTICIPANT_COMMANDS
+from bot.people import users
 from bot.registration import store as registrations
-from bot.repositories import users
 from tests.conftest import NOW
 from tests.factories import make_event, make_participant, sign_up
 from tests.harness import BOT_USER, Harness, message_update, texts, tg_user

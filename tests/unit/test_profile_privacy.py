@@ -9,9 +9,9 @@ import aiosqlite
 from aiogram.methods import SendMessage
 
 from bot import audit
+from bot.people import users
 from bot.registration import store as registrations
 from bot.registration.rules import RegistrationStatus
-from bot.repositories import users
 from tests.conftest import NOW
 from tests.factories import make_event, make_participant, sign_up
 from tests.harness import Harness, buttons, texts, tg_user

@@ -20,9 +20,10 @@ from openpyxl import load_workbook
 from openpyxl.workbook import Workbook
 
 from bot.catalogs import plain_texts
+from bot.people import users
 from bot.reports import runner
 from bot.reports.project import ReportContext, ReportStoppedError
-from bot.repositories import checkins, users
+from bot.repositories import checkins
 from handlers.admin.callbacks import ProjectAction, ProjectCallback
 from surveys.templates import load_templates
 from tests.conftest import NOW

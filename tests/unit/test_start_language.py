@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiogram.methods import AnswerCallbackQuery, EditMessageText, SendMessage
 
-from bot.repositories import users
+from bot.people import users
 from tests.harness import Harness, buttons, texts, tg_user
 
 

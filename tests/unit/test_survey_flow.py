@@ -10,7 +10,7 @@ from typing import Any
 from aiogram.methods import SendMessage, TelegramMethod
 
 from bot.clock import to_db
-from bot.repositories import users
+from bot.people import users
 from tests.conftest import NOW
 from tests.factories import make_event, make_participant, sign_up
 from tests.harness import Harness, make_harness, texts, tg_user

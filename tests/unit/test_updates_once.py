@@ -17,6 +17,7 @@ from aiogram.exceptions import ClientDecodeError, TelegramConflictError
 from aiogram.methods import AnswerCallbackQuery, GetUpdates, SendMessage, TelegramMethod
 
 from bot.instance_lock import TokenInUseError
+from bot.people import users
 from bot.platform.updates import (
     CONFLICT_SPELL,
     INCUMBENT_CONFLICTS,
@@ -24,7 +25,6 @@ from bot.platform.updates import (
     REMEMBER_FOR,
     Polling,
 )
-from bot.repositories import users
 from tests.harness import TOKEN, Harness, buttons, callback_update, message_update, texts, tg_user
 
 

@@ -1,10 +1,10 @@
-"""Consent, the participant profile, and erasing a person on request."""
+"""Consent, the participant profile, and erasing a person on request, in SQL."""
 
 from __future__ import annotations
 
 import json
 import secrets
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -12,16 +12,12 @@ import aiosqlite
 
 from bot.clock import to_db
 from bot.db import Database
-from bot.events.model import Event
-from bot.events.store import event_from_row
-from bot.profile import FIELD_ORDER, ProfileField
+from bot.people.profile import FIELD_ORDER, ProfileField
 from bot.registration.rules import ACTIVE
+from bot.registration.store import in_list
 from surveys import store as surveys
 
 _COLUMNS = {field: field.value for field in FIELD_ORDER}
-# The registration service's seat-filling, run inside the erasure's transaction; how many moved up.
-SeatFiller = Callable[[aiosqlite.Connection, Event], Awaitable[int]]
-_ACTIVE = ", ".join(f"'{status.value}'" for status in sorted(ACTIVE))
 
 
 async def give_consent(db: Database, user_id: int, language: str, now: datetime) -> None:
@@ -50,49 +46,42 @@ async def update_field(db: Database, user_id: int, field: ProfileField, value: s
     await db.execute(f"UPDATE users SET {_COLUMNS[field]} = ? WHERE id = ?", (value, user_id))
 
 
-async def erase_person(db: Database, user_id: int, now: datetime, fill_seats: SeatFiller) -> int:
-    """/delete_me: identity and contacts go, anonymous counts stay.
+async def cancel_future_registrations(
+    conn: aiosqlite.Connection, user_id: int, now: datetime
+) -> list[int]:
+    """The person's active registrations for events not started yet are cancelled; the ids
+    of those events (their freed seats move down the waiting lists)."""
+    async with conn.execute(
+        "SELECT r.event_id FROM registrations r JOIN events e ON e.id = r.event_id "
+        f"WHERE r.user_id = ? AND r.status IN {in_list(ACTIVE)} AND e.starts_at > ?",
+        (user_id, to_db(now)),
+    ) as cursor:
+        future = [int(row[0]) for row in await cursor.fetchall()]
+    await conn.execute(
+        "UPDATE registrations SET status = 'cancelled', offer_expires_at = NULL, "
+        f"updated_at = ? WHERE user_id = ? AND event_id IN ({','.join('?' * len(future))})",
+        (to_db(now), user_id, *future),
+    )
+    return future
 
-    The person's row is re-keyed to a random negative id (registrations, check-ins and survey
-    answers follow through ON UPDATE CASCADE) with name, phone and organisation erased;
-    district and category stay for the funder's counts, and so do the numbers and choices of
-    their finished questionnaires, while everything they typed goes. Registrations for events
-    that have not started are cancelled, and the freed seats move down the waiting lists.
-    Then the WAL is emptied, so the erased values are not left readable on disk.
-    """
-    async with db.write() as conn:
-        async with conn.execute(
-            "SELECT r.event_id FROM registrations r JOIN events e ON e.id = r.event_id "
-            f"WHERE r.user_id = ? AND r.status IN ({_ACTIVE}) AND e.starts_at > ?",
-            (user_id, to_db(now)),
-        ) as cursor:
-            future = [row[0] for row in await cursor.fetchall()]
-        await conn.execute(
-            "UPDATE registrations SET status = 'cancelled', offer_expires_at = NULL, "
-            f"updated_at = ? WHERE user_id = ? AND event_id IN ({','.join('?' * len(future))})",
-            (to_db(now), user_id, *future),
-        )
-        promoted = 0
-        for event_id in future:
-            async with conn.execute("SELECT * FROM events WHERE id = ?", (event_id,)) as cursor:
-                row = await cursor.fetchone()
-            if row is not None:
-                promoted += await fill_seats(conn, event_from_row(row))
-        anonymous = await _free_anonymous_id(conn)
-        # An application's motivation is free text, often with a name or a phone in it.
-        await conn.execute(
-            "UPDATE registrations SET motivation = NULL WHERE user_id = ?", (user_id,)
-        )
-        await surveys.erase_written(conn, user_id, await _linked_questionnaires(conn, user_id))
-        await _rekey_audit(conn, user_id, anonymous)
-        await conn.execute(
-            "UPDATE users SET id = ?, full_name = NULL, phone = NULL, organisation = NULL, "
-            "consent_at = NULL, unreachable_at = NULL, deleted_at = ? WHERE id = ?",
-            (anonymous, to_db(now), user_id),
-        )
-        await conn.execute("DELETE FROM fsm_state WHERE user_id = ?", (user_id,))
-    await db.forget_erased()
-    return promoted
+
+async def erase_identity(conn: aiosqlite.Connection, user_id: int, now: datetime) -> None:
+    """Identity and contacts go, anonymous counts stay: the person's row is re-keyed to a
+    random negative id (registrations, check-ins and survey answers follow through ON UPDATE
+    CASCADE) with name, phone and organisation erased; district and category stay for the
+    funder's counts, and so do the numbers and choices of their finished questionnaires,
+    while everything they typed goes."""
+    anonymous = await _free_anonymous_id(conn)
+    # An application's motivation is free text, often with a name or a phone in it.
+    await conn.execute("UPDATE registrations SET motivation = NULL WHERE user_id = ?", (user_id,))
+    await surveys.erase_written(conn, user_id, await _linked_questionnaires(conn, user_id))
+    await _rekey_audit(conn, user_id, anonymous)
+    await conn.execute(
+        "UPDATE users SET id = ?, full_name = NULL, phone = NULL, organisation = NULL, "
+        "consent_at = NULL, unreachable_at = NULL, deleted_at = ? WHERE id = ?",
+        (anonymous, to_db(now), user_id),
+    )
+    await conn.execute("DELETE FROM fsm_state WHERE user_id = ?", (user_id,))
 
 
 async def _linked_questionnaires(conn: aiosqlite.Connection, user_id: int) -> list[int]:

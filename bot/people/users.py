@@ -50,6 +50,12 @@ class UserRecord:
         return cls(id=user_id, language=language, language_chosen=False, persisted=False)
 
 
+async def get_in(conn: aiosqlite.Connection, user_id: int) -> UserRecord | None:
+    async with conn.execute("SELECT * FROM users WHERE id = ?", (user_id,)) as cursor:
+        row = await cursor.fetchone()
+    return None if row is None else UserRecord.from_row(row)
+
+
 async def get(db: Database, user_id: int) -> UserRecord | None:
     row = await db.fetch_one("SELECT * FROM users WHERE id = ?", (user_id,))
     return None if row is None else UserRecord.from_row(row)
