@@ -135,6 +135,7 @@ def build_dispatcher(
         registration=registration,
         events=events,
         people=services.people,
+        checkin=services.checkin,
         link_openers=handlers.link_openers(),
     )
     dispatcher.update.outer_middleware(in_flight)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.checkin.service import CheckinService
 from bot.clock import Clock
 from bot.config import Settings
 from bot.db import Database
@@ -20,6 +21,7 @@ class Services:
     registration: RegistrationService
     events: EventService
     people: PeopleService
+    checkin: CheckinService
 
 
 def build_services(settings: Settings, db: Database, clock: Clock) -> Services:
@@ -30,4 +32,5 @@ def build_services(settings: Settings, db: Database, clock: Clock) -> Services:
         registration,
         EventService(db, queue, clock, registration),
         PeopleService(db, queue, clock, settings, registration),
+        CheckinService(db, clock),
     )

@@ -12,16 +12,18 @@ from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import Message
 
-from bot.checkin import CheckinMethod, CheckinResult, window
+from bot.checkin import store as checkins
+from bot.checkin.links import opens, read_checkin_link
+from bot.checkin.rules import CheckinMethod, CheckinResult, window
+from bot.checkin.service import CheckinService
 from bot.clock import Clock, format_local
 from bot.db import Database
-from bot.deeplinks import DeepLink, LinkKind
+from bot.deeplinks import DeepLink
 from bot.events.model import Event
 from bot.events.store import get_event, get_event_by_code
 from bot.i18n import Translator
 from bot.people.users import UserRecord
 from bot.reference import Reference
-from bot.repositories import checkins
 from handlers import onboarding
 
 CODE_LENGTH = 6
@@ -41,16 +43,6 @@ def result_text(result: CheckinResult, event: Event, t: Translator, tz: ZoneInfo
     )
 
 
-SECRET_SEPARATOR = "-"
-
-
-def checkin_link(event: Event) -> DeepLink:
-    """The entrance QR: the event's code and the six-digit code announced in the room. The
-    event's code alone is public (it is in the registration link), so it cannot be enough to
-    be marked present from home."""
-    return DeepLink(LinkKind.CHECKIN, f"{event.code}{SECRET_SEPARATOR}{event.checkin_code}")
-
-
 async def open_checkin(
     message: Message,
     link: DeepLink,
@@ -59,15 +51,15 @@ async def open_checkin(
     user: UserRecord,
     t: Translator,
     tz: ZoneInfo,
-    clock: Clock,
+    checkin: CheckinService,
     **_: Any,
 ) -> None:
-    event_code, separator, secret = link.code.rpartition(SECRET_SEPARATOR)
-    event = await get_event_by_code(db, event_code) if separator else None
-    if event is None or not event.checkin_code or secret != event.checkin_code:
+    parts = read_checkin_link(link)
+    event = await get_event_by_code(db, parts[0]) if parts else None
+    if event is None or parts is None or not opens(event, parts[1]):
         await message.answer(t("link.invalid"))
         return
-    result = await checkins.check_in(db, event.id, user.id, CheckinMethod.QR, clock.now())
+    result = await checkin.check_in(event.id, user.id, CheckinMethod.QR)
     await message.answer(result_text(result, event, t, tz))
 
 
@@ -93,6 +85,7 @@ def build_router() -> Router:
         t: Translator,
         tz: ZoneInfo,
         clock: Clock,
+        checkin: CheckinService,
     ) -> None:
         code = "".join((message.text or "").split())
         if not (code.isdigit() and len(code) == CODE_LENGTH):
@@ -110,7 +103,7 @@ def build_router() -> Router:
         # Codes are random per event; if two events share one, the one running now wins.
         candidates.sort(key=lambda e: not (window(e)[0] <= now <= window(e)[1]))
         event = candidates[0]
-        result = await checkins.check_in(db, event.id, user.id, CheckinMethod.CODE, now)
+        result = await checkin.check_in(event.id, user.id, CheckinMethod.CODE)
         await state.clear()
         await message.answer(result_text(result, event, t, tz))
 

@@ -9,6 +9,8 @@ from typing import Any
 
 import aiosqlite
 
+from bot.checkin.rules import CheckinMethod, CheckinResult
+from bot.checkin.service import CheckinService
 from bot.clock import FrozenClock, to_db
 from bot.config import Settings
 from bot.db import Database
@@ -120,3 +122,24 @@ async def sign_up(
 ) -> RegisterOutcome:
     """Registers as the Register button does (the same service), at `now`."""
     return await seeding_registrations(db, now).register(event_id, user_id, motivation)
+
+
+async def walk_in(
+    db: Database,
+    event_id: int,
+    name: str,
+    category: str | None,
+    district: str | None,
+    now: datetime,
+    by: int,
+) -> None:
+    """Someone without Telegram marked present at `now`, as the coordinator's form does."""
+    assert await CheckinService(db, FrozenClock(now)).add_walkin(
+        event_id, name, category, district, by
+    )
+
+
+async def check_in_at(
+    db: Database, event_id: int, user_id: int, method: CheckinMethod, now: datetime
+) -> CheckinResult:
+    return await CheckinService(db, FrozenClock(now)).check_in(event_id, user_id, method)

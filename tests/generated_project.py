@@ -9,7 +9,6 @@ from datetime import timedelta
 
 from bot.clock import to_db
 from bot.db import Database
-from bot.repositories import checkins
 from surveys import store
 from surveys.flow import Answer
 from tests.conftest import NOW
@@ -19,6 +18,7 @@ from tests.factories import (
     make_project,
     seeding_people,
     sign_up,
+    walk_in,
 )
 
 PAST = NOW - timedelta(days=30)
@@ -101,10 +101,8 @@ async def generate(db: Database) -> Generated:
                 (event_id, user_id, to_db(NOW - timedelta(days=3))),
             )
     # The same woman without Telegram came twice; the second time her name was typed sloppily.
-    await checkins.add_walkin(db, named.id, "Ахметова Роза", "civic_activist", "medeu", PAST, 1)
-    await checkins.add_walkin(
-        db, anonymous.id, " ахметова роза", "civic_activist", "medeu", PAST, 1
-    )
+    await walk_in(db, named.id, "Ахметова Роза", "civic_activist", "medeu", PAST, 1)
+    await walk_in(db, anonymous.id, " ахметова роза", "civic_activist", "medeu", PAST, 1)
     await db.execute("UPDATE events SET status = 'cancelled' WHERE id = ?", (cancelled.id,))
 
     async def answer(event_id: int, user_id: int, anonymous: bool, **given: Answer) -> None:

@@ -13,21 +13,22 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.deep_linking import create_start_link
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot import audit
-from bot.checkin import CheckinMethod, CheckinResult, window
-from bot.clock import Clock, format_local
+from bot.checkin import store as checkins
+from bot.checkin.links import checkin_link
+from bot.checkin.participants import participant_card, participant_page
+from bot.checkin.qr import qr_png
+from bot.checkin.rules import CheckinMethod, window
+from bot.checkin.service import CheckinService
+from bot.clock import format_local
 from bot.db import Database
 from bot.errors import StaleButtonError
 from bot.events.model import Event, EventStatus
 from bot.events.service import EventService
 from bot.events.store import get_event
 from bot.i18n import Translator
-from bot.qr import qr_png
 from bot.reference import Reference
 from bot.registration import store as registrations
 from bot.registration.rules import RegistrationStatus
-from bot.repositories import checkins
-from bot.repositories.participants import participant_card, participant_page
 from bot.telegram_text import CALLBACK_ANSWER_LIMIT, CAPTION_LIMIT, clip, clip_html
 from handlers.admin.callbacks import (
     CardCallback,
@@ -41,7 +42,6 @@ from handlers.admin.callbacks import (
 )
 from handlers.admin.menu import EVENT_BUTTONS
 from handlers.admin.walkins import start_walkin
-from handlers.checkin import checkin_link
 from handlers.editing import edit_in_place
 from handlers.event_view import when
 from handlers.filters import EventFromButton
@@ -323,33 +323,18 @@ def build_router() -> Router:
         message: Message,
         db: Database,
         t: Translator,
-        clock: Clock,
         reference: Reference,
+        checkin: CheckinService,
         callback_answer: CallbackAnswer,
     ) -> None:
         registration = await registrations.by_id(db, callback_data.registration_id)
         event = await get_event(db, registration.event_id) if registration else None
         if registration is None or event is None:
             raise StaleButtonError(query.data or "")
-        result = await checkins.check_in(
-            db,
-            event.id,
-            registration.user_id,
-            CheckinMethod.LIST,
-            clock.now(),
-            by=query.from_user.id,
+        result = await checkin.check_in(
+            event.id, registration.user_id, CheckinMethod.LIST, by=query.from_user.id
         )
         callback_answer.text = clip(t(f"ci.coordinator.{result.value}"), CALLBACK_ANSWER_LIMIT)
-        if result is CheckinResult.OK:
-            async with db.write() as conn:
-                await audit.record(
-                    conn,
-                    query.from_user.id,
-                    "checkin.list",
-                    f"event:{event.id}",
-                    {"user": registration.user_id},
-                    clock.now(),
-                )
         text, markup = await participant_list(db, event, callback_data.page, t, reference)
         await edit_in_place(message, text, markup)
 

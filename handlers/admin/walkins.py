@@ -10,14 +10,12 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import KeyboardButton, Message, ReplyKeyboardMarkup, ReplyKeyboardRemove
 from aiogram.utils.keyboard import ReplyKeyboardBuilder
 
-from bot import audit
-from bot.clock import Clock
+from bot.checkin.service import CheckinService
 from bot.db import Database
 from bot.events.store import get_event
 from bot.i18n import Translator
 from bot.people.profile import ProfileInputError, clean_full_name
 from bot.reference import Reference, ReferenceList
-from bot.repositories import checkins
 
 WALKIN = "walkin"
 
@@ -56,7 +54,7 @@ def build_router() -> Router:
         state: FSMContext,
         t: Translator,
         db: Database,
-        clock: Clock,
+        checkin: CheckinService,
         reference: Reference,
     ) -> None:
         current = await state.get_state()
@@ -100,14 +98,11 @@ def build_router() -> Router:
             await message.answer(t("evf.event_gone"), reply_markup=ReplyKeyboardRemove())
             return
         actor = message.from_user.id if message.from_user else 0
-        now = clock.now()
-        await checkins.add_walkin(
-            db, event.id, draft["name"], draft["category"], district, now, actor
-        )
-        async with db.write() as conn:
-            await audit.record(
-                conn, actor, "checkin.walkin", f"event:{event.id}", {"name": draft["name"]}, now
-            )
+        if not await checkin.add_walkin(
+            event.id, draft["name"], draft["category"], district, actor
+        ):
+            await message.answer(t("evf.event_gone"), reply_markup=ReplyKeyboardRemove())
+            return
         await message.answer(
             t("walkin.added", name=draft["name"], title=event.title_ru),
             reply_markup=ReplyKeyboardRemove(),

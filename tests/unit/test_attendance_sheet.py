@@ -9,9 +9,8 @@ from aiogram.methods import SendDocument
 from openpyxl import load_workbook
 
 from bot.clock import to_db
-from bot.repositories import checkins
 from tests.conftest import NOW
-from tests.factories import make_event, make_participant, sign_up
+from tests.factories import make_event, make_participant, sign_up, walk_in
 from tests.harness import Harness, buttons, tg_user
 
 
@@ -31,7 +30,7 @@ async def test_attendance_sheet_is_print_ready_and_matches_the_db(harness: Harne
         "INSERT INTO checkins (event_id, user_id, method, checked_in_at) VALUES (?, 11, 'qr', ?)",
         (event.id, to_db(NOW + timedelta(days=3, minutes=-5))),
     )
-    await checkins.add_walkin(db, event.id, "Ахметова Роза", "civic_activist", "medeu", NOW, 1)
+    await walk_in(db, event.id, "Ахметова Роза", "civic_activist", "medeu", NOW, 1)
 
     screen = await harness.press(tg_user(1), f"Aev:o:{event.id}:0")
     data = dict(button for call in screen for button in buttons(call))[

@@ -23,11 +23,10 @@ from bot.catalogs import plain_texts
 from bot.people import users
 from bot.reports import runner
 from bot.reports.project import ReportContext, ReportStoppedError
-from bot.repositories import checkins
 from handlers.admin.callbacks import ProjectAction, ProjectCallback
 from surveys.templates import load_templates
 from tests.conftest import NOW
-from tests.factories import make_project
+from tests.factories import make_project, walk_in
 from tests.generated_project import generate
 from tests.harness import Harness, button, tg_user
 
@@ -282,7 +281,7 @@ async def test_typed_text_never_becomes_a_formula_or_breaks_the_file(harness: Ha
     generated = await generate(harness.db)
     await harness.db.execute("UPDATE users SET district = 'other:=SUM(A1' WHERE id = 104")
     await harness.db.execute("UPDATE users SET full_name = 'Сапарова\x07 Әйгерім' WHERE id = 101")
-    await checkins.add_walkin(
+    await walk_in(
         harness.db, generated.event_ids[0], "=1+1", "youth",
         'other:=HYPERLINK("http://x","click")', NOW, 1,
     )  # fmt: skip

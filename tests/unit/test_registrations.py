@@ -11,13 +11,12 @@ import pytest
 from aiogram.exceptions import TelegramRetryAfter
 from aiogram.methods import SendMessage
 
-from bot.checkin import CheckinMethod, CheckinResult
+from bot.checkin.rules import CheckinMethod, CheckinResult
 from bot.db import Database
 from bot.registration import store as registrations
 from bot.registration.rules import RegisterResult, RegistrationStatus
-from bot.repositories import checkins
 from tests.conftest import NOW
-from tests.factories import make_event, make_participant, sign_up
+from tests.factories import check_in_at, make_event, make_participant, sign_up
 from tests.harness import Harness
 
 SEND = SendMessage(chat_id=0, text="x")
@@ -188,7 +187,7 @@ async def test_checking_in_on_an_offer_takes_the_seat(harness: Harness) -> None:
     assert await harness.app.registration.cancel(event.id, 740)
     assert await promotions_told(db) == [(741, "offered")]
 
-    result = await checkins.check_in(db, event.id, 741, CheckinMethod.QR, NOW)
+    result = await check_in_at(db, event.id, 741, CheckinMethod.QR, NOW)
     assert result is CheckinResult.OK
     harness.clock.set(starts + timedelta(minutes=1))
     assert await harness.app.registration.expire_offers() == 0

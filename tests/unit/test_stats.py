@@ -14,14 +14,13 @@ from bot.clock import to_db
 from bot.i18n import Translator
 from bot.reports.project import ReportContext
 from bot.reports.stats_chart import ChartData, DistrictBar, chart_data, render
-from bot.repositories import checkins
 from bot.repositories.report_rows import open_snapshot
 from bot.repositories.reports import Reach, project_stats
 from surveys import store
 from surveys.flow import Answer
 from surveys.templates import load_templates
 from tests.conftest import NOW
-from tests.factories import make_event, make_participant, make_project
+from tests.factories import make_event, make_participant, make_project, walk_in
 from tests.harness import Harness, texts, tg_user
 
 ALMATY = ZoneInfo("Asia/Almaty")
@@ -56,7 +55,7 @@ async def test_unique_reach_by_district(harness: Harness) -> None:
             (event.id, user_id, to_db(NOW)),
         )
     for event in past:
-        await checkins.add_walkin(db, event.id, "Ахметова Роза", "civic_activist", "medeu", NOW, 9)
+        await walk_in(db, event.id, "Ахметова Роза", "civic_activist", "medeu", NOW, 9)
     await db.execute(
         "INSERT INTO checkins (event_id, user_id, method, checked_in_at) VALUES (?, 1, 'qr', ?)",
         (cancelled.id, to_db(NOW)),
@@ -105,7 +104,7 @@ async def test_stats_chart_shows_reach_and_ratings_by_district_in_kazakh(
         )
         await store.save_answer(db, response, "overall", Answer(score))
         await store.complete(db, response, event.id, user_id, NOW, anonymous=False)
-    await checkins.add_walkin(db, event.id, "Ахметова Роза", "youth", None, NOW, 9)
+    await walk_in(db, event.id, "Ахметова Роза", "youth", None, NOW, 9)
     ctx = context(harness, "kk")
     conn = open_snapshot(db.path)
     try:

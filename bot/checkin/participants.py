@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.checkin import CheckinMethod
+from bot.checkin.rules import CheckinMethod
+from bot.checkin.store import Attendance
 from bot.clock import from_db
 from bot.db import Database
 from bot.registration.rules import RegistrationStatus
-from bot.repositories.checkins import Attendance
 
 
 @dataclass(frozen=True)
