@@ -21,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.app import build_bot, build_dispatcher, open_database
+from bot.app import build_app, build_bot, open_database
 from bot.clock import SystemClock
 from bot.config import Settings
 from bot.i18n import build_i18n
@@ -50,7 +50,7 @@ async def bench(count: int, rate: float, telegram_limit: int) -> None:
             await make_participant(db, user_id, now)
             await sign_up(db, event.id, user_id, now)
             emulator.user(user_id).profile.started = True
-        app = build_dispatcher(settings, db, build_i18n("ru"), SystemClock())
+        app = build_app(settings, db, build_i18n("ru"), SystemClock())
         bot = app.attach(build_bot(settings))
         started = time.perf_counter()
         await app.scheduler.run_due(bot)

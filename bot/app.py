@@ -86,7 +86,7 @@ def build_bot(settings: Settings) -> Bot:
     return Bot(token=settings.bot_token.get_secret_value(), session=session, default=BOT_DEFAULTS)
 
 
-def build_dispatcher(
+def build_app(
     settings: Settings, db: Database, i18n: I18n, clock: Clock, pacer: Pacer | None = None
 ) -> App:
     """`pacer` is for tests that run the pace on a clock of their own."""
@@ -178,7 +178,7 @@ async def open_database(settings: Settings) -> Database:
 async def run(settings: Settings) -> None:
     """Long polling until SIGTERM or SIGINT; then finish in-flight updates and close the DB."""
     db = await open_database(settings)
-    app = build_dispatcher(settings, db, build_i18n(settings.default_language), SystemClock())
+    app = build_app(settings, db, build_i18n(settings.default_language), SystemClock())
     bot = app.attach(build_bot(settings))
 
     async def on_startup() -> None:

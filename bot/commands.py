@@ -13,33 +13,33 @@ from bot.i18n import Translator
 
 
 @dataclass(frozen=True)
-class Command:
+class MenuCommand:
     name: str
     text_key: str
 
 
-PARTICIPANT_COMMANDS: tuple[Command, ...] = (
-    Command("start", "cmd.start"),
-    Command("events", "cmd.events"),
-    Command("my", "cmd.my"),
-    Command("checkin", "cmd.checkin"),
-    Command("profile", "cmd.profile"),
-    Command("language", "cmd.language"),
-    Command("privacy", "cmd.privacy"),
-    Command("delete_me", "cmd.delete_me"),
-    Command("help", "cmd.help"),
+PARTICIPANT_COMMANDS: tuple[MenuCommand, ...] = (
+    MenuCommand("start", "cmd.start"),
+    MenuCommand("events", "cmd.events"),
+    MenuCommand("my", "cmd.my"),
+    MenuCommand("checkin", "cmd.checkin"),
+    MenuCommand("profile", "cmd.profile"),
+    MenuCommand("language", "cmd.language"),
+    MenuCommand("privacy", "cmd.privacy"),
+    MenuCommand("delete_me", "cmd.delete_me"),
+    MenuCommand("help", "cmd.help"),
 )
-COORDINATOR_COMMANDS: tuple[Command, ...] = (
-    Command("admin", "cmd.admin"),
-    Command("stats", "cmd.stats"),
+COORDINATOR_COMMANDS: tuple[MenuCommand, ...] = (
+    MenuCommand("admin", "cmd.admin"),
+    MenuCommand("stats", "cmd.stats"),
 )
 
 
-def menu(commands: tuple[Command, ...], t: Translator) -> list[BotCommand]:
+def menu(commands: tuple[MenuCommand, ...], t: Translator) -> list[BotCommand]:
     return [BotCommand(command=c.name, description=t(c.text_key)) for c in commands]
 
 
-def help_lines(commands: tuple[Command, ...], t: Translator) -> str:
+def help_lines(commands: tuple[MenuCommand, ...], t: Translator) -> str:
     return "\n".join(f"/{c.name} — {t(c.text_key)}" for c in commands)
 
 

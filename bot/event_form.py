@@ -15,7 +15,7 @@ CAPACITY_MAX = 10_000
 REMINDERS_MAX = 5
 REMINDER_LONGEST = timedelta(days=14)
 _TIME = re.compile(r"^(\d{1,2})[:.](\d{2})$")
-_REMINDER = re.compile(r"^(\d{1,4})\s*(м|мин|m|min|ч|h|сағ|д|d|дн|күн)?$", re.IGNORECASE)
+_DURATION = re.compile(r"^(\d{1,4})\s*(м|мин|m|min|ч|h|сағ|д|d|дн|күн)?$", re.IGNORECASE)
 _UNIT_MINUTES = {
     "м": 1, "мин": 1, "m": 1, "min": 1,
     "ч": 60, "h": 60, "сағ": 60, "": 60,
@@ -104,7 +104,7 @@ def parse_reminders(raw: str) -> tuple[int, ...]:
         raise FormInputError("reminders_format")
     minutes: set[int] = set()
     for part in parts:
-        match = _REMINDER.fullmatch(part.strip().rstrip(",;"))
+        match = _DURATION.fullmatch(part.strip().rstrip(",;"))
         if not match:
             raise FormInputError("reminders_format")
         value = int(match.group(1)) * _UNIT_MINUTES[(match.group(2) or "").lower()]
@@ -122,7 +122,7 @@ def parse_survey_timing(raw: str) -> tuple[int, int, int]:
         raise FormInputError("timing_format")
     minutes: list[int] = []
     for part in parts:
-        match = _REMINDER.fullmatch(part.strip().rstrip(",;"))
+        match = _DURATION.fullmatch(part.strip().rstrip(",;"))
         if not match:
             raise FormInputError("timing_format")
         minutes.append(int(match.group(1)) * _UNIT_MINUTES[(match.group(2) or "").lower()])
@@ -134,7 +134,7 @@ def parse_survey_timing(raw: str) -> tuple[int, int, int]:
 
 def parse_margin(raw: str) -> int:
     """Minutes before the start and after the end when check-in is open: 0 to 24 hours."""
-    match = _REMINDER.fullmatch(raw.strip())
+    match = _DURATION.fullmatch(raw.strip())
     if not match:
         raise FormInputError("margin_format")
     minutes = int(match.group(1)) * _UNIT_MINUTES[(match.group(2) or "м").lower()]

@@ -47,18 +47,17 @@ def card_keyboard(
     event: Event, mine: RegistrationStatus | None, t: Translator, now: datetime
 ) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
-    # Nothing to sign up for, accept or add to a calendar once an event is cancelled.
-    started = now >= event.starts_at or event.status is EventStatus.CANCELLED
+    closed_for_signup = now >= event.starts_at or event.status is EventStatus.CANCELLED
     if mine is None or mine not in ACTIVE:
         if event.registration_open(now):
             if event.by_application:
                 builder.button(**_button(t("reg.btn.apply"), EventAction.APPLY, event.id))
             else:
                 builder.button(**_button(t("reg.btn.register"), EventAction.REGISTER, event.id))
-    elif mine is RegistrationStatus.OFFERED and not started:
+    elif mine is RegistrationStatus.OFFERED and not closed_for_signup:
         builder.button(**_button(t("reg.btn.accept"), EventAction.ACCEPT, event.id))
         builder.button(**_button(t("reg.btn.decline"), EventAction.DECLINE, event.id))
-    elif not started:
+    elif not closed_for_signup:
         if mine is RegistrationStatus.CONFIRMED:
             builder.button(**_button(t("reg.btn.calendar"), EventAction.CALENDAR, event.id))
         builder.button(**_button(t("reg.btn.cancel"), EventAction.CANCEL, event.id))

@@ -157,8 +157,8 @@ async def resume(
 # --- reading one answer ------------------------------------------------------------------------
 
 
-class GoBack(Exception):
-    pass
+class TypedDistrictChosen(Exception):
+    """The person picked "other district": the form goes on to the step where they type it."""
 
 
 def _pick(text: str, items: ReferenceList, t: Translator) -> str:
@@ -190,7 +190,7 @@ def read_answer(step: State, message: Message, t: Translator, reference: Referen
         return _pick(text, reference.categories, t)
     if step == ProfileForm.district:
         if text == t("onb.btn.district_other"):
-            raise GoBack  # handled by the caller as "go to the typed district step"
+            raise TypedDistrictChosen
         return _pick(text, reference.districts, t)
     return typed_district(text)
 
@@ -248,7 +248,7 @@ def build_router() -> Router:
             return
         try:
             value = read_answer(step, message, t, reference)
-        except GoBack:
+        except TypedDistrictChosen:
             await state.set_state(ProfileForm.district_other)
             await ask(message, ProfileForm.district_other, t, reference, mode=mode)
             return

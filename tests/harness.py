@@ -35,7 +35,7 @@ from aiogram.types import (
 )
 from pydantic import TypeAdapter
 
-from bot.app import BOT_DEFAULTS, App, build_dispatcher, open_database
+from bot.app import BOT_DEFAULTS, App, build_app, open_database
 from bot.clock import FrozenClock
 from bot.config import Settings
 from bot.i18n import build_i18n
@@ -363,7 +363,7 @@ async def make_harness(
     clock = FrozenClock(now)
     pace_time = VirtualTime()
     pacer = Pacer(PaceSettings(rate=settings.send_rate), now=pace_time, sleep=pace_time.sleep)
-    app = build_dispatcher(settings, db, build_i18n(settings.default_language), clock, pacer)
+    app = build_app(settings, db, build_i18n(settings.default_language), clock, pacer)
     session = RecordingSession()
     bot = app.attach(Bot(token=TOKEN, session=session, default=BOT_DEFAULTS))
     try:

@@ -381,14 +381,14 @@ def build_router() -> Router:
                     registration_id=row.registration_id, page=callback_data.page
                 ),
             )
-        event_id = await registrations.by_id(db, row.registration_id)
-        if event_id is not None:
+        registration = await registrations.by_id(db, row.registration_id)
+        if registration is not None:
             builder.button(
                 **_button(
                     t,
                     "adm.btn.back_list",
                     EventAdminAction.CARDS,
-                    event_id.event_id,
+                    registration.event_id,
                     callback_data.page,
                 )
             )

@@ -70,7 +70,7 @@ def build_router() -> Router:
         project = await get_project(db, int((await state.get_data()).get(PROJECT_ID) or 0))
         if project is None:
             await state.clear()
-            await message.answer(t("evf.event_gone"))
+            await message.answer(t("proj.gone"))
             return
         if not (document.file_name or "").lower().endswith(".xlsx"):
             await message.answer(t("imp.not_xlsx"))
