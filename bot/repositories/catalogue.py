@@ -9,6 +9,8 @@ from bot.clock import to_db
 from bot.db import Database
 from bot.events.model import Event
 from bot.events.store import event_from_row
+from bot.registration.rules import HOLDS_SEAT
+from bot.registration.store import in_list
 
 
 @dataclass(frozen=True)
@@ -45,7 +47,7 @@ async def upcoming(
     )
     rows = await db.fetch_all(
         "SELECT e.*, (SELECT COUNT(*) FROM registrations r WHERE r.event_id = e.id "
-        "AND r.status IN ('confirmed', 'offered')) AS taken "
+        f"AND r.status IN {in_list(HOLDS_SEAT)}) AS taken "
         f"FROM events e WHERE {where} ORDER BY starts_at, id LIMIT ? OFFSET ?",
         (*params, limit, offset),
     )
