@@ -21,10 +21,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.app import build_app, build_bot, open_database
+from bot.app import build_app, build_bot
 from bot.clock import SystemClock
 from bot.config import Settings
-from bot.i18n import build_i18n
+from bot.platform.database_file import open_database
+from bot.texts import Texts
 from tests.factories import make_event, make_participant, sign_up
 from tgemu import DEFAULT_TOKEN, Emulator, start_server
 
@@ -50,7 +51,7 @@ async def bench(count: int, rate: float, telegram_limit: int) -> None:
             await make_participant(db, user_id, now)
             await sign_up(db, event.id, user_id, now)
             emulator.user(user_id).profile.started = True
-        app = build_app(settings, db, build_i18n("ru"), SystemClock())
+        app = build_app(settings, db, Texts("ru"), SystemClock())
         bot = app.attach(build_bot(settings))
         started = time.perf_counter()
         await app.scheduler.run_due(bot)

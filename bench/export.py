@@ -48,11 +48,11 @@ def ours(database: Path, project_id: int, output: Path) -> dict[str, float]:
     from zoneinfo import ZoneInfo
 
     from bench.big_project import default_now
-    from bot.catalogs import plain_texts
     from bot.config import Settings
     from bot.reference import load_reference
     from bot.reports.project import ReportContext
     from bot.reports.runner import build_project_report
+    from bot.texts import plain_texts
     from surveys.templates import load_templates
 
     settings = Settings(bot_token=TOKEN, database_path=database)
@@ -102,8 +102,8 @@ def child(*args: str) -> dict[str, float]:
 
 async def prepare(folder: Path, participants: int, answers: int) -> tuple[Path, int]:
     from bench.big_project import default_now, fill
-    from bot.app import open_database
     from bot.config import Settings
+    from bot.platform.database_file import open_database
 
     database = folder / "bench.sqlite3"
     db = await open_database(Settings(bot_token=TOKEN, database_path=database))

@@ -44,10 +44,11 @@ from typing import TypeVar
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.app import open_database, run
+from bot.app import run
 from bot.config import Settings
-from bot.i18n import Translator, build_i18n
-from bot.telegram_text import CALLBACK_ANSWER_LIMIT, clip
+from bot.platform.database_file import open_database
+from bot.platform.telegram_text import CALLBACK_ANSWER_LIMIT, clip
+from bot.texts import Texts
 from tests.e2e.conftest import BotProcess
 from tests.factories import make_event, make_participant
 from tgemu import (
@@ -346,7 +347,7 @@ async def measure(o: Options) -> Measured:
 
 def report(m: Measured, o: Options) -> bool:
     """Print the figures; True when the functional goals are met."""
-    t = Translator(build_i18n("ru"), "ru")
+    t = Texts("ru").of("ru")
     generic_error = t("error.generic")
     people, count = m.people, o.count
     sent = [call for call in m.calls if call.method in FLOOD_METHODS and call.ok]

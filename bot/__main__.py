@@ -12,10 +12,11 @@ import zoneinfo
 from pathlib import Path
 
 # aiogram and the app are imported only after the settings check, so a bad .env answers at once.
-from bot.config import LANGUAGES, SettingsError, load_settings
-from bot.db import MigrationError
-from bot.instance_lock import DatabaseUnwritableError, InstanceLockError, TokenInUseError
+from bot.config import SettingsError, load_settings
+from bot.platform.db import MigrationError
+from bot.platform.instance_lock import DatabaseUnwritableError, InstanceLockError, TokenInUseError
 from bot.reference import ReferenceDataError
+from bot.texts import LANGUAGES
 from surveys.templates import TemplateError
 
 EXIT_CONFIG = 2
@@ -42,7 +43,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 
 
 async def migrate_only() -> None:
-    from bot.app import open_database
+    from bot.platform.database_file import open_database
 
     db = await open_database(load_settings())
     await db.close()
@@ -66,11 +67,11 @@ def main(argv: list[str] | None = None) -> int:
             asyncio.run(migrate_only())
             print("Database is up to date.")
         elif args.command == "events":
-            from bot.plan_cli import import_plan_file
+            from bot.cli.plan import import_plan_file
 
             return import_plan_file(settings, args.plan, args.project)
         elif args.command == "export":
-            from bot.export_cli import export
+            from bot.cli.export import export
 
             object_id = args.event if args.kind == "attendance" else args.project
             language = args.language or settings.default_language

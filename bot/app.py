@@ -14,30 +14,33 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.fsm.storage.memory import SimpleEventIsolation
 from aiogram.types import LinkPreviewOptions
-from aiogram.utils.i18n import I18n
 
 import handlers
 from bot.clock import Clock, SystemClock
-from bot.commands import publish_commands
 from bot.config import Settings
-from bot.db import Database, open_migrated
 from bot.events.service import EventService
-from bot.fsm_storage import SQLiteStorage
-from bot.i18n import build_i18n
-from bot.instance_lock import check_writable
-from bot.middlewares import CallbackGuardMiddleware, InFlightMiddleware, UserContextMiddleware
 from bot.notice_queue import NoticeQueue
-from bot.outbox import Outbox, SenderSettings
 from bot.people.service import PeopleService
 from bot.platform.callbacks import ButtonViews, PressGuard, TimelyCallbackAnswer
+from bot.platform.commands import publish_commands
+from bot.platform.database_file import open_database
+from bot.platform.db import Database
+from bot.platform.fsm_storage import SQLiteStorage
+from bot.platform.middlewares import (
+    CallbackGuardMiddleware,
+    InFlightMiddleware,
+    UserContextMiddleware,
+)
+from bot.platform.outbox import Outbox, SenderSettings
 from bot.platform.pacing import Pacer, PaceSettings
+from bot.platform.scheduler import Scheduler, SchedulerSettings
 from bot.platform.telegram_calls import PacedCalls
 from bot.platform.updates import HandledOnce, Polling
 from bot.reference import Reference, load_reference
 from bot.registration.service import RegistrationService
 from bot.reports.runner import ReportRunner
-from bot.scheduler import Scheduler, SchedulerSettings
 from bot.services import build_services
+from bot.texts import Texts
 from handlers.renderers import build_renderers
 from surveys.templates import load_templates
 
@@ -48,7 +51,7 @@ log = logging.getLogger(__name__)
 class App:
     settings: Settings
     db: Database
-    i18n: I18n
+    texts: Texts
     clock: Clock
     reference: Reference
     dispatcher: Dispatcher
@@ -87,7 +90,7 @@ def build_bot(settings: Settings) -> Bot:
 
 
 def build_app(
-    settings: Settings, db: Database, i18n: I18n, clock: Clock, pacer: Pacer | None = None
+    settings: Settings, db: Database, texts: Texts, clock: Clock, pacer: Pacer | None = None
 ) -> App:
     """`pacer` is for tests that run the pace on a clock of their own."""
     in_flight = InFlightMiddleware()
@@ -98,7 +101,7 @@ def build_app(
     survey_templates = load_templates()
     outbox = Outbox(
         db,
-        i18n,
+        texts,
         clock,
         settings.tz,
         SenderSettings(settings.send_max_attempts, settings.quiet_hours),
@@ -123,7 +126,7 @@ def build_app(
         events_isolation=SimpleEventIsolation(),
         settings=settings,
         db=db,
-        i18n=i18n,
+        texts=texts,
         clock=clock,
         tz=settings.tz,
         reference=reference,
@@ -142,7 +145,7 @@ def build_app(
     # Before anything that acts, so a copy of a handled update does nothing; inside the
     # in-flight count, so shutdown waits for the note of the last update too.
     dispatcher.update.outer_middleware(HandledOnce(db, clock))
-    dispatcher.update.outer_middleware(UserContextMiddleware(db, i18n, settings.default_language))
+    dispatcher.update.outer_middleware(UserContextMiddleware(db, texts, settings.default_language))
     dispatcher.callback_query.middleware(TimelyCallbackAnswer())
     dispatcher.callback_query.middleware(CallbackGuardMiddleware())
     dispatcher.callback_query.middleware(PressGuard(button_views, now=pacer.now))
@@ -150,7 +153,7 @@ def build_app(
     return App(
         settings,
         db,
-        i18n,
+        texts,
         clock,
         reference,
         dispatcher,
@@ -167,24 +170,16 @@ def build_app(
     )
 
 
-async def open_database(settings: Settings) -> Database:
-    check_writable(settings.database_path)
-    db, applied = await open_migrated(settings.database_path)
-    if applied:
-        log.info("Applied migrations %s", applied)
-    return db
-
-
 async def run(settings: Settings) -> None:
     """Long polling until SIGTERM or SIGINT; then finish in-flight updates and close the DB."""
     db = await open_database(settings)
-    app = build_app(settings, db, build_i18n(settings.default_language), SystemClock())
+    app = build_app(settings, db, Texts(settings.default_language), SystemClock())
     bot = app.attach(build_bot(settings))
 
     async def on_startup() -> None:
         await app.scheduler.start(bot)
         coordinators = await app.people.coordinator_ids()
-        await publish_commands(bot, app.i18n, settings.default_language, coordinators)
+        await publish_commands(bot, app.texts, settings.default_language, coordinators)
 
     async def on_shutdown() -> None:
         await app.in_flight.wait_idle(settings.shutdown_timeout)

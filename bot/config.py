@@ -12,9 +12,8 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.due_work import QuietHours
 from bot.registration.rules import OfferPolicy
+from bot.texts import Language
 
-Language = Literal["ru", "kk"]
-LANGUAGES: tuple[Language, ...] = ("ru", "kk")
 TELEGRAM_API_DEFAULT = "https://api.telegram.org"
 CONFIG_DIR = Path(__file__).resolve().parents[1] / "config"
 

@@ -1,6 +1,6 @@
 """Notices queued for the sender: one outbox job per notice, a delivery per recipient, saved in
-the caller's transaction (bot/repositories/outbox.py). No Telegram here, so services and the
-command line queue notices the same way; the bot process's sender (bot/outbox.py) delivers
+the caller's transaction (bot/platform/outbox_store.py). No Telegram here, so services and the
+command line queue notices the same way; the bot process's sender (bot/platform/outbox.py) delivers
 them, at once when woken, else at its next tick."""
 
 from __future__ import annotations
@@ -12,10 +12,10 @@ from typing import Any
 import aiosqlite
 
 from bot.clock import Clock
-from bot.db import Database
 from bot.due_work import QuietHours
 from bot.notices import NoticeKind
-from bot.repositories import outbox as store
+from bot.platform import outbox_store as store
+from bot.platform.db import Database
 
 
 class NoticeQueue:

@@ -26,7 +26,7 @@ class NoticeKind(StrEnum):
 class Notices(Protocol):
     """What a service needs of the sender: queue a notice inside its own transaction, and, once
     that has committed, wake the sender. The outbox and the scheduler provide it
-    (bot/outbox.py OutboxNotices); services know nothing of Telegram."""
+    (bot/platform/outbox.py OutboxNotices); services know nothing of Telegram."""
 
     async def submit(
         self,

@@ -1,5 +1,5 @@
 """The use-case services, built once per process: by the bot (bot/app.py) and by the command
-line (bot/plan_cli.py), so both run every change the same way. No Telegram here."""
+line (bot/cli/plan.py), so both run every change the same way. No Telegram here."""
 
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from bot.checkin.service import CheckinService
 from bot.clock import Clock
 from bot.config import Settings
-from bot.db import Database
 from bot.events.service import EventService
 from bot.notice_queue import NoticeQueue
 from bot.people.service import PeopleService
+from bot.platform.db import Database
 from bot.registration.service import RegistrationService
 
 

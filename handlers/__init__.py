@@ -8,8 +8,8 @@ from aiogram.types import CallbackQuery, Chat, ChatMemberUpdated, TelegramObject
 from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot.deeplinks import LinkKind
-from bot.i18n import Translator
-from bot.telegram_text import CALLBACK_ANSWER_LIMIT, clip
+from bot.platform.telegram_text import CALLBACK_ANSWER_LIMIT, clip
+from bot.texts import Translator
 from handlers import (
     admin,
     catalogue,

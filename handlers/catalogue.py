@@ -14,26 +14,26 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.clock import Clock
-from bot.db import Database
 from bot.deeplinks import DeepLink
 from bot.errors import StaleButtonError
+from bot.events.catalogue import CatalogueFilter, facets, upcoming
 from bot.events.model import Event, EventStatus, EventType
 from bot.events.store import get_event, get_event_by_code
-from bot.i18n import Translator
 from bot.people.users import UserRecord
+from bot.platform.db import Database
+from bot.platform.telegram_text import clip, clip_html
 from bot.reference import Reference
 from bot.registration import store as registrations
 from bot.registration.rules import ACTIVE, RegistrationStatus
-from bot.repositories.catalogue import CatalogueFilter, facets, upcoming
-from bot.telegram_text import clip, clip_html
-from handlers.editing import edit_in_place
-from handlers.event_view import card, list_entry, status_text
-from handlers.participant_callbacks import (
+from bot.texts import Translator
+from handlers.ui.callbacks import (
     CatalogueCallback,
     EventAction,
     EventCallback,
     FilterPick,
 )
+from handlers.ui.editing import edit_in_place
+from handlers.ui.event_view import card, list_entry, status_text
 
 PAGE_SIZE = 5
 TITLE_ON_BUTTON = 40

@@ -17,13 +17,13 @@ from bot.checkin.links import opens, read_checkin_link
 from bot.checkin.rules import CheckinMethod, CheckinResult, window
 from bot.checkin.service import CheckinService
 from bot.clock import Clock, format_local
-from bot.db import Database
 from bot.deeplinks import DeepLink
 from bot.events.model import Event
 from bot.events.store import get_event, get_event_by_code
-from bot.i18n import Translator
 from bot.people.users import UserRecord
+from bot.platform.db import Database
 from bot.reference import Reference
+from bot.texts import Translator
 from handlers import onboarding
 
 CODE_LENGTH = 6

@@ -8,7 +8,7 @@ from aiogram import Router
 from aiogram.exceptions import TelegramAPIError, TelegramBadRequest, TelegramNetworkError
 from aiogram.types import ErrorEvent
 
-from bot.i18n import Translator
+from bot.texts import Translator
 
 log = logging.getLogger(__name__)
 

@@ -6,7 +6,7 @@ from aiogram import F, Router
 from aiogram.types import CallbackQuery, Message
 
 from bot.errors import StaleButtonError
-from bot.i18n import Translator
+from bot.texts import Translator
 
 
 def build_router() -> Router:

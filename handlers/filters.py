@@ -6,11 +6,11 @@ from aiogram.filters import Filter
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, TelegramObject, User
 
-from bot.db import Database
 from bot.errors import StaleButtonError
 from bot.events.model import Event
 from bot.events.store import get_event
 from bot.people.service import PeopleService
+from bot.platform.db import Database
 
 
 class CoordinatorFilter(Filter):

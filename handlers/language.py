@@ -5,17 +5,16 @@ from __future__ import annotations
 from aiogram import F, Router
 from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
-from aiogram.utils.i18n import I18n
 
 from bot.clock import Clock
-from bot.db import Database
-from bot.i18n import Translator
 from bot.people import users
 from bot.people.users import UserRecord
+from bot.platform.db import Database
+from bot.texts import Texts, Translator
 from handlers import onboarding
-from handlers.callbacks import LanguageCallback
-from handlers.editing import edit_in_place
-from handlers.keyboards import language_keyboard
+from handlers.ui.callbacks import LanguageCallback
+from handlers.ui.editing import edit_in_place
+from handlers.ui.keyboards import language_keyboard
 
 
 def build_router() -> Router:
@@ -33,11 +32,11 @@ def build_router() -> Router:
         user: UserRecord,
         db: Database,
         clock: Clock,
-        i18n: I18n,
+        texts: Texts,
     ) -> None:
         language = callback_data.code.value
         await users.choose_language(db, user.id, language, clock.now())
-        t = Translator(i18n, language)
+        t = texts.of(language)
         await edit_in_place(message, t("lang.changed"))
         if not user.language_chosen:
             await onboarding.offer_consent(message, t)

@@ -8,7 +8,7 @@ from typing import Any
 from aiogram.types import Message
 
 from bot.deeplinks import DeepLink, LinkKind, parse_payload
-from bot.i18n import Translator
+from bot.texts import Translator
 
 # FSM data key: the payload a newcomer arrived with, kept until onboarding is over.
 START_PAYLOAD = "start_payload"

@@ -7,8 +7,8 @@ from aiogram.enums import ChatMemberStatus
 from aiogram.types import ChatMemberUpdated
 
 from bot.clock import Clock
-from bot.db import Database
 from bot.people import users
+from bot.platform.db import Database
 
 GONE = {ChatMemberStatus.KICKED, ChatMemberStatus.LEFT}
 

@@ -10,14 +10,14 @@ from aiogram.types import Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.clock import Clock
-from bot.db import Database
-from bot.i18n import Translator
 from bot.people.users import UserRecord
+from bot.platform.db import Database
+from bot.platform.telegram_text import clip, clip_html
 from bot.registration import store as registrations
 from bot.registration.rules import RegistrationStatus
-from bot.telegram_text import clip, clip_html
-from handlers.event_view import status_text, when
-from handlers.participant_callbacks import EventAction, EventCallback
+from bot.texts import Translator
+from handlers.ui.callbacks import EventAction, EventCallback
+from handlers.ui.event_view import status_text, when
 
 PAST_SHOWN = 10
 TITLE_ON_BUTTON = 40

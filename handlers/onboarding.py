@@ -23,8 +23,6 @@ from aiogram.types import (
 from aiogram.utils.keyboard import InlineKeyboardBuilder, ReplyKeyboardBuilder
 
 from bot.clock import Clock
-from bot.db import Database
-from bot.i18n import Translator
 from bot.people import store as profiles
 from bot.people import users
 from bot.people.profile import (
@@ -38,11 +36,13 @@ from bot.people.profile import (
     typed_district,
 )
 from bot.people.users import UserRecord
+from bot.platform.db import Database
 from bot.reference import Reference, ReferenceList
-from handlers.callbacks import ConsentCallback
-from handlers.editing import edit_in_place, remove_buttons
+from bot.texts import Translator
 from handlers.links import START_PAYLOAD, open_link
-from handlers.profile_view import profile_keyboard, profile_text
+from handlers.ui.callbacks import ConsentCallback
+from handlers.ui.editing import edit_in_place, remove_buttons
+from handlers.ui.profile_view import profile_keyboard, profile_text
 from handlers.welcome import show_welcome
 
 FORM = "form"

@@ -9,15 +9,15 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.clock import Clock
-from bot.db import Database
-from bot.i18n import Translator
 from bot.people.service import PeopleService
 from bot.people.users import UserRecord
+from bot.platform.db import Database
 from bot.reference import Reference
+from bot.texts import Translator
 from handlers import onboarding
-from handlers.callbacks import DeleteMeCallback, ProfileEditCallback
-from handlers.editing import edit_in_place
-from handlers.profile_view import profile_keyboard, profile_text
+from handlers.ui.callbacks import DeleteMeCallback, ProfileEditCallback
+from handlers.ui.editing import edit_in_place
+from handlers.ui.profile_view import profile_keyboard, profile_text
 
 
 def build_router() -> Router:

@@ -16,13 +16,13 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.clock import Clock
-from bot.db import Database
 from bot.errors import StaleButtonError
 from bot.events.model import Event
 from bot.events.store import get_event
-from bot.i18n import Translator
 from bot.ics import event_calendar
 from bot.people.users import UserRecord
+from bot.platform.db import Database
+from bot.platform.telegram_text import CALLBACK_ANSWER_LIMIT, clip
 from bot.reference import Reference
 from bot.registration import store as registrations
 from bot.registration.rules import (
@@ -32,14 +32,14 @@ from bot.registration.rules import (
     clean_motivation,
 )
 from bot.registration.service import RegisterOutcome, RegistrationService
-from bot.telegram_text import CALLBACK_ANSWER_LIMIT, clip
+from bot.texts import Translator
 from handlers import onboarding
 from handlers.catalogue import render_card
-from handlers.editing import edit_in_place
-from handlers.event_view import status_text, when
 from handlers.filters import EventFromButton
 from handlers.links import START_PAYLOAD
-from handlers.participant_callbacks import EventAction, EventCallback
+from handlers.ui.callbacks import EventAction, EventCallback
+from handlers.ui.editing import edit_in_place
+from handlers.ui.event_view import status_text, when
 
 EVENT_ID = "apply_event_id"
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
@@ -11,22 +10,20 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.clock import Clock, format_local
-from bot.db import Database
+from bot.clock import format_local
 from bot.errors import StaleButtonError
 from bot.events.model import EventStatus
 from bot.events.store import get_event
-from bot.i18n import Translator
-from bot.outgoing import OutgoingMessage, RenderContext
 from bot.people.users import UserRecord
+from bot.platform.db import Database
+from bot.platform.outgoing import OutgoingMessage, RenderContext
 from bot.registration import store as registrations
 from bot.registration.rules import RegistrationStatus
 from bot.registration.service import RegistrationService
-from bot.repositories import schedule
-from handlers.callbacks import Id
-from handlers.editing import edit_in_place
-from handlers.event_view import when
-from handlers.participant_callbacks import EventAction, EventCallback
+from bot.texts import Translator
+from handlers.ui.callbacks import EventAction, EventCallback, Id
+from handlers.ui.editing import edit_in_place
+from handlers.ui.event_view import when
 
 
 class Answer(StrEnum):
@@ -123,16 +120,14 @@ def build_router() -> Router:
         user: UserRecord,
         t: Translator,
         tz: ZoneInfo,
-        clock: Clock,
         registration: RegistrationService,
     ) -> None:
         event = await get_event(db, callback_data.event_id)
         if event is None:
             raise StaleButtonError(query.data or "")
-        now: datetime = clock.now()
         title = event.title(t.language)
         if callback_data.answer is Answer.COMING:
-            confirmed = await schedule.confirm_attendance(db, event.id, user.id, now)
+            confirmed = await registration.confirm_attendance(event.id, user.id)
             await edit_in_place(
                 message,
                 t(

@@ -1,9 +1,9 @@
-"""Every kind of message the sender (bot/outbox.py) delivers, and who writes its text."""
+"""Every kind of message the sender (bot/platform/outbox.py) delivers, and who writes its text."""
 
 from __future__ import annotations
 
 from bot.notices import NoticeKind
-from bot.outgoing import Renderer
+from bot.platform.outgoing import Renderer
 from handlers.admin.applications import render_decision
 from handlers.admin.event_notices import render_event_cancelled, render_event_changed
 from handlers.admin.messages import render_coordinator_message

@@ -9,13 +9,13 @@ from aiogram.filters import Command, CommandObject, CommandStart
 from aiogram.fsm.context import FSMContext
 from aiogram.types import Message
 
-from bot.commands import PARTICIPANT_COMMANDS, help_lines
-from bot.i18n import Html, Translator
 from bot.people.users import UserRecord
+from bot.platform.commands import PARTICIPANT_COMMANDS, help_lines
 from bot.reference import Reference
+from bot.texts import Html, Translator
 from handlers import onboarding
-from handlers.keyboards import language_keyboard
 from handlers.links import START_PAYLOAD, needs_profile, open_link
+from handlers.ui.keyboards import language_keyboard
 from handlers.welcome import show_welcome
 
 

@@ -20,15 +20,15 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from pydantic import Field
 
 from bot.clock import Clock, format_local
-from bot.db import Database
 from bot.events.model import Event
 from bot.events.store import get_event
-from bot.i18n import Translator
-from bot.outgoing import OutgoingMessage, RenderContext
 from bot.people.users import UserRecord
-from bot.telegram_text import CALLBACK_ANSWER_LIMIT, clip, clip_html
-from handlers.callbacks import Id, Position
-from handlers.editing import edit_in_place
+from bot.platform.db import Database
+from bot.platform.outgoing import OutgoingMessage, RenderContext
+from bot.platform.telegram_text import CALLBACK_ANSWER_LIMIT, clip, clip_html
+from bot.texts import Translator
+from handlers.ui.callbacks import Id, Position
+from handlers.ui.editing import edit_in_place
 from surveys import flow, store
 from surveys.flow import Answer
 from surveys.templates import Question, QuestionKind, SurveyTemplate

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiogram.types import Message
 
-from bot.i18n import Translator
+from bot.texts import Translator
 
 
 async def show_welcome(message: Message, t: Translator, name: str) -> None:

@@ -10,7 +10,7 @@ from datetime import datetime
 import aiosqlite
 
 from bot.clock import to_db
-from bot.db import Database
+from bot.platform.db import Database
 from surveys.flow import Answer
 
 

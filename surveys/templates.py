@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
+from bot.texts import LANGUAGES
+
 TEMPLATES_DIR = Path(__file__).with_name("templates")
 RATING_SCALE = (1, 5)
-LANGUAGES = ("ru", "kk")
 
 
 class QuestionKind(StrEnum):

@@ -13,13 +13,13 @@ from bot.checkin.rules import CheckinMethod, CheckinResult
 from bot.checkin.service import CheckinService
 from bot.clock import FrozenClock, to_db
 from bot.config import Settings
-from bot.db import Database
 from bot.events.model import Event, EventStatus
 from bot.events.store import NewEvent, Project, create_project, get_event, insert_event
 from bot.notices import NoticeKind
 from bot.people import users
 from bot.people.service import PeopleService
 from bot.people.users import UserRecord
+from bot.platform.db import Database
 from bot.registration.rules import OfferPolicy
 from bot.registration.service import RegisterOutcome, RegistrationService
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from bot.clock import to_db
-from bot.db import Database
+from bot.platform.db import Database
 from surveys import store
 from surveys.flow import Answer
 from tests.conftest import NOW

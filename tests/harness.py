@@ -35,11 +35,12 @@ from aiogram.types import (
 )
 from pydantic import TypeAdapter
 
-from bot.app import BOT_DEFAULTS, App, build_app, open_database
+from bot.app import BOT_DEFAULTS, App, build_app
 from bot.clock import FrozenClock
 from bot.config import Settings
-from bot.i18n import build_i18n
+from bot.platform.database_file import open_database
 from bot.platform.pacing import Pacer, PaceSettings
+from bot.texts import Texts
 from tgemu.text import format_text
 
 TOKEN = "42:TEST-token-for-the-in-process-harness-000"
@@ -363,7 +364,7 @@ async def make_harness(
     clock = FrozenClock(now)
     pace_time = VirtualTime()
     pacer = Pacer(PaceSettings(rate=settings.send_rate), now=pace_time, sleep=pace_time.sleep)
-    app = build_app(settings, db, build_i18n(settings.default_language), clock, pacer)
+    app = build_app(settings, db, Texts(settings.default_language), clock, pacer)
     session = RecordingSession()
     bot = app.attach(Bot(token=TOKEN, session=session, default=BOT_DEFAULTS))
     try:

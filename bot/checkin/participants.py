@@ -8,7 +8,7 @@ from datetime import datetime
 from bot.checkin.rules import CheckinMethod
 from bot.checkin.store import Attendance
 from bot.clock import from_db
-from bot.db import Database
+from bot.platform.db import Database
 from bot.registration.rules import RegistrationStatus
 
 

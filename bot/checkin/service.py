@@ -7,8 +7,8 @@ from bot import audit
 from bot.checkin import store
 from bot.checkin.rules import CheckinMethod, CheckinResult, decide
 from bot.clock import Clock
-from bot.db import Database
 from bot.events import store as events
+from bot.platform.db import Database
 from bot.registration import store as registrations
 from bot.registration.rules import RegistrationStatus
 

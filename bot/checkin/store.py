@@ -9,7 +9,7 @@ import aiosqlite
 
 from bot.checkin.rules import CheckinMethod
 from bot.clock import from_db, to_db
-from bot.db import Database
+from bot.platform.db import Database
 from bot.registration.rules import RegistrationStatus
 
 

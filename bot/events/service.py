@@ -13,12 +13,12 @@ import aiosqlite
 
 from bot import audit
 from bot.clock import Clock
-from bot.db import Database
 from bot.events import store
 from bot.events.model import Event, EventStatus
 from bot.events.rules import TOLD_FIELDS, deadline_when_moved, end_when_moved
 from bot.events.store import NewEvent
 from bot.notices import NoticeKind, Notices
+from bot.platform.db import Database
 from bot.registration import store as registrations
 from bot.registration.service import RegistrationService
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 import json
 import secrets
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import aiosqlite
 
 from bot.clock import from_db, to_db
-from bot.db import Database
 from bot.events.model import DEFAULT_REMINDER_MINUTES, Event, EventStatus, EventType
+from bot.platform.db import Database
 
 
 @dataclass(frozen=True)
@@ -272,3 +272,22 @@ def _db_value(value: object) -> object:
     if isinstance(value, EventStatus | EventType):
         return value.value
     return value
+
+
+async def upcoming_published(db: Database, now: datetime, horizon: timedelta) -> list[Event]:
+    rows = await db.fetch_all(
+        "SELECT * FROM events WHERE status = 'published' AND starts_at > ? AND starts_at <= ? "
+        "ORDER BY starts_at",
+        (to_db(now), to_db(now + horizon)),
+    )
+    return [event_from_row(row) for row in rows]
+
+
+async def recently_ended_with_survey(db: Database, now: datetime) -> list[Event]:
+    """Published events with a questionnaire that ended within the last 60 days."""
+    rows = await db.fetch_all(
+        "SELECT * FROM events WHERE status = 'published' AND survey_template IS NOT NULL "
+        "AND ends_at <= ? AND ends_at > ? ORDER BY ends_at",
+        (to_db(now), to_db(now - timedelta(days=60))),
+    )
+    return [event_from_row(row) for row in rows]

@@ -10,7 +10,7 @@ from enum import StrEnum
 import aiosqlite
 
 from bot.clock import to_db
-from bot.db import Database
+from bot.platform.db import Database
 
 INVITE_TTL = timedelta(days=3)
 

@@ -6,12 +6,12 @@ from __future__ import annotations
 from bot import audit
 from bot.clock import Clock
 from bot.config import Settings
-from bot.db import Database
 from bot.events import store as events
 from bot.notices import Notices
 from bot.people import coordinators, store, users
 from bot.people.coordinators import InviteResult
 from bot.people.roles import is_coordinator
+from bot.platform.db import Database
 from bot.registration.service import RegistrationService
 
 

@@ -11,8 +11,8 @@ from typing import Any
 import aiosqlite
 
 from bot.clock import to_db
-from bot.db import Database
 from bot.people.profile import FIELD_ORDER, ProfileField
+from bot.platform.db import Database
 from bot.registration.rules import ACTIVE
 from bot.registration.store import in_list
 from surveys import store as surveys

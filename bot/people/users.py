@@ -8,7 +8,7 @@ from datetime import datetime
 import aiosqlite
 
 from bot.clock import to_db
-from bot.db import Database
+from bot.platform.db import Database
 
 
 @dataclass(frozen=True)

@@ -35,9 +35,9 @@ from aiogram.methods.base import TelegramType
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message, TelegramObject
 from aiogram.utils.callback_answer import CallbackAnswer, CallbackAnswerMiddleware
 
-from bot.i18n import Translator
-from bot.middlewares import Handler
-from bot.telegram_text import CALLBACK_ANSWER_LIMIT, clip
+from bot.platform.middlewares import Handler
+from bot.platform.telegram_text import CALLBACK_ANSWER_LIMIT, clip
+from bot.texts import Translator
 
 # Telegram gives up on an answer after about 15 s; answer well before that.
 ANSWER_DEADLINE = 4.0

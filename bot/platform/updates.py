@@ -27,11 +27,11 @@ from aiogram.types import TelegramObject, Update
 from pydantic import ValidationError
 
 from bot.clock import Clock
-from bot.db import Database
-from bot.instance_lock import TokenInUseError
-from bot.middlewares import Handler
-from bot.repositories import updates
-from bot.repositories.updates import Outcome
+from bot.platform import update_store as updates
+from bot.platform.db import Database
+from bot.platform.instance_lock import TokenInUseError
+from bot.platform.middlewares import Handler
+from bot.platform.update_store import Outcome
 
 log = logging.getLogger(__name__)
 

@@ -15,10 +15,10 @@ import aiosqlite
 
 from bot import audit
 from bot.clock import Clock
-from bot.db import Database
 from bot.events import store as events
 from bot.events.model import Event
 from bot.notices import NoticeKind, Notices
+from bot.platform.db import Database
 from bot.registration import store
 from bot.registration.rules import (
     ACTIVE,
@@ -119,6 +119,11 @@ class RegistrationService:
         if promoted:
             self.notices.wake()
         return True
+
+    async def confirm_attendance(self, event_id: int, user_id: int) -> bool:
+        """The reminder's "I'm coming": True when the person holds a confirmed seat."""
+        async with self.db.write() as conn:
+            return await store.confirm_attendance(conn, event_id, user_id, self.clock.now())
 
     async def accept_offer(self, event_id: int, user_id: int) -> bool:
         """True once the offered seat is the person's, also when an earlier tap took it."""

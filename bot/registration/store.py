@@ -15,9 +15,9 @@ from datetime import datetime
 import aiosqlite
 
 from bot.clock import from_db, to_db
-from bot.db import Database
 from bot.events.model import Event
 from bot.events.store import event_from_row
+from bot.platform.db import Database
 from bot.registration.rules import ACTIVE, HOLDS_SEAT, UNDECIDED, RegistrationStatus
 
 
@@ -314,3 +314,44 @@ async def undecided_applications(db: Database, event_id: int) -> int:
         (event_id,),
     )
     return int(str(found))
+
+
+async def audience(db: Database, event_id: int, group: str) -> list[int]:
+    """Reachable people of an event: 'confirmed', 'waiting' (list and offers) or 'present'."""
+    if group == "present":
+        sql = (
+            "SELECT c.user_id FROM checkins c JOIN users u ON u.id = c.user_id "
+            "WHERE c.event_id = ? AND u.deleted_at IS NULL AND u.unreachable_at IS NULL "
+            "ORDER BY c.id"
+        )
+    else:
+        statuses = "('confirmed')" if group == "confirmed" else "('waitlisted', 'offered')"
+        sql = (
+            "SELECT r.user_id FROM registrations r JOIN users u ON u.id = r.user_id "
+            f"WHERE r.event_id = ? AND r.status IN {statuses} AND u.deleted_at IS NULL "
+            "AND u.unreachable_at IS NULL ORDER BY r.id"
+        )
+    rows = await db.fetch_all(sql, (event_id,))
+    return [row[0] for row in rows]
+
+
+async def confirmed_recipients(db: Database, event_id: int) -> list[int]:
+    """Confirmed participants the bot can still reach."""
+    return await audience(db, event_id, "confirmed")
+
+
+async def survey_audience(db: Database, event_id: int) -> list[int]:
+    """Those checked in; everyone confirmed when no attendance was taken."""
+    present = await audience(db, event_id, "present")
+    return present or await audience(db, event_id, "confirmed")
+
+
+async def confirm_attendance(
+    conn: aiosqlite.Connection, event_id: int, user_id: int, now: datetime
+) -> bool:
+    cursor = await conn.execute(
+        "UPDATE registrations SET attendance_confirmed_at = ? "
+        "WHERE event_id = ? AND user_id = ? AND status = 'confirmed'",
+        (to_db(now), event_id, user_id),
+    )
+    return cursor.rowcount == 1

@@ -14,13 +14,13 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
 from bot.clock import format_local
-from bot.db import Database
 from bot.events.model import Event
+from bot.platform.db import Database
 from bot.reference import Reference
 from bot.reports import cells
 from bot.reports.files import file_name
 from bot.reports.project import Text
-from bot.repositories.reports import attendance_records
+from bot.reports.stats_queries import attendance_records
 
 HEADER_KEYS = (
     "no", "name", "phone", "organisation", "category", "district", "status", "registered",

@@ -10,7 +10,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from bot.repositories.report_rows import Tally
+from bot.reports.snapshot import Tally
 from surveys.templates import SurveyTemplate
 
 

@@ -27,9 +27,9 @@ from openpyxl.utils import get_column_letter
 
 from bot.reference import Reference, ReferenceList
 from bot.reports import cells
+from bot.reports import snapshot as report_rows
 from bot.reports.feedback import Feedback, QuestionStats, TemplateFeedback, analyse
-from bot.repositories import report_rows
-from bot.repositories.report_rows import AnswerLine, EventLine, ProjectInfo, ReachCell
+from bot.reports.snapshot import AnswerLine, EventLine, ProjectInfo, ReachCell
 from surveys.flow import OTHER
 from surveys.templates import Question, QuestionKind, SurveyTemplate
 

@@ -19,7 +19,7 @@ from typing import TypeVar
 
 from bot.reports.files import file_name
 from bot.reports.project import ReportContext, ReportSummary, write_project_report
-from bot.repositories.report_rows import open_snapshot
+from bot.reports.snapshot import open_snapshot
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)

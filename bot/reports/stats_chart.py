@@ -13,9 +13,9 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.reports import snapshot as report_rows
 from bot.reports.feedback import analyse
 from bot.reports.project import ReportContext, ordered_codes
-from bot.repositories import report_rows
 
 
 @dataclass(frozen=True)

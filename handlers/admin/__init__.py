@@ -9,9 +9,9 @@ from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
-from bot.commands import COORDINATOR_COMMANDS
-from bot.i18n import Translator
-from bot.telegram_text import CALLBACK_ANSWER_LIMIT, clip
+from bot.platform.commands import COORDINATOR_COMMANDS
+from bot.platform.telegram_text import CALLBACK_ANSWER_LIMIT, clip
+from bot.texts import Translator
 from handlers.admin import (
     applications,
     event_form,

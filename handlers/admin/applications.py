@@ -12,13 +12,14 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.clock import Clock
-from bot.db import Database
 from bot.errors import StaleButtonError
 from bot.events.model import Event, EventStatus
 from bot.events.store import get_event
-from bot.i18n import Translator
-from bot.outbox import Outbox
-from bot.outgoing import OutgoingMessage, RenderContext
+from bot.platform.db import Database
+from bot.platform.outbox import Outbox
+from bot.platform.outgoing import OutgoingMessage, RenderContext
+from bot.platform.scheduler import Scheduler
+from bot.platform.telegram_text import CALLBACK_ANSWER_LIMIT, clip, clip_html
 from bot.reference import Reference
 from bot.registration import store as registrations
 from bot.registration.rules import (
@@ -29,8 +30,7 @@ from bot.registration.rules import (
     seats_left,
 )
 from bot.registration.service import RegistrationService
-from bot.scheduler import Scheduler
-from bot.telegram_text import CALLBACK_ANSWER_LIMIT, clip, clip_html
+from bot.texts import Translator
 from handlers.admin.callbacks import (
     ApplicationCallback,
     ApplicationsCallback,
@@ -38,7 +38,7 @@ from handlers.admin.callbacks import (
     EventAdminAction,
     EventAdminCallback,
 )
-from handlers.editing import edit_in_place
+from handlers.ui.editing import edit_in_place
 
 APPROVE_EVENT = "approve_event"
 

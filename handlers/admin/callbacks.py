@@ -7,7 +7,7 @@ from enum import StrEnum
 
 from aiogram.filters.callback_data import CallbackData
 
-from handlers.callbacks import Id, Position
+from handlers.ui.callbacks import Id, Position
 
 
 class PanelAction(StrEnum):

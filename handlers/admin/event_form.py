@@ -25,9 +25,8 @@ from aiogram.types import (
 from aiogram.utils.keyboard import ReplyKeyboardBuilder
 
 from bot.clock import Clock, format_local
-from bot.db import Database
 from bot.errors import StaleButtonError
-from bot.event_form import (
+from bot.events.form import (
     FormInputError,
     clean_place,
     clean_title,
@@ -45,8 +44,9 @@ from bot.events.store import (
     NewEvent,
     get_event,
 )
-from bot.i18n import Translator
+from bot.platform.db import Database
 from bot.reference import Reference
+from bot.texts import Translator
 from handlers.admin.callbacks import EditFieldCallback, EventField
 from handlers.admin.event_screen import send_event_screen
 from surveys.templates import SurveyTemplate

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from bot.events.model import EventStatus
 from bot.events.store import get_event
-from bot.outgoing import OutgoingMessage, RenderContext
-from handlers.event_view import when
+from bot.platform.outgoing import OutgoingMessage, RenderContext
+from handlers.ui.event_view import when
 
 
 async def render_event_changed(ctx: RenderContext) -> OutgoingMessage | None:

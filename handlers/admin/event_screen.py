@@ -20,16 +20,16 @@ from bot.checkin.qr import qr_png
 from bot.checkin.rules import CheckinMethod, window
 from bot.checkin.service import CheckinService
 from bot.clock import format_local
-from bot.db import Database
 from bot.errors import StaleButtonError
 from bot.events.model import Event, EventStatus
 from bot.events.service import EventService
 from bot.events.store import get_event
-from bot.i18n import Translator
+from bot.platform.db import Database
+from bot.platform.telegram_text import CALLBACK_ANSWER_LIMIT, CAPTION_LIMIT, clip, clip_html
 from bot.reference import Reference
 from bot.registration import store as registrations
 from bot.registration.rules import RegistrationStatus
-from bot.telegram_text import CALLBACK_ANSWER_LIMIT, CAPTION_LIMIT, clip, clip_html
+from bot.texts import Translator
 from handlers.admin.callbacks import (
     CardCallback,
     EditFieldCallback,
@@ -42,9 +42,9 @@ from handlers.admin.callbacks import (
 )
 from handlers.admin.menu import EVENT_BUTTONS
 from handlers.admin.walkins import start_walkin
-from handlers.editing import edit_in_place
-from handlers.event_view import when
 from handlers.filters import EventFromButton
+from handlers.ui.editing import edit_in_place
+from handlers.ui.event_view import when
 
 PAGE_SIZE = 10
 

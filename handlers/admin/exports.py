@@ -12,17 +12,17 @@ from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardButton
 from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot.clock import Clock
-from bot.db import Database
 from bot.errors import StaleButtonError
 from bot.events.model import Event
 from bot.events.store import Project, get_event, get_project
-from bot.i18n import Translator
+from bot.platform.db import Database
+from bot.platform.telegram_text import CALLBACK_ANSWER_LIMIT, clip
 from bot.reference import Reference
 from bot.reports.attendance import attendance_report
 from bot.reports.project import ReportContext
 from bot.reports.runner import ProjectReport, ReportRunner, build_project_report
-from bot.telegram_text import CALLBACK_ANSWER_LIMIT, clip
-from handlers.callbacks import Id
+from bot.texts import Translator
+from handlers.ui.callbacks import Id
 from surveys.templates import SurveyTemplate
 
 

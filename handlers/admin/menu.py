@@ -13,7 +13,7 @@ from aiogram.types import InlineKeyboardButton
 
 from bot.events.model import Event
 from bot.events.store import Project
-from bot.i18n import Translator
+from bot.texts import Translator
 from handlers.admin.applications import applications_button
 from handlers.admin.exports import export_button, project_export_button
 from handlers.admin.messages import message_button

@@ -13,19 +13,19 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot import audit
 from bot.clock import Clock
-from bot.db import Database
 from bot.errors import StaleButtonError
 from bot.events.model import Event
 from bot.events.store import get_event
-from bot.i18n import Html, Translator
 from bot.notice_queue import NoticeQueue
 from bot.notices import NoticeKind
-from bot.outbox import Outbox, send
-from bot.outgoing import OutgoingMessage, RenderContext
-from bot.repositories import schedule
-from bot.telegram_text import utf16_len
+from bot.platform.db import Database
+from bot.platform.outbox import Outbox, send
+from bot.platform.outgoing import OutgoingMessage, RenderContext
+from bot.platform.telegram_text import utf16_len
+from bot.registration import store as registrations_store
+from bot.texts import Html, Translator
 from handlers.admin.callbacks import MessageCallback, MessageStep
-from handlers.editing import edit_in_place
+from handlers.ui.editing import edit_in_place
 
 TEXT_LIMIT = 3500  # leaves room for the heading in a 4096-character message
 AUDIENCES = {
@@ -93,7 +93,7 @@ def build_router() -> Router:
         if chosen is MessageStep.START:
             builder = InlineKeyboardBuilder()
             for audience_step, group in AUDIENCES.items():
-                count = len(await schedule.audience(db, event.id, group))
+                count = len(await registrations_store.audience(db, event.id, group))
                 builder.button(
                     text=t(f"msg.audience.{group}", n=count),
                     callback_data=MessageCallback(step=audience_step, event_id=event.id),
@@ -120,7 +120,7 @@ def build_router() -> Router:
             ):
                 raise StaleButtonError(query.data or "")
             await state.clear()
-            people = await schedule.audience(db, event.id, str(draft["group"]))
+            people = await registrations_store.audience(db, event.id, str(draft["group"]))
             # The message and its audit row are saved together.
             async with db.write() as conn:
                 job = await notices.submit(
@@ -177,7 +177,7 @@ def build_router() -> Router:
             photo=message.photo[-1].file_id if message.photo else None,
             document=message.document.file_id if message.document else None,
         )
-        people = await schedule.audience(db, event.id, str(draft["group"]))
+        people = await registrations_store.audience(db, event.id, str(draft["group"]))
         await state.set_state(MessageForm.preview)
         await state.update_data({DRAFT: draft})
         await message.answer(t("msg.preview_head", n=len(people)))

@@ -22,9 +22,8 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder, ReplyKeyboardBuilder
 
 from bot import audit
 from bot.clock import Clock, format_local
-from bot.db import Database
 from bot.errors import StaleButtonError
-from bot.event_form import FormInputError, clean_title
+from bot.events.form import FormInputError, clean_title
 from bot.events.store import (
     Project,
     create_project,
@@ -33,9 +32,10 @@ from bot.events.store import (
     list_projects,
     update_project,
 )
-from bot.i18n import Translator
+from bot.platform.db import Database
+from bot.platform.telegram_text import clip, clip_html
 from bot.reference import Reference
-from bot.telegram_text import clip, clip_html
+from bot.texts import Translator
 from handlers.admin import event_form
 from handlers.admin.callbacks import (
     EventAdminAction,
@@ -49,7 +49,7 @@ from handlers.admin.callbacks import (
 )
 from handlers.admin.menu import PANEL_BUTTONS, PROJECT_BUTTONS
 from handlers.admin.plan_upload import ask_for_plan
-from handlers.editing import edit_in_place
+from handlers.ui.editing import edit_in_place
 from surveys.templates import SurveyTemplate
 
 PROJECT = "project"

@@ -12,13 +12,13 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import Message
 
 from bot.clock import Clock
-from bot.db import Database
+from bot.events.plan import PlanError, RowError, read_plan
 from bot.events.service import EventService
 from bot.events.store import get_project
-from bot.i18n import Translator
-from bot.plan_import import PlanError, RowError, read_plan
+from bot.platform.db import Database
+from bot.platform.telegram_text import clip_html
 from bot.reference import Reference
-from bot.telegram_text import clip_html
+from bot.texts import Translator
 
 PROJECT_ID = "plan_project"
 MAX_BYTES = 5 * 1024 * 1024

@@ -11,14 +11,14 @@ from aiogram.filters import Command
 from aiogram.types import BufferedInputFile, Message
 
 from bot.clock import Clock
-from bot.db import Database
 from bot.events.store import list_projects
-from bot.i18n import Translator
+from bot.platform.db import Database
+from bot.platform.telegram_text import split_html
 from bot.reference import Reference
 from bot.reports.project import ReportContext
 from bot.reports.stats_chart import draw_project_chart
-from bot.repositories.reports import project_stats
-from bot.telegram_text import split_html
+from bot.reports.stats_queries import project_stats
+from bot.texts import Translator
 from surveys.templates import SurveyTemplate
 
 

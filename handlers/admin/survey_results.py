@@ -9,16 +9,16 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, InlineKeyboardButton, Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.db import Database
 from bot.errors import StaleButtonError
 from bot.events.model import Event
 from bot.events.store import get_event
-from bot.i18n import Translator
-from bot.repositories import schedule
-from bot.telegram_text import clip_html
+from bot.platform.db import Database
+from bot.platform.telegram_text import clip_html
+from bot.registration import store as registrations_store
+from bot.texts import Translator
 from handlers.admin.callbacks import EventAdminAction, EventAdminCallback
-from handlers.callbacks import Id
-from handlers.editing import edit_in_place
+from handlers.ui.callbacks import Id
+from handlers.ui.editing import edit_in_place
 from surveys import flow, store
 from surveys.templates import Question, QuestionKind, SurveyTemplate
 
@@ -50,7 +50,7 @@ def build_router() -> Router:
         if event is None or event.survey_template not in survey_templates:
             raise StaleButtonError(query.data or "")
         template = survey_templates[event.survey_template]
-        invited = len(await schedule.survey_audience(db, event.id))
+        invited = len(await registrations_store.survey_audience(db, event.id))
         completed, per_question = await store.summary(db, event.id)
         rate = round(100 * completed / invited) if invited else 0
         lines = [

@@ -14,23 +14,22 @@ from aiogram.types import (
 )
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.deep_linking import create_start_link
-from aiogram.utils.i18n import I18n
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.clock import Clock
-from bot.commands import COORDINATOR_COMMANDS, PARTICIPANT_COMMANDS, menu
-from bot.config import LANGUAGES, Settings
-from bot.db import Database
+from bot.config import Settings
 from bot.deeplinks import DeepLink, LinkKind
-from bot.i18n import Translator
 from bot.people import coordinators
 from bot.people.coordinators import InviteResult
 from bot.people.roles import is_super_coordinator
 from bot.people.service import PeopleService
 from bot.people.users import UserRecord
-from bot.telegram_text import CALLBACK_ANSWER_LIMIT, clip
+from bot.platform.commands import COORDINATOR_COMMANDS, PARTICIPANT_COMMANDS, menu
+from bot.platform.db import Database
+from bot.platform.telegram_text import CALLBACK_ANSWER_LIMIT, clip
+from bot.texts import LANGUAGES, Texts, Translator
 from handlers.admin.callbacks import PanelAction, PanelCallback, TeamAction, TeamCallback
-from handlers.editing import edit_in_place
+from handlers.ui.editing import edit_in_place
 
 
 def team_button(t: Translator) -> list[InlineKeyboardButton]:
@@ -41,12 +40,12 @@ def team_button(t: Translator) -> list[InlineKeyboardButton]:
     ]
 
 
-async def show_coordinator_menu(bot: Bot, i18n: I18n, user_id: int, staff: bool) -> None:
+async def show_coordinator_menu(bot: Bot, texts: Texts, user_id: int, staff: bool) -> None:
     """A new coordinator sees /admin in their menu at once; a removed one stops seeing it."""
     commands = PARTICIPANT_COMMANDS + COORDINATOR_COMMANDS if staff else PARTICIPANT_COMMANDS
     for language in LANGUAGES:
         await bot.set_my_commands(
-            menu(commands, Translator(i18n, language)),
+            menu(commands, texts.of(language)),
             scope=BotCommandScopeChat(chat_id=user_id),
             language_code=language,
         )
@@ -60,12 +59,12 @@ async def open_invite(
     t: Translator,
     people: PeopleService,
     bot: Bot,
-    i18n: I18n,
+    texts: Texts,
     **_: Any,
 ) -> None:
     result = await people.join_team(link.code, user.id)
     if result is InviteResult.JOINED:
-        await show_coordinator_menu(bot, i18n, user.id, staff=True)
+        await show_coordinator_menu(bot, texts, user.id, staff=True)
     await message.answer(t(f"team.invite.{result.value}"))
 
 
@@ -82,7 +81,7 @@ def build_router() -> Router:
         clock: Clock,
         settings: Settings,
         bot: Bot,
-        i18n: I18n,
+        texts: Texts,
         people: PeopleService,
         callback_answer: CallbackAnswer,
     ) -> None:
@@ -98,7 +97,7 @@ def build_router() -> Router:
             return
         removing = callback_data.action is TeamAction.REMOVE
         if removing and await people.remove_coordinator(callback_data.user_id, actor):
-            await show_coordinator_menu(bot, i18n, callback_data.user_id, staff=False)
+            await show_coordinator_menu(bot, texts, callback_data.user_id, staff=False)
             callback_answer.text = clip(t("team.removed"), CALLBACK_ANSWER_LIMIT)
         team = await coordinators.list_coordinators(db)
         lines = [t("team.head")]

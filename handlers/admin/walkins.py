@@ -11,11 +11,11 @@ from aiogram.types import KeyboardButton, Message, ReplyKeyboardMarkup, ReplyKey
 from aiogram.utils.keyboard import ReplyKeyboardBuilder
 
 from bot.checkin.service import CheckinService
-from bot.db import Database
 from bot.events.store import get_event
-from bot.i18n import Translator
 from bot.people.profile import ProfileInputError, clean_full_name
+from bot.platform.db import Database
 from bot.reference import Reference, ReferenceList
+from bot.texts import Translator
 
 WALKIN = "walkin"
 

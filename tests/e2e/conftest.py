@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.app import open_database
 from bot.config import Settings
-from bot.db import Database
+from bot.platform.database_file import open_database
+from bot.platform.db import Database
 from tgemu import DEFAULT_TOKEN, ApiCall, ChatMessage, Emulator, EmuUser, start_server
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -30,9 +30,9 @@ from handlers.admin.callbacks import (
 )
 from handlers.admin.exports import ExportCallback, ProjectExportCallback
 from handlers.admin.survey_results import SurveyResultsCallback
-from handlers.participant_callbacks import CatalogueCallback, EventAction, EventCallback
 from handlers.reminders import Answer, AttendCallback
 from handlers.survey import SurveyCallback
+from handlers.ui.callbacks import CatalogueCallback, EventAction, EventCallback
 from tests.conftest import NOW
 from tests.factories import make_event, make_participant, make_project, sign_up
 from tests.harness import Harness, texts, tg_user

@@ -62,7 +62,7 @@ def int_bounds(metadata: list[object], name: str) -> tuple[int, int]:
     lows = [m.ge for m in metadata if isinstance(m, Ge)]
     highs = [m.le for m in metadata if isinstance(m, Le)]
     assert lows and highs, (
-        f"int field {name!r} needs bounds: handlers.callbacks.Id or Field(ge, le)"
+        f"int field {name!r} needs bounds: handlers.ui.callbacks.Id or Field(ge, le)"
     )
     low, high = lows[0], highs[0]
     assert isinstance(low, int) and isinstance(high, int)

@@ -8,8 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.catalogs import LOCALES_DIR, CatalogError, read_catalog
-from bot.i18n import Translator, build_i18n
+from bot.texts import LOCALES_DIR, CatalogError, Texts, read_catalog
 
 KAZAKH_LETTERS = set("әғқңөұүһіӘҒҚҢӨҰҮҺІ")
 HTML_TAG = re.compile(r"</?([a-z-]+)")
@@ -58,7 +57,7 @@ def test_plural_forms_follow_each_language() -> None:
 
 
 def test_russian_plurals_choose_the_right_form() -> None:
-    t = Translator(build_i18n("ru"), "ru")
+    t = Texts("ru").of("ru")
     forms = [t.plural("common.participants", n) for n in (1, 2, 5, 11, 21, 22, 25, 111)]
     assert forms == [
         "1 участник", "2 участника", "5 участников", "11 участников",
@@ -94,7 +93,7 @@ def test_a_key_defined_twice_is_refused(tmp_path: Path) -> None:
 
 
 def test_values_are_html_escaped_unless_marked_safe() -> None:
-    t = Translator(build_i18n("ru"), "ru")
+    t = Texts("ru").of("ru")
     assert "&lt;b&gt;Ли &amp; Ко&lt;/b&gt;" in t("start.welcome", name="<b>Ли & Ко</b>")
 
 

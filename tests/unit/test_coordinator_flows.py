@@ -554,7 +554,7 @@ async def test_a_cancellation_is_saved_only_together_with_its_notice(
     async def disk_full(*args: Any, **kwargs: Any) -> int:
         raise OSError("disk full")
 
-    monkeypatch.setattr("bot.outbox.store.create_job", disk_full)
+    monkeypatch.setattr("bot.platform.outbox.store.create_job", disk_full)
     await harness.press(COORDINATOR, f"Aev:x:{event.id}:0")
     fresh = await get_event(harness.db, event.id)
     assert fresh is not None and fresh.status is EventStatus.PUBLISHED, "not cancelled silently"

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.db import Database, MigrationError, apply_migrations
-from bot.db.migrations import MIGRATIONS_DIR, current_version, discover
+from bot.platform.db import Database, MigrationError, apply_migrations
+from bot.platform.db.migrations import MIGRATIONS_DIR, current_version, discover
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -14,9 +14,9 @@ import pytest
 from aiogram.methods import SendMessage, TelegramMethod
 
 from bot.clock import to_db
-from bot.db import Database
+from bot.platform.db import Database
 from bot.reports.feedback import analyse
-from bot.repositories.report_rows import (
+from bot.reports.snapshot import (
     answer_lines,
     feedback_tallies,
     open_snapshot,
@@ -193,7 +193,7 @@ async def test_a_report_reading_during_the_erasure_only_delays_the_cleanup(
     path = harness.db.path
     report = open_snapshot(path)
     report.execute("SELECT COUNT(*) FROM users").fetchone()  # a read snapshot is now held
-    with caplog.at_level(logging.WARNING, logger="bot.db.database"):
+    with caplog.at_level(logging.WARNING, logger="bot.platform.db.database"):
         await delete_me(harness, DINARA)
         await harness.app.scheduler.run_due(harness.bot)  # it writes on while the report reads
     assert on_disk(path)["bot.sqlite3-wal"], "the old snapshot still needs its pages"

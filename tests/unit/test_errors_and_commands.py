@@ -8,7 +8,7 @@ import pytest
 from aiogram.methods import AnswerCallbackQuery, SendMessage, SetMyCommands
 from aiogram.types import BotCommandScopeChat, BotCommandScopeDefault
 
-from bot.commands import publish_commands
+from bot.platform.commands import publish_commands
 from tests.harness import Harness, buttons, message_update, tg_user
 
 
@@ -53,7 +53,7 @@ async def _async_boom(*_: object, **__: object) -> None:
 
 async def test_command_menu_in_both_languages_and_coordinator_scope(harness: Harness) -> None:
     start = len(harness.session.calls)
-    await publish_commands(harness.bot, harness.app.i18n, "ru", {1})
+    await publish_commands(harness.bot, harness.app.texts, "ru", {1})
     calls = [c for c in harness.session.calls[start:] if isinstance(c, SetMyCommands)]
     by_scope = {(type(c.scope).__name__, c.language_code): c.commands for c in calls}
     ru = by_scope[(BotCommandScopeDefault.__name__, "ru")]

@@ -8,9 +8,9 @@ import asyncio
 import json
 from datetime import timedelta
 
+from bot.cli.plan import import_plan_file
 from bot.events.service import COMMAND_LINE
 from bot.events.store import list_events
-from bot.plan_cli import import_plan_file
 from bot.registration.rules import ACTIVE, RegisterResult
 from bot.registration.service import RegisterOutcome
 from tests.conftest import NOW

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.db import Database
 from bot.events.model import EventType
+from bot.platform.db import Database
 from tests.conftest import NOW
 from tests.factories import make_event, make_participant
 from tests.harness import Harness, button, tg_user

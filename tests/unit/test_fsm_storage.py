@@ -11,8 +11,8 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.fsm.storage.base import BaseStorage, StorageKey
 from aiogram.fsm.storage.memory import MemoryStorage
 
-from bot.db import Database, apply_migrations
-from bot.fsm_storage import SQLiteStorage
+from bot.platform.db import Database, apply_migrations
+from bot.platform.fsm_storage import SQLiteStorage
 
 KEY = StorageKey(bot_id=42, chat_id=-100, user_id=7)
 

@@ -10,8 +10,8 @@ import pytest
 from openpyxl import Workbook
 
 from bot.events.model import EventType
+from bot.events.plan import PlanError, read_plan
 from bot.events.store import list_events
-from bot.plan_import import PlanError, read_plan
 from tests.conftest import NOW
 from tests.factories import make_project
 from tests.harness import Harness, document_update, texts, tg_user

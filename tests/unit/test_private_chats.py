@@ -20,8 +20,8 @@ from aiogram.types import (
     User,
 )
 
-from bot.commands import COORDINATOR_COMMANDS, PARTICIPANT_COMMANDS
 from bot.people import users
+from bot.platform.commands import COORDINATOR_COMMANDS, PARTICIPANT_COMMANDS
 from bot.registration import store as registrations
 from tests.conftest import NOW
 from tests.factories import make_event, make_participant, sign_up

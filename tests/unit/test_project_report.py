@@ -19,10 +19,10 @@ from aiogram.types import BufferedInputFile
 from openpyxl import load_workbook
 from openpyxl.workbook import Workbook
 
-from bot.catalogs import plain_texts
 from bot.people import users
 from bot.reports import runner
 from bot.reports.project import ReportContext, ReportStoppedError
+from bot.texts import plain_texts
 from handlers.admin.callbacks import ProjectAction, ProjectCallback
 from surveys.templates import load_templates
 from tests.conftest import NOW

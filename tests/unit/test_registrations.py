@@ -12,7 +12,7 @@ from aiogram.exceptions import TelegramRetryAfter
 from aiogram.methods import SendMessage
 
 from bot.checkin.rules import CheckinMethod, CheckinResult
-from bot.db import Database
+from bot.platform.db import Database
 from bot.registration import store as registrations
 from bot.registration.rules import RegisterResult, RegistrationStatus
 from tests.conftest import NOW

@@ -18,9 +18,9 @@ from aiogram.methods import SendMessage, TelegramMethod
 from bot.clock import to_db
 from bot.notices import NoticeKind
 from bot.people import users
+from bot.platform import outbox_store as store
 from bot.registration import store as registrations
 from bot.registration.rules import RegistrationStatus
-from bot.repositories import outbox as store
 from tests.conftest import NOW
 from tests.factories import make_event, make_participant, sign_up
 from tests.harness import Harness, buttons, texts, tg_user

@@ -11,11 +11,10 @@ from aiogram.methods import SendPhoto
 from aiogram.types import BufferedInputFile
 
 from bot.clock import to_db
-from bot.i18n import Translator
 from bot.reports.project import ReportContext
+from bot.reports.snapshot import open_snapshot
 from bot.reports.stats_chart import ChartData, DistrictBar, chart_data, render
-from bot.repositories.report_rows import open_snapshot
-from bot.repositories.reports import Reach, project_stats
+from bot.reports.stats_queries import Reach, project_stats
 from surveys import store
 from surveys.flow import Answer
 from surveys.templates import load_templates
@@ -79,7 +78,7 @@ async def test_unique_reach_by_district(harness: Harness) -> None:
 
 
 def context(harness: Harness, language: str) -> ReportContext:
-    t = Translator(harness.app.i18n, language)
+    t = harness.app.texts.of(language)
     return ReportContext(t.plain, language, harness.app.reference, load_templates(), ALMATY, NOW)
 
 

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from bot.telegram_text import MESSAGE_LIMIT, clip, clip_html, split_html, utf16_len
+from bot.platform.telegram_text import MESSAGE_LIMIT, clip, clip_html, split_html, utf16_len
 from tgemu.html_entities import parse_html
 
 

@@ -16,8 +16,8 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.exceptions import ClientDecodeError, TelegramConflictError
 from aiogram.methods import AnswerCallbackQuery, GetUpdates, SendMessage, TelegramMethod
 
-from bot.instance_lock import TokenInUseError
 from bot.people import users
+from bot.platform.instance_lock import TokenInUseError
 from bot.platform.updates import (
     CONFLICT_SPELL,
     INCUMBENT_CONFLICTS,

@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.catalogs import plain_texts
 from bot.events.store import get_event
 from bot.reports.attendance import attendance_report
 from bot.reports.project import ReportContext
 from bot.reports.runner import build_project_report
+from bot.texts import plain_texts
 from surveys.templates import load_templates
 from tests.conftest import NOW
 from tests.generated_project import generate

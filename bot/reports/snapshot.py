@@ -15,8 +15,8 @@ from datetime import datetime
 from pathlib import Path
 
 from bot.clock import from_db
-from bot.db.functions import register_sync
-from bot.repositories.reports import reach_sql
+from bot.platform.db.functions import register_sync
+from bot.reports.stats_queries import reach_sql
 
 
 def open_snapshot(path: Path) -> sqlite3.Connection:

@@ -1,7 +1,7 @@
 """The one sender for everything the bot sends in bulk: reminders, survey invitations,
 coordinators' messages, notices of changes.
 
-Jobs and deliveries live in the database (bot/repositories/outbox.py), queued through
+Jobs and deliveries live in the database (bot/platform/outbox_store.py), queued through
 bot/notice_queue.py. `drain` sends what is due: paced by the Pacer every Bot API call shares
 (bulk sends yield to replies and keep to their share of the rate), pausing every send on a 429
 for the retry_after Telegram asks for, marking people who blocked the bot, retrying other
@@ -25,20 +25,19 @@ from aiogram.exceptions import (
     TelegramNetworkError,
     TelegramRetryAfter,
 )
-from aiogram.utils.i18n import I18n
 
 from bot.clock import Clock
-from bot.db import Database
 from bot.due_work import QuietHours, retry_delay
-from bot.i18n import Translator
 from bot.notices import NoticeKind
-from bot.outgoing import OutgoingMessage, RenderContext, Renderer
 from bot.people import users
+from bot.platform import outbox_store as store
+from bot.platform.db import Database
+from bot.platform.outbox_store import Delivery, JobProgress
+from bot.platform.outgoing import OutgoingMessage, RenderContext, Renderer
 from bot.platform.pacing import Pacer, Priority
 from bot.platform.telegram_calls import outbox_call
-from bot.repositories import outbox as store
-from bot.repositories.outbox import Delivery, JobProgress
-from bot.telegram_text import CAPTION_LIMIT, utf16_len
+from bot.platform.telegram_text import CAPTION_LIMIT, utf16_len
+from bot.texts import Texts
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +57,7 @@ class Outbox:
     def __init__(
         self,
         db: Database,
-        i18n: I18n,
+        texts: Texts,
         clock: Clock,
         tz: ZoneInfo,
         settings: SenderSettings,
@@ -66,7 +65,7 @@ class Outbox:
         pacer: Pacer,
     ) -> None:
         self.db = db
-        self.i18n = i18n
+        self.texts = texts
         self.clock = clock
         self.tz = tz
         self.settings = settings
@@ -174,7 +173,7 @@ class Outbox:
         context = RenderContext(
             db=self.db,
             user=person,
-            t=Translator(self.i18n, person.language),
+            t=self.texts.of(person.language),
             tz=self.tz,
             now=self.clock.now(),
             payload=delivery.job.payload,

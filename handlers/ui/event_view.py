@@ -7,9 +7,9 @@ from zoneinfo import ZoneInfo
 
 from bot.clock import format_local, local
 from bot.events.model import Event, EventStatus
-from bot.i18n import Html, Translator
 from bot.reference import Reference
 from bot.registration.rules import RegistrationStatus, seats_left
+from bot.texts import Html, Translator
 
 
 def when(event: Event, tz: ZoneInfo) -> str:

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Literal, cast
 
 from bot.clock import to_db
-from bot.db import Database
+from bot.platform.db import Database
 
 Outcome = Literal["handled", "unhandled", "failed"]
 

@@ -1,4 +1,5 @@
-"""Callback data of the core routers, and the number types every factory uses. Every factory
+"""Callback data of the participant's screens (prefixes never start with "A", which the
+coordinator's deny router claims), and the number types every factory uses. Every factory
 keeps its packed form within Telegram's 64 bytes: string fields are enums or have max_length,
 numbers are bounded (a test checks every CallbackData)."""
 
@@ -10,6 +11,7 @@ from typing import Annotated
 from aiogram.filters.callback_data import CallbackData
 from pydantic import Field
 
+from bot.events.model import EventType
 from bot.people.profile import ProfileField
 
 # Button data comes back from the client and can be anything. A number SQLite cannot hold
@@ -46,3 +48,35 @@ class ProfileEditCallback(CallbackData, prefix="pf"):
 
 class DeleteMeCallback(CallbackData, prefix="del"):
     confirm: bool
+
+
+class EventAction(StrEnum):
+    OPEN = "o"
+    REGISTER = "r"  # asks for confirmation
+    CONFIRM = "y"  # registers
+    APPLY = "p"  # asks for the motivation
+    CANCEL = "c"  # asks for confirmation
+    CANCEL_CONFIRM = "x"
+    KEEP = "k"  # "no" to any confirmation question
+    ACCEPT = "a"  # takes an offered seat
+    DECLINE = "d"
+    CALENDAR = "i"
+
+
+class EventCallback(CallbackData, prefix="ev"):
+    action: EventAction
+    event_id: Id
+
+
+class FilterPick(StrEnum):
+    NONE = ""
+    DISTRICT = "d"
+    TYPE = "t"
+
+
+class CatalogueCallback(CallbackData, prefix="cat"):
+    page: Position = 0
+    # index in the configured district list; -1: all districts
+    district: Annotated[int, Field(ge=-1, le=POSITION_MAX)] = -1
+    type: EventType | None = None
+    pick: FilterPick = FilterPick.NONE

@@ -17,7 +17,7 @@ from aiogram.fsm.storage.base import (
     StorageKey,
 )
 
-from bot.db import Database
+from bot.platform.db import Database
 
 
 class SQLiteStorage(BaseStorage):

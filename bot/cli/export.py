@@ -7,15 +7,15 @@ import asyncio
 import sys
 from pathlib import Path
 
-from bot.catalogs import plain_texts
 from bot.clock import SystemClock
 from bot.config import Settings
-from bot.db import open_migrated
 from bot.events.store import get_event
+from bot.platform.db import open_migrated
 from bot.reference import load_reference
 from bot.reports.attendance import attendance_report
 from bot.reports.project import ProjectNotFoundError, ReportContext
 from bot.reports.runner import build_project_report
+from bot.texts import plain_texts
 from surveys.templates import load_templates
 
 

@@ -11,7 +11,7 @@ from typing import Any
 import aiosqlite
 
 from bot.clock import from_db, to_db
-from bot.db import Database
+from bot.platform.db import Database
 
 
 @dataclass(frozen=True)

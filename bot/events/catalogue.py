@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.clock import to_db
-from bot.db import Database
 from bot.events.model import Event
 from bot.events.store import event_from_row
+from bot.platform.db import Database
 from bot.registration.rules import HOLDS_SEAT
 from bot.registration.store import in_list
 

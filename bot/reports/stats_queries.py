@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot.clock import from_db, to_db
-from bot.db import Database
+from bot.platform.db import Database
 
 # One row per attendance, with a stable identity for the person and their district.
 _ATTENDANCE = """

@@ -6,12 +6,12 @@ import asyncio
 import sys
 from pathlib import Path
 
-from bot.app import open_database
 from bot.clock import SystemClock
 from bot.config import Settings
+from bot.events.plan import PlanError, read_plan
 from bot.events.service import COMMAND_LINE
 from bot.events.store import get_project
-from bot.plan_import import PlanError, read_plan
+from bot.platform.database_file import open_database
 from bot.reference import load_reference
 from bot.services import build_services
 

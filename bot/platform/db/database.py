@@ -22,7 +22,7 @@ from pathlib import Path
 
 import aiosqlite
 
-from bot.db.functions import person_key
+from bot.platform.db.functions import person_key
 
 BUSY_TIMEOUT_MS = 5000
 # How long a truncating checkpoint waits for reads in the way; every write waits for it.

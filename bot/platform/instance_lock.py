@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from bot.clock import from_db, to_db
-from bot.db import Database
+from bot.platform.db import Database
 
 # A holder that has not refreshed the lock for this long is gone (killed, machine lost).
 STALE_AFTER = timedelta(minutes=2)

@@ -10,9 +10,9 @@ from zoneinfo import ZoneInfo
 
 from aiogram.types import InlineKeyboardMarkup
 
-from bot.db import Database
-from bot.i18n import Translator
 from bot.people.users import UserRecord
+from bot.platform.db import Database
+from bot.texts import Translator
 
 
 @dataclass(frozen=True)

@@ -6,10 +6,8 @@ from dataclasses import dataclass
 
 from aiogram import Bot
 from aiogram.types import BotCommand, BotCommandScopeChat, BotCommandScopeDefault
-from aiogram.utils.i18n import I18n
 
-from bot.config import LANGUAGES
-from bot.i18n import Translator
+from bot.texts import LANGUAGES, Texts, Translator
 
 
 @dataclass(frozen=True)
@@ -44,16 +42,16 @@ def help_lines(commands: tuple[MenuCommand, ...], t: Translator) -> str:
 
 
 async def publish_commands(
-    bot: Bot, i18n: I18n, default_language: str, coordinator_ids: set[int]
+    bot: Bot, texts: Texts, default_language: str, coordinator_ids: set[int]
 ) -> None:
     """Participant commands for everyone; coordinators also get theirs in their own chat."""
     everyone = PARTICIPANT_COMMANDS
     staff = PARTICIPANT_COMMANDS + COORDINATOR_COMMANDS
     await bot.set_my_commands(
-        menu(everyone, Translator(i18n, default_language)), scope=BotCommandScopeDefault()
+        menu(everyone, texts.of(default_language)), scope=BotCommandScopeDefault()
     )
     for language in LANGUAGES:
-        t = Translator(i18n, language)
+        t = texts.of(language)
         await bot.set_my_commands(
             menu(everyone, t), scope=BotCommandScopeDefault(), language_code=language
         )

@@ -11,17 +11,18 @@ from datetime import UTC, datetime, timedelta
 from aiogram import Bot
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from bot import instance_lock
 from bot.clock import Clock
-from bot.db import Database
 from bot.due_work import next_reminder_at, reminder_due, reminder_key
+from bot.events import store as events_store
 from bot.notice_queue import NoticeQueue
 from bot.notices import NoticeKind
-from bot.outbox import Outbox
+from bot.platform import instance_lock
+from bot.platform import outbox_store as outbox_store
+from bot.platform.db import Database
+from bot.platform.outbox import Outbox
 from bot.registration import store as registrations
+from bot.registration import store as registrations_store
 from bot.registration.service import RegistrationService
-from bot.repositories import outbox as outbox_store
-from bot.repositories import schedule
 from surveys import flow as survey_flow
 from surveys import store as survey_store
 
@@ -148,14 +149,14 @@ class Scheduler:
 
     async def plan(self, now: datetime) -> None:
         """Queue the reminders that are due; the job key makes this idempotent."""
-        for event in await schedule.upcoming_published(self.db, now, HORIZON):
+        for event in await events_store.upcoming_published(self.db, now, HORIZON):
             minutes = reminder_due(event, now)
             if minutes is None:
                 continue
             key = reminder_key(event, minutes)
             if await outbox_store.job_exists(self.db, key):
                 continue
-            recipients = await schedule.confirmed_recipients(self.db, event.id)
+            recipients = await registrations_store.confirmed_recipients(self.db, event.id)
             # Quiet hours hold a reminder till morning, unless the event starts before then.
             urgent = self.queue.quiet.release_time(now) >= event.starts_at
             await self.queue.submit(
@@ -173,7 +174,7 @@ class Scheduler:
 
     async def plan_surveys(self, now: datetime) -> None:
         """The invitation after the event, then one nudge to those who have not answered."""
-        for event in await schedule.recently_ended_with_survey(self.db, now):
+        for event in await events_store.recently_ended_with_survey(self.db, now):
             if not survey_flow.is_open(event, now) or now < survey_flow.opens_at(event):
                 continue
             invited_key = f"survey_invitation:{event.id}"
@@ -182,7 +183,7 @@ class Scheduler:
                 await self.queue.submit(
                     NoticeKind.SURVEY_INVITATION,
                     payload,
-                    await schedule.survey_audience(self.db, event.id),
+                    await registrations_store.survey_audience(self.db, event.id),
                     dedupe_key=invited_key,
                 )
                 continue
@@ -192,7 +193,7 @@ class Scheduler:
                 answered = await survey_store.respondent_ids(self.db, event.id)
                 people = [
                     user_id
-                    for user_id in await schedule.survey_audience(self.db, event.id)
+                    for user_id in await registrations_store.survey_audience(self.db, event.id)
                     if user_id not in answered
                 ]
                 await self.queue.submit(
@@ -202,7 +203,7 @@ class Scheduler:
     async def next_wake(self, now: datetime) -> datetime | None:
         moments = [
             moment
-            for event in await schedule.upcoming_published(self.db, now, HORIZON)
+            for event in await events_store.upcoming_published(self.db, now, HORIZON)
             if (moment := next_reminder_at(event, now)) is not None
         ]
         moments += [

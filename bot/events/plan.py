@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from openpyxl import load_workbook
 
 from bot.clock import parse_local
-from bot.event_form import FormInputError, clean_place, clean_title
+from bot.events.form import FormInputError, clean_place, clean_title
 from bot.events.model import EventStatus, EventType
 from bot.events.store import NewEvent
 from bot.reference import Reference

@@ -12,14 +12,12 @@ from aiogram.enums import ChatType
 from aiogram.exceptions import TelegramAPIError, TelegramNetworkError
 from aiogram.types import CallbackQuery, TelegramObject, Update, User
 from aiogram.utils.callback_answer import CallbackAnswer
-from aiogram.utils.i18n import I18n
 
-from bot.config import LANGUAGES
-from bot.db import Database
 from bot.errors import StaleButtonError
-from bot.i18n import Translator
 from bot.people import users
-from bot.telegram_text import CALLBACK_ANSWER_LIMIT, clip
+from bot.platform.db import Database
+from bot.platform.telegram_text import CALLBACK_ANSWER_LIMIT, clip
+from bot.texts import LANGUAGES, Texts, Translator
 
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
 log = logging.getLogger(__name__)
@@ -34,9 +32,9 @@ class UserContextMiddleware(BaseMiddleware):
     """Puts `user` (the stored person, or a not-yet-stored newcomer) and `t` (texts in their
     language) into handler data."""
 
-    def __init__(self, db: Database, i18n: I18n, default_language: str) -> None:
+    def __init__(self, db: Database, texts: Texts, default_language: str) -> None:
         self.db = db
-        self.i18n = i18n
+        self.texts = texts
         self.default_language = default_language
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
@@ -53,9 +51,8 @@ class UserContextMiddleware(BaseMiddleware):
             language = record.language
         else:
             language = self.default_language
-        data["t"] = Translator(self.i18n, language)
-        with self.i18n.use_locale(language):
-            return await handler(event, data)
+        data["t"] = self.texts.of(language)
+        return await handler(event, data)
 
 
 def _wrote_to_us(event: TelegramObject) -> bool:

@@ -5,11 +5,11 @@ from __future__ import annotations
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.i18n import Translator
 from bot.people.profile import ProfileField
 from bot.people.users import UserRecord
 from bot.reference import Reference
-from handlers.callbacks import ProfileEditCallback
+from bot.texts import Translator
+from handlers.ui.callbacks import ProfileEditCallback
 
 
 def profile_text(user: UserRecord, t: Translator, reference: Reference) -> str:

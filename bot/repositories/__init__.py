@@ -1,1 +1,0 @@
-"""SQL lives here; handlers and domain rules call these functions."""

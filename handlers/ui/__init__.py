@@ -1,0 +1,1 @@
+"""Pieces every participant screen shares: views, keyboards, callback data, editing in place."""
