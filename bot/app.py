@@ -42,7 +42,6 @@ from bot.reports.runner import ReportRunner
 from bot.services import build_services
 from bot.texts import Texts
 from handlers.renderers import build_renderers
-from surveys.templates import load_templates
 
 log = logging.getLogger(__name__)
 
@@ -97,8 +96,6 @@ def build_app(
     pacer = pacer or Pacer(PaceSettings(rate=settings.send_rate))
     button_views = ButtonViews()
     reference = load_reference(settings.categories_file, settings.districts_file)
-    # A broken questionnaire stops the bot at start-up, not in front of a participant.
-    survey_templates = load_templates()
     outbox = Outbox(
         db,
         texts,
@@ -125,20 +122,19 @@ def build_app(
         # One update at a time per user and chat: a double tap waits for the first to finish.
         events_isolation=SimpleEventIsolation(),
         settings=settings,
-        db=db,
         texts=texts,
         clock=clock,
         tz=settings.tz,
         reference=reference,
-        outbox=outbox,
-        scheduler=scheduler,
-        survey_templates=survey_templates,
+        survey_templates=services.surveys.templates,
         reports=reports,
-        notices=queue,
         registration=registration,
         events=events,
         people=services.people,
         checkin=services.checkin,
+        broadcasts=services.broadcasts,
+        reporting=services.reporting,
+        surveys=services.surveys,
         link_openers=handlers.link_openers(),
     )
     dispatcher.update.outer_middleware(in_flight)

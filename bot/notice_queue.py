@@ -16,6 +16,7 @@ from bot.due_work import QuietHours
 from bot.notices import NoticeKind
 from bot.platform import outbox_store as store
 from bot.platform.db import Database
+from bot.platform.outbox_store import JobProgress
 
 
 class NoticeQueue:
@@ -54,6 +55,10 @@ class NoticeQueue:
             hold_limit=hold_limit,
             conn=conn,
         )
+
+    async def progress(self, job_id: int) -> JobProgress:
+        """What the sender has done so far with one job's deliveries."""
+        return await store.progress(self.db, job_id)
 
     def on_wake(self, wake: Callable[[], None]) -> None:
         """What wake() does: the scheduler asks to run due work when something is queued."""

@@ -30,6 +30,11 @@ class ReferenceList:
     def get(self, code: str) -> Item | None:
         return next((item for item in self.items if item.code == code), None)
 
+    def by_label(self, label: str, language: str) -> Item | None:
+        """The item whose button reads `label` in that language: a tapped choice back to
+        its code."""
+        return next((item for item in self.items if item.label(language) == label), None)
+
     def label(self, code: str | None, language: str) -> str:
         """The text for a stored value; hand-typed values are shown as typed."""
         if not code:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.broadcasts.service import BroadcastService
 from bot.checkin.service import CheckinService
 from bot.clock import Clock
 from bot.config import Settings
@@ -13,6 +14,9 @@ from bot.notice_queue import NoticeQueue
 from bot.people.service import PeopleService
 from bot.platform.db import Database
 from bot.registration.service import RegistrationService
+from bot.reports.service import ReportService
+from surveys.service import SurveyService
+from surveys.templates import load_templates
 
 
 @dataclass(frozen=True)
@@ -22,6 +26,9 @@ class Services:
     events: EventService
     people: PeopleService
     checkin: CheckinService
+    broadcasts: BroadcastService
+    reporting: ReportService
+    surveys: SurveyService
 
 
 def build_services(settings: Settings, db: Database, clock: Clock) -> Services:
@@ -33,4 +40,8 @@ def build_services(settings: Settings, db: Database, clock: Clock) -> Services:
         EventService(db, queue, clock, registration),
         PeopleService(db, queue, clock, settings, registration),
         CheckinService(db, clock),
+        BroadcastService(db, queue, clock),
+        ReportService(db, clock),
+        # A broken questionnaire stops the bot at start-up, not in front of a participant.
+        SurveyService(db, clock, load_templates()),
     )

@@ -8,9 +8,10 @@ from aiogram.types import CallbackQuery, TelegramObject, User
 
 from bot.errors import StaleButtonError
 from bot.events.model import Event
-from bot.events.store import get_event
+from bot.events.service import EventService
 from bot.people.service import PeopleService
-from bot.platform.db import Database
+from bot.people.users import UserRecord
+from handlers.onboarding import is_onboarded
 
 
 class CoordinatorFilter(Filter):
@@ -22,6 +23,19 @@ class CoordinatorFilter(Filter):
         return event_from_user is not None and await people.is_coordinator(event_from_user.id)
 
 
+class Onboarded(Filter):
+    """The person has a finished profile: what acts on their behalf (signing up, checking in)
+    and the profile screens need one."""
+
+    async def __call__(self, event: TelegramObject, user: UserRecord) -> bool:
+        return is_onboarded(user)
+
+
+class LanguageChosen(Filter):
+    async def __call__(self, event: TelegramObject, user: UserRecord) -> bool:
+        return user.language_chosen
+
+
 class EventFromButton(Filter):
     """Loads the event a button points at and hands it to the handler as `event`; a button
     pointing at an event gone (or, for participants, back in draft) is outdated."""
@@ -30,10 +44,10 @@ class EventFromButton(Filter):
         self.drafts = drafts  # coordinators' buttons: drafts are theirs to see
 
     async def __call__(
-        self, query: CallbackQuery, db: Database, callback_data: CallbackData
+        self, query: CallbackQuery, events: EventService, callback_data: CallbackData
     ) -> dict[str, Event]:
         event_id = getattr(callback_data, "event_id", None)
-        event = await get_event(db, event_id) if isinstance(event_id, int) else None
+        event = await events.get(event_id) if isinstance(event_id, int) else None
         if event is None or not (self.drafts or event.listed_for_participants()):
             raise StaleButtonError(query.data or "")
         return {"event": event}

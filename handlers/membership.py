@@ -6,22 +6,17 @@ from aiogram import Router
 from aiogram.enums import ChatMemberStatus
 from aiogram.types import ChatMemberUpdated
 
-from bot.clock import Clock
-from bot.people import users
-from bot.platform.db import Database
+from bot.people.service import PeopleService
 
 GONE = {ChatMemberStatus.KICKED, ChatMemberStatus.LEFT}
 
 
+async def changed(update: ChatMemberUpdated, people: PeopleService) -> None:
+    reachable = update.new_chat_member.status not in GONE
+    await people.set_reachable(update.from_user.id, reachable)
+
+
 def build_router() -> Router:
     router = Router(name="membership")
-
-    @router.my_chat_member()
-    async def changed(update: ChatMemberUpdated, db: Database, clock: Clock) -> None:
-        user_id = update.from_user.id
-        if update.new_chat_member.status in GONE:
-            await users.mark_unreachable(db, user_id, clock.now())
-        else:
-            await users.mark_reachable(db, user_id)
-
+    router.my_chat_member.register(changed)
     return router

@@ -11,10 +11,9 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.clock import Clock
 from bot.people.users import UserRecord
-from bot.platform.db import Database
 from bot.platform.telegram_text import clip, clip_html
-from bot.registration import store as registrations
 from bot.registration.rules import RegistrationStatus
+from bot.registration.service import RegistrationService
 from bot.texts import Translator
 from handlers.ui.callbacks import EventAction, EventCallback
 from handlers.ui.event_view import status_text, when
@@ -28,10 +27,15 @@ def build_router() -> Router:
 
     @router.message(Command("my"))
     async def my_events(
-        message: Message, db: Database, user: UserRecord, t: Translator, tz: ZoneInfo, clock: Clock
+        message: Message,
+        user: UserRecord,
+        t: Translator,
+        tz: ZoneInfo,
+        clock: Clock,
+        registration: RegistrationService,
     ) -> None:
         now = clock.now()
-        mine = await registrations.for_user(db, user.id)
+        mine = await registration.registrations_of(user.id)
         upcoming = [m for m in mine if m.event.ends_at > now]
         past = [m for m in mine if m.event.ends_at <= now][-PAST_SHOWN:]
         if not upcoming and not past:

@@ -22,9 +22,6 @@ from aiogram.types import (
 )
 from aiogram.utils.keyboard import InlineKeyboardBuilder, ReplyKeyboardBuilder
 
-from bot.clock import Clock
-from bot.people import store as profiles
-from bot.people import users
 from bot.people.profile import (
     ProfileField,
     ProfileInputError,
@@ -35,8 +32,8 @@ from bot.people.profile import (
     previous_field,
     typed_district,
 )
+from bot.people.service import PeopleService
 from bot.people.users import UserRecord
-from bot.platform.db import Database
 from bot.reference import Reference, ReferenceList
 from bot.texts import Translator
 from handlers.links import START_PAYLOAD, open_link
@@ -195,130 +192,141 @@ def read_answer(step: State, message: Message, t: Translator, reference: Referen
     return typed_district(text)
 
 
-# --- the router ----------------------------------------------------------------------------------
+# --- the handlers ------------------------------------------------------------------------------
+
+
+async def consent(
+    query: CallbackQuery,
+    callback_data: ConsentCallback,
+    message: Message,
+    user: UserRecord,
+    state: FSMContext,
+    t: Translator,
+    reference: Reference,
+    people: PeopleService,
+) -> None:
+    if is_onboarded(user):
+        await remove_buttons(message)
+        return
+    if not callback_data.accept:
+        await edit_in_place(message, t("onb.declined"))
+        await state.clear()
+        return
+    await people.give_consent(user.id, t.language)
+    await edit_in_place(message, t("onb.consent_given"))
+    await start_form(message, state, t, reference, mode=ONBOARDING)
+
+
+async def form_input(
+    message: Message,
+    state: FSMContext,
+    t: Translator,
+    user: UserRecord,
+    reference: Reference,
+    people: PeopleService,
+    **data: Any,
+) -> None:
+    current = await state.get_state()
+    step = next(s for s in ProfileForm.__states__ if s.state == current)
+    stored = await state.get_data()
+    mode = stored.get(MODE, ONBOARDING)
+    text = (message.text or "").strip()
+    if text == t("onb.btn.cancel"):
+        await cancel(message, state, t, mode)
+        return
+    if text == t("onb.btn.back"):
+        await go_back(message, state, step, t, reference, mode)
+        return
+    try:
+        value = read_answer(step, message, t, reference)
+    except TypedDistrictChosen:
+        await state.set_state(ProfileForm.district_other)
+        await ask(message, ProfileForm.district_other, t, reference, mode=mode)
+        return
+    except ProfileInputError as error:
+        await message.answer(t(f"onb.error.{error.reason}"))
+        await ask(message, step, t, reference, mode=mode)
+        return
+    field = ProfileField.DISTRICT if step == ProfileForm.district_other else FIELD_OF[current]
+    if mode == EDIT:
+        saved = await people.change_profile(user.id, field, value)
+        await state.clear()
+        await message.answer(t("profile.saved"), reply_markup=ReplyKeyboardRemove())
+        await message.answer(
+            profile_text(saved or user, t, reference), reply_markup=profile_keyboard(t)
+        )
+        return
+    form = {**stored.get(FORM, {}), field.value: value}
+    following = next_field(field)
+    if following is None:
+        deps = {**data, "reference": reference, "people": people, "state": state, "t": t}
+        await finish(message, user, form, stored.get(START_PAYLOAD), deps)
+        return
+    await state.update_data({FORM: form})
+    await state.set_state(STATE_OF[following])
+    await ask(message, STATE_OF[following], t, reference, mode=mode)
+
+
+async def finish(
+    message: Message,
+    user: UserRecord,
+    form: dict[str, str | None],
+    payload: str | None,
+    deps: dict[str, Any],
+) -> None:
+    """The last answer is in: the profile is saved, and the link the person came with (if
+    any) opens, with the handler kwargs `deps`."""
+    people: PeopleService = deps["people"]
+    state: FSMContext = deps["state"]
+    t: Translator = deps["t"]
+    saved = await people.finish_profile(user.id, {f: form.get(f.value) for f in ProfileField})
+    await state.clear()
+    await message.answer(t("onb.done"), reply_markup=ReplyKeyboardRemove())
+    if payload:
+        await open_link(message, payload, {**deps, "user": saved or user})
+    else:
+        await show_welcome(message, t, user_first_name(message))
+
+
+async def cancel_command(message: Message, state: FSMContext, t: Translator) -> None:
+    mode = (await state.get_data()).get(MODE, ONBOARDING)
+    await cancel(message, state, t, mode)
+
+
+async def cancel(message: Message, state: FSMContext, t: Translator, mode: str) -> None:
+    await state.clear()
+    key = "profile.edit_cancelled" if mode == EDIT else "onb.cancelled"
+    await message.answer(t(key), reply_markup=ReplyKeyboardRemove())
+
+
+async def go_back(
+    message: Message,
+    state: FSMContext,
+    step: State,
+    t: Translator,
+    reference: Reference,
+    mode: str,
+) -> None:
+    if mode == EDIT:
+        await cancel(message, state, t, mode)
+        return
+    if step == ProfileForm.district_other:
+        target: State | None = ProfileForm.district
+    else:
+        previous = previous_field(FIELD_OF[step.state or ""])
+        target = STATE_OF[previous] if previous else None
+    if target is None:
+        await ask(message, step, t, reference, mode=mode)
+        return
+    await state.set_state(target)
+    await ask(message, target, t, reference, mode=mode)
 
 
 def build_router() -> Router:
     router = Router(name="onboarding")
-
-    @router.callback_query(ConsentCallback.filter(), F.message.as_("message"))
-    async def consent(
-        query: CallbackQuery,
-        callback_data: ConsentCallback,
-        message: Message,
-        user: UserRecord,
-        state: FSMContext,
-        t: Translator,
-        db: Database,
-        clock: Clock,
-        reference: Reference,
-    ) -> None:
-        if is_onboarded(user):
-            await remove_buttons(message)
-            return
-        if not callback_data.accept:
-            await edit_in_place(message, t("onb.declined"))
-            await state.clear()
-            return
-        await profiles.give_consent(db, user.id, t.language, clock.now())
-        await edit_in_place(message, t("onb.consent_given"))
-        await start_form(message, state, t, reference, mode=ONBOARDING)
-
-    @router.message(StateFilter(ProfileForm), ~F.text.startswith("/"))
-    async def form_input(
-        message: Message,
-        state: FSMContext,
-        t: Translator,
-        user: UserRecord,
-        db: Database,
-        clock: Clock,
-        reference: Reference,
-        **data: Any,
-    ) -> None:
-        current = await state.get_state()
-        step = next(s for s in ProfileForm.__states__ if s.state == current)
-        stored = await state.get_data()
-        mode = stored.get(MODE, ONBOARDING)
-        text = (message.text or "").strip()
-        if text == t("onb.btn.cancel"):
-            await cancel(message, state, t, mode)
-            return
-        if text == t("onb.btn.back"):
-            await go_back(message, state, step, t, reference, mode)
-            return
-        try:
-            value = read_answer(step, message, t, reference)
-        except TypedDistrictChosen:
-            await state.set_state(ProfileForm.district_other)
-            await ask(message, ProfileForm.district_other, t, reference, mode=mode)
-            return
-        except ProfileInputError as error:
-            await message.answer(t(f"onb.error.{error.reason}"))
-            await ask(message, step, t, reference, mode=mode)
-            return
-        field = ProfileField.DISTRICT if step == ProfileForm.district_other else FIELD_OF[current]
-        if mode == EDIT:
-            await profiles.update_field(db, user.id, field, value)
-            await state.clear()
-            await message.answer(t("profile.saved"), reply_markup=ReplyKeyboardRemove())
-            fresh = await users.get(db, user.id) or user
-            await message.answer(
-                profile_text(fresh, t, reference), reply_markup=profile_keyboard(t)
-            )
-            return
-        form = dict(stored.get(FORM, {}))
-        form[field.value] = value
-        await state.update_data({FORM: form})
-        following = next_field(field)
-        if following is not None:
-            await state.set_state(STATE_OF[following])
-            await ask(message, STATE_OF[following], t, reference, mode=mode)
-            return
-        await profiles.complete_profile(
-            db, user.id, {f: form.get(f.value) for f in ProfileField}, clock.now()
-        )
-        payload = stored.get(START_PAYLOAD)
-        await state.clear()
-        await message.answer(t("onb.done"), reply_markup=ReplyKeyboardRemove())
-        if payload:
-            fresh = await users.get(db, user.id) or user
-            deps = {**data, "db": db, "clock": clock, "reference": reference}
-            await open_link(message, payload, {**deps, "state": state, "t": t, "user": fresh})
-        else:
-            await show_welcome(message, t, user_first_name(message))
-
-    @router.message(StateFilter(ProfileForm), Command("cancel"))
-    async def cancel_command(message: Message, state: FSMContext, t: Translator) -> None:
-        mode = (await state.get_data()).get(MODE, ONBOARDING)
-        await cancel(message, state, t, mode)
-
-    async def cancel(message: Message, state: FSMContext, t: Translator, mode: str) -> None:
-        await state.clear()
-        key = "profile.edit_cancelled" if mode == EDIT else "onb.cancelled"
-        await message.answer(t(key), reply_markup=ReplyKeyboardRemove())
-
-    async def go_back(
-        message: Message,
-        state: FSMContext,
-        step: State,
-        t: Translator,
-        reference: Reference,
-        mode: str,
-    ) -> None:
-        if mode == EDIT:
-            await cancel(message, state, t, mode)
-            return
-        if step == ProfileForm.district_other:
-            target: State | None = ProfileForm.district
-        else:
-            previous = previous_field(FIELD_OF[step.state or ""])
-            target = STATE_OF[previous] if previous else None
-        if target is None:
-            await ask(message, step, t, reference, mode=mode)
-            return
-        await state.set_state(target)
-        await ask(message, target, t, reference, mode=mode)
-
+    router.callback_query.register(consent, ConsentCallback.filter(), F.message.as_("message"))
+    router.message.register(form_input, StateFilter(ProfileForm), ~F.text.startswith("/"))
+    router.message.register(cancel_command, StateFilter(ProfileForm), Command("cancel"))
     return router
 
 

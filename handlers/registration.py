@@ -4,6 +4,7 @@ motivation, cancel, take or decline an offered seat, get the .ics file. One hand
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -18,13 +19,11 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from bot.clock import Clock
 from bot.errors import StaleButtonError
 from bot.events.model import Event
-from bot.events.store import get_event
+from bot.events.service import EventService
 from bot.ics import event_calendar
 from bot.people.users import UserRecord
-from bot.platform.db import Database
 from bot.platform.telegram_text import CALLBACK_ANSWER_LIMIT, clip
 from bot.reference import Reference
-from bot.registration import store as registrations
 from bot.registration.rules import (
     MotivationError,
     RegisterResult,
@@ -33,10 +32,8 @@ from bot.registration.rules import (
 )
 from bot.registration.service import RegisterOutcome, RegistrationService
 from bot.texts import Translator
-from handlers import onboarding
 from handlers.catalogue import render_card
 from handlers.filters import EventFromButton
-from handlers.links import START_PAYLOAD
 from handlers.ui.callbacks import EventAction, EventCallback
 from handlers.ui.editing import edit_in_place
 from handlers.ui.event_view import status_text, when
@@ -67,38 +64,9 @@ def _cancel_only(t: Translator, event_id: int) -> InlineKeyboardMarkup:
     return builder.as_markup()
 
 
-async def _profile_first(
-    message: Message,
-    event: Event,
-    user: UserRecord,
-    state: FSMContext,
-    t: Translator,
-    reference: Reference,
-    callback_answer: CallbackAnswer,
-) -> bool:
-    """Signing up needs a finished profile: take the person there, and back to this event
-    once it is done."""
-    if onboarding.is_onboarded(user):
-        return False
-    await state.update_data({START_PAYLOAD: f"e_{event.code}"})
-    callback_answer.text = clip(t("reg.need_profile"), CALLBACK_ANSWER_LIMIT)
-    await onboarding.resume(message, user, state, t, reference)
-    return True
-
-
 async def ask_to_register(
-    query: CallbackQuery,
-    message: Message,
-    event: Event,
-    user: UserRecord,
-    t: Translator,
-    tz: ZoneInfo,
-    reference: Reference,
-    state: FSMContext,
-    callback_answer: CallbackAnswer,
+    query: CallbackQuery, message: Message, event: Event, t: Translator, tz: ZoneInfo
 ) -> None:
-    if await _profile_first(message, event, user, state, t, reference, callback_answer):
-        return
     await message.answer(
         t("reg.confirm", title=event.title(t.language), when=when(event, tz)),
         reply_markup=_yes_no(t, "reg.btn.yes_register", EventAction.CONFIRM, event.id),
@@ -113,18 +81,13 @@ async def register(
     t: Translator,
     tz: ZoneInfo,
     reference: Reference,
-    state: FSMContext,
-    callback_answer: CallbackAnswer,
-    db: Database,
     clock: Clock,
     registration: RegistrationService,
 ) -> None:
-    if await _profile_first(message, event, user, state, t, reference, callback_answer):
-        return
     outcome = await registration.register(event.id, user.id)
     await edit_in_place(message, _outcome_text(outcome, event.title(t.language), t))
     if outcome.result in (RegisterResult.CONFIRMED, RegisterResult.WAITLISTED):
-        text, markup = await render_card(db, event, user, t, tz, reference, clock.now())
+        text, markup = await render_card(event, user, t, tz, reference, clock.now(), registration)
         await message.answer(text, reply_markup=markup)
 
 
@@ -134,14 +97,11 @@ async def ask_motivation(
     event: Event,
     user: UserRecord,
     t: Translator,
-    reference: Reference,
     state: FSMContext,
     callback_answer: CallbackAnswer,
-    db: Database,
+    registration: RegistrationService,
 ) -> None:
-    if await _profile_first(message, event, user, state, t, reference, callback_answer):
-        return
-    existing = await registrations.get(db, event.id, user.id)
+    existing = await registration.own(event.id, user.id)
     if existing is not None and existing.status is RegistrationStatus.APPLIED:
         callback_answer.text = clip(
             t("reg.already", status=status_text(existing.status, t)), CALLBACK_ANSWER_LIMIT
@@ -215,10 +175,10 @@ async def send_calendar(
     event: Event,
     user: UserRecord,
     t: Translator,
-    db: Database,
     clock: Clock,
+    registration: RegistrationService,
 ) -> None:
-    if not await registrations.holds_seat(db, event.id, user.id):
+    if not await registration.holds_seat(event.id, user.id):
         raise StaleButtonError(query.data or "")
     await _send_calendar(message, event, t, clock.now())
 
@@ -226,13 +186,13 @@ async def send_calendar(
 async def motivation(
     message: Message,
     state: FSMContext,
-    db: Database,
     user: UserRecord,
     t: Translator,
+    events: EventService,
     registration: RegistrationService,
 ) -> None:
     event_id = (await state.get_data()).get(EVENT_ID)
-    event = await get_event(db, int(event_id)) if event_id else None
+    event = await events.get(int(event_id)) if event_id else None
     if event is None:
         await state.clear()
         await message.answer(t("reg.closed"))
@@ -249,25 +209,46 @@ async def motivation(
     await message.answer(_outcome_text(outcome, event.title(t.language), t))
 
 
-def build_router() -> Router:
-    router = Router(name="registration")
-    for handler, action in (
-        (ask_to_register, EventAction.REGISTER),
-        (register, EventAction.CONFIRM),
-        (ask_motivation, EventAction.APPLY),
-        (keep, EventAction.KEEP),
-        (ask_to_cancel, EventAction.CANCEL),
-        (cancel, EventAction.CANCEL_CONFIRM),
-        (decline_offer, EventAction.DECLINE),
-        (accept_offer, EventAction.ACCEPT),
-        (send_calendar, EventAction.CALENDAR),
-    ):
+CallbackHandler = Callable[..., Awaitable[None]]
+
+# The buttons that sign the person up: they need a finished profile.
+SIGN_UP: dict[EventAction, CallbackHandler] = {
+    EventAction.REGISTER: ask_to_register,
+    EventAction.CONFIRM: register,
+    EventAction.APPLY: ask_motivation,
+}
+
+
+def _register_buttons(router: Router, handlers: dict[EventAction, CallbackHandler]) -> None:
+    for action, handler in handlers.items():
         router.callback_query.register(
             handler,
             EventCallback.filter(F.action == action),
             F.message.as_("message"),
             EventFromButton(),
         )
+
+
+def build_onboarded_router() -> Router:
+    """Signing up needs a finished profile (handlers/start.py puts this behind the gate)."""
+    router = Router(name="registration-onboarded")
+    _register_buttons(router, SIGN_UP)
+    return router
+
+
+def build_router() -> Router:
+    router = Router(name="registration")
+    _register_buttons(
+        router,
+        {
+            EventAction.KEEP: keep,
+            EventAction.CANCEL: ask_to_cancel,
+            EventAction.CANCEL_CONFIRM: cancel,
+            EventAction.DECLINE: decline_offer,
+            EventAction.ACCEPT: accept_offer,
+            EventAction.CALENDAR: send_calendar,
+        },
+    )
     router.message.register(motivation, StateFilter(ApplyForm.motivation), ~F.text.startswith("/"))
     return router
 

@@ -19,21 +19,29 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from pydantic import Field
 
-from bot.clock import Clock, format_local
+from bot.clock import format_local
 from bot.events.model import Event
-from bot.events.store import get_event
 from bot.people.users import UserRecord
-from bot.platform.db import Database
 from bot.platform.outgoing import OutgoingMessage, RenderContext
 from bot.platform.telegram_text import CALLBACK_ANSWER_LIMIT, clip, clip_html
 from bot.texts import Translator
 from handlers.ui.callbacks import Id, Position
 from handlers.ui.editing import edit_in_place
-from surveys import flow, store
-from surveys.flow import Answer
+from surveys import flow
+from surveys.flow import Answer, Progress
+from surveys.service import (
+    Asking,
+    AskingOther,
+    Finished,
+    Invalid,
+    Refused,
+    SurveyService,
+    invitation_event,
+)
 from surveys.templates import Question, QuestionKind, SurveyTemplate
 
 START, SKIP, BACK, DONE = "s", "-", "<", "!"
+ACTIONS = (START, SKIP, BACK, DONE)  # any other value is an option, a score or yes/no
 ACTIVE = "survey_active"
 SURVEY_DESTINY = "survey"
 
@@ -59,6 +67,34 @@ def progress(state: FSMContext) -> FSMContext:
     return FSMContext(storage=state.storage, key=replace(state.key, destiny=SURVEY_DESTINY))
 
 
+def _progress_in(data: dict[str, Any], event_id: int) -> Progress | None:
+    slot = data.get(_slot(event_id))
+    if not isinstance(slot, dict) or not slot.get("response"):
+        return None
+    return Progress(
+        int(slot["response"]),
+        int(slot.get("index", 0)),
+        tuple(slot.get("chosen") or ()),
+        bool(slot.get("other")),
+    )
+
+
+async def _progress_of(state: FSMContext, event_id: int) -> Progress | None:
+    return _progress_in(await progress(state).get_data(), event_id)
+
+
+async def _keep(state: FSMContext, event_id: int, at: Progress) -> None:
+    """The place in the questionnaire, and the event typed answers go to."""
+    slot = {
+        "response": at.response,
+        "index": at.index,
+        "chosen": list(at.chosen),
+        "other": at.other,
+    }
+    await state.set_state(SurveyForm.answering)
+    await progress(state).update_data({_slot(event_id): slot, ACTIVE: event_id})
+
+
 def invitation_keyboard(t: Translator, event_id: int) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     builder.button(
@@ -69,12 +105,8 @@ def invitation_keyboard(t: Translator, event_id: int) -> InlineKeyboardMarkup:
 
 
 async def _render(ctx: RenderContext, key: str) -> OutgoingMessage | None:
-    event = await get_event(ctx.db, int(ctx.payload["event_id"]))
-    if (
-        event is None
-        or not flow.is_open(event, ctx.now)
-        or await store.has_completed(ctx.db, event.id, ctx.user.id)
-    ):
+    event = await invitation_event(ctx.db, int(ctx.payload["event_id"]), ctx.user.id, ctx.now)
+    if event is None:
         return None
     text = ctx.t(
         key, title=event.title(ctx.t.language), closes=format_local(flow.closes_at(event), ctx.tz)
@@ -140,224 +172,176 @@ def question_view(
     return "\n".join(lines), builder.as_markup()
 
 
+async def start(
+    query: CallbackQuery,
+    callback_data: SurveyCallback,
+    message: Message,
+    state: FSMContext,
+    user: UserRecord,
+    t: Translator,
+    surveys: SurveyService,
+    callback_answer: CallbackAnswer,
+) -> None:
+    event_id = callback_data.event_id
+    outcome = await surveys.start(
+        event_id, user.id, user.district, user.category, await _progress_of(state, event_id)
+    )
+    if isinstance(outcome, Refused):
+        _alert(callback_answer, t(f"sv.{outcome.reason}"))
+        return
+    if outcome.event.survey_anonymous:
+        await message.answer(t("sv.anonymous"))
+    await _step(outcome, message, state, t, edit=False)
+
+
+async def choose(
+    query: CallbackQuery,
+    callback_data: SurveyCallback,
+    message: Message,
+    state: FSMContext,
+    user: UserRecord,
+    t: Translator,
+    surveys: SurveyService,
+    callback_answer: CallbackAnswer,
+) -> None:
+    event_id, index = callback_data.event_id, callback_data.index
+    at = await _progress_of(state, event_id)
+    outcome = await surveys.answer_button(event_id, user.id, at, index, callback_data.value)
+    await _pressed(outcome, message, state, t, callback_answer)
+
+
+async def done(
+    query: CallbackQuery,
+    callback_data: SurveyCallback,
+    message: Message,
+    state: FSMContext,
+    user: UserRecord,
+    t: Translator,
+    surveys: SurveyService,
+    callback_answer: CallbackAnswer,
+) -> None:
+    event_id, index = callback_data.event_id, callback_data.index
+    at = await _progress_of(state, event_id)
+    outcome = await surveys.finish_choices(event_id, user.id, at, index)
+    await _pressed(outcome, message, state, t, callback_answer)
+
+
+async def skip(
+    query: CallbackQuery,
+    callback_data: SurveyCallback,
+    message: Message,
+    state: FSMContext,
+    user: UserRecord,
+    t: Translator,
+    surveys: SurveyService,
+    callback_answer: CallbackAnswer,
+) -> None:
+    event_id, index = callback_data.event_id, callback_data.index
+    at = await _progress_of(state, event_id)
+    outcome = await surveys.skip(event_id, user.id, at, index)
+    await _pressed(outcome, message, state, t, callback_answer)
+
+
+async def back(
+    query: CallbackQuery,
+    callback_data: SurveyCallback,
+    message: Message,
+    state: FSMContext,
+    user: UserRecord,
+    t: Translator,
+    surveys: SurveyService,
+    callback_answer: CallbackAnswer,
+) -> None:
+    event_id, index = callback_data.event_id, callback_data.index
+    at = await _progress_of(state, event_id)
+    outcome = await surveys.back(event_id, user.id, at, index)
+    await _pressed(outcome, message, state, t, callback_answer)
+
+
+async def typed(
+    message: Message, state: FSMContext, user: UserRecord, t: Translator, surveys: SurveyService
+) -> None:
+    data = await progress(state).get_data()
+    event_id = int(data.get(ACTIVE) or 0)
+    at = _progress_in(data, event_id)
+    outcome = await surveys.answer_text(event_id, user.id, at, message.text or "")
+    if isinstance(outcome, Refused):
+        await state.set_state(None)
+        await message.answer(t(f"sv.{outcome.reason}"))
+    elif isinstance(outcome, Invalid):
+        await message.answer(t(f"sv.error.{outcome.reason}", limit=outcome.limit))
+    else:
+        await _step(outcome, message, state, t, edit=False)
+
+
 def build_router() -> Router:
     router = Router(name="survey")
-
-    async def load(
-        db: Database, event_id: int, templates: dict[str, SurveyTemplate]
-    ) -> tuple[Event, SurveyTemplate] | None:
-        event = await get_event(db, event_id)
-        if event is None or event.survey_template not in templates:
-            return None
-        return event, templates[event.survey_template]
-
-    async def advance(
-        message: Message,
-        state: FSMContext,
-        event: Event,
-        template: SurveyTemplate,
-        index: int,
-        user: UserRecord,
-        t: Translator,
-        db: Database,
-        clock: Clock,
-        *,
-        edit: bool,
-    ) -> None:
-        slot = dict((await progress(state).get_data()).get(_slot(event.id)) or {})
-        if index >= len(template.questions):
-            await finish(message, state, event, template, slot, user, t, db, clock)
-            return
-        slot.update(index=index, chosen=[], other=False)
-        await state.set_state(SurveyForm.answering)
-        await progress(state).update_data({_slot(event.id): slot, ACTIVE: event.id})
-        text, markup = question_view(event, template, index, t)
-        if edit:
-            await edit_in_place(message, text, markup)
-        else:
-            await message.answer(text, reply_markup=markup)
-
-    async def finish(
-        message: Message,
-        state: FSMContext,
-        event: Event,
-        template: SurveyTemplate,
-        slot: dict[str, Any],
-        user: UserRecord,
-        t: Translator,
-        db: Database,
-        clock: Clock,
-    ) -> None:
-        response_id = int(slot["response"])
-        given = await store.answers(db, response_id)
-        first = await store.complete(
-            db, response_id, event.id, user.id, clock.now(), anonymous=event.survey_anonymous
+    for handler, action in ((start, START), (done, DONE), (skip, SKIP), (back, BACK)):
+        router.callback_query.register(
+            handler, SurveyCallback.filter(F.value == action), F.message.as_("message")
         )
-        # The link from person to response exists only here, and goes now.
-        await progress(state).update_data({_slot(event.id): None, ACTIVE: None})
-        await state.set_state(None)
-        if not first:
-            await message.answer(t("sv.already"))
-            return
-        lines = [t("sv.thanks", title=event.title(t.language))]
-        for question in template.questions:
-            lines.append(
-                t(
-                    "sv.summary_line",
-                    question=question.label(t.language),
-                    answer=_describe(question, given.get(question.id), t),
-                )
-            )
-        await message.answer(clip_html("\n".join(lines)))
-
-    @router.callback_query(SurveyCallback.filter(), F.message.as_("message"))
-    async def press(
-        query: CallbackQuery,
-        callback_data: SurveyCallback,
-        message: Message,
-        state: FSMContext,
-        user: UserRecord,
-        t: Translator,
-        db: Database,
-        clock: Clock,
-        survey_templates: dict[str, SurveyTemplate],
-        callback_answer: CallbackAnswer,
-    ) -> None:
-        loaded = await load(db, callback_data.event_id, survey_templates)
-        if loaded is None:
-            callback_answer.text = clip(t("sv.gone"), CALLBACK_ANSWER_LIMIT)
-            callback_answer.show_alert = True
-            return
-        event, template = loaded
-        now = clock.now()
-        if not flow.is_open(event, now):
-            callback_answer.text = clip(t("sv.closed"), CALLBACK_ANSWER_LIMIT)
-            callback_answer.show_alert = True
-            return
-        if await store.has_completed(db, event.id, user.id):
-            callback_answer.text = clip(t("sv.already"), CALLBACK_ANSWER_LIMIT)
-            callback_answer.show_alert = True
-            return
-        slot = dict((await progress(state).get_data()).get(_slot(event.id)) or {})
-        value = callback_data.value
-        if value == START:
-            if not slot.get("response"):
-                anonymous_id = None if event.survey_anonymous else user.id
-                slot["response"] = await store.start_response(
-                    db, event.id, template.id, anonymous_id, user.district, user.category, now
-                )
-                slot["index"] = 0
-                await progress(state).update_data({_slot(event.id): slot})
-            if event.survey_anonymous:
-                await message.answer(t("sv.anonymous"))
-            await advance(
-                message,
-                state,
-                event,
-                template,
-                int(slot.get("index", 0)),
-                user,
-                t,
-                db,
-                clock,
-                edit=False,
-            )
-            return
-        if callback_data.index != slot.get("index") or not slot.get("response"):
-            callback_answer.text = clip(t("sv.stale"), CALLBACK_ANSWER_LIMIT)
-            callback_answer.show_alert = True
-            return
-        index = callback_data.index
-        question = template.questions[index]
-        response_id = int(slot["response"])
-        if value == BACK:
-            await advance(
-                message, state, event, template, max(index - 1, 0), user, t, db, clock, edit=True
-            )
-            return
-        if value == SKIP and question.optional:
-            await store.forget_answer(db, response_id, question.id)
-            await advance(message, state, event, template, index + 1, user, t, db, clock, edit=True)
-            return
-        try:
-            if question.kind is QuestionKind.MULTI and value != DONE:
-                chosen = flow.toggle(question, tuple(slot.get("chosen") or ()), value)
-                slot["chosen"] = list(chosen)
-                await progress(state).update_data({_slot(event.id): slot})
-                text, markup = question_view(event, template, index, t, chosen)
-                await edit_in_place(message, text, markup)
-                return
-            if question.kind is QuestionKind.MULTI:
-                chosen = tuple(slot.get("chosen") or ())
-                if not chosen and not question.optional:
-                    raise flow.AnswerError("choose_one")
-                answer = Answer(choices=chosen)
-                if flow.OTHER in chosen:
-                    # The choices are saved now; the "other" text comes in the next message.
-                    await store.save_answer(db, response_id, question.id, answer)
-                    slot["other"] = True
-                    await progress(state).update_data({_slot(event.id): slot})
-                    await edit_in_place(message, t("sv.ask_other"))
-                    return
-            else:
-                answer = flow.button_answer(question, value)
-        except flow.AnswerError as error:
-            callback_answer.text = clip(t(f"sv.error.{error.reason}"), CALLBACK_ANSWER_LIMIT)
-            callback_answer.show_alert = True
-            return
-        await store.save_answer(db, response_id, question.id, answer)
-        await advance(message, state, event, template, index + 1, user, t, db, clock, edit=True)
-
-    @router.message(StateFilter(SurveyForm.answering), ~F.text.startswith("/"))
-    async def typed(
-        message: Message,
-        state: FSMContext,
-        user: UserRecord,
-        t: Translator,
-        db: Database,
-        clock: Clock,
-        survey_templates: dict[str, SurveyTemplate],
-    ) -> None:
-        data = await progress(state).get_data()
-        loaded = await load(db, int(data.get(ACTIVE) or 0), survey_templates)
-        if loaded is None:
-            await state.set_state(None)
-            await message.answer(t("sv.gone"))
-            return
-        event, template = loaded
-        slot = dict(data.get(_slot(event.id)) or {})
-        if not flow.is_open(event, clock.now()):
-            await state.set_state(None)
-            await message.answer(t("sv.closed"))
-            return
-        index = int(slot.get("index", 0))
-        question = template.questions[index]
-        if slot.get("other"):
-            chosen = tuple(slot.get("chosen") or ())
-            text = (message.text or "").strip()
-            if not text:
-                await message.answer(t("sv.error.empty"))
-                return
-            if len(text) > question.max_length:
-                await message.answer(t("sv.error.too_long", limit=question.max_length))
-                return
-            answer = Answer(choices=chosen, text=text)
-            await store.save_answer(db, int(slot["response"]), question.id, answer)
-            slot["other"] = False
-            await progress(state).update_data({_slot(event.id): slot})
-            await advance(
-                message, state, event, template, index + 1, user, t, db, clock, edit=False
-            )
-            return
-        try:
-            answer = flow.text_answer(question, message.text or "")
-        except flow.AnswerError as error:
-            await message.answer(t(f"sv.error.{error.reason}", limit=question.max_length))
-            return
-        await store.save_answer(db, int(slot["response"]), question.id, answer)
-        await advance(message, state, event, template, index + 1, user, t, db, clock, edit=False)
-
+    router.callback_query.register(
+        choose, SurveyCallback.filter(~F.value.in_(ACTIONS)), F.message.as_("message")
+    )
+    router.message.register(typed, StateFilter(SurveyForm.answering), ~F.text.startswith("/"))
     return router
+
+
+async def _pressed(
+    outcome: Asking | AskingOther | Finished | Invalid | Refused,
+    message: Message,
+    state: FSMContext,
+    t: Translator,
+    callback_answer: CallbackAnswer,
+) -> None:
+    if isinstance(outcome, Refused):
+        _alert(callback_answer, t(f"sv.{outcome.reason}"))
+    elif isinstance(outcome, Invalid):
+        _alert(callback_answer, t(f"sv.error.{outcome.reason}", limit=outcome.limit))
+    else:
+        await _step(outcome, message, state, t, edit=True)
+
+
+async def _step(
+    outcome: Asking | AskingOther | Finished,
+    message: Message,
+    state: FSMContext,
+    t: Translator,
+    *,
+    edit: bool,
+) -> None:
+    """The next question (in place of the last one when a button was pressed), the prompt for
+    the text of "other", or the thanks with a summary of the answers."""
+    if isinstance(outcome, AskingOther):
+        await _keep(state, outcome.event.id, outcome.progress)
+        await edit_in_place(message, t("sv.ask_other"))
+        return
+    if isinstance(outcome, Finished):
+        # The link from person to response exists only here, and goes now.
+        await progress(state).update_data({_slot(outcome.event.id): None, ACTIVE: None})
+        await state.set_state(None)
+        await message.answer(clip_html(_summary(outcome, t)))
+        return
+    at = outcome.progress
+    await _keep(state, outcome.event.id, at)
+    text, markup = question_view(outcome.event, outcome.template, at.index, t, at.chosen)
+    if edit:
+        await edit_in_place(message, text, markup)
+    else:
+        await message.answer(text, reply_markup=markup)
+
+
+def _alert(callback_answer: CallbackAnswer, text: str) -> None:
+    callback_answer.text = clip(text, CALLBACK_ANSWER_LIMIT)
+    callback_answer.show_alert = True
+
+
+def _summary(finished: Finished, t: Translator) -> str:
+    lines = [t("sv.thanks", title=finished.event.title(t.language))]
+    for question in finished.template.questions:
+        answer = _describe(question, finished.answers.get(question.id), t)
+        lines.append(t("sv.summary_line", question=question.label(t.language), answer=answer))
+    return "\n".join(lines)
 
 
 def _describe(question: Question, answer: Answer | None, t: Translator) -> str:

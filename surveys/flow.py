@@ -21,6 +21,27 @@ class Answer:
     choices: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class QuestionSummary:
+    """One question across the completed responses of an event."""
+
+    answered: int
+    average: float | None  # scale and yes/no (the share of "yes")
+    counts: dict[str, int]  # option id -> how many chose it
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Where a person is in one questionnaire. It lives in their form state and nowhere in the
+    survey tables: for an anonymous survey it is the only link from the person to the answers,
+    and it goes when the questionnaire is finished."""
+
+    response: int
+    index: int = 0
+    chosen: tuple[str, ...] = ()  # a multiple-choice question's options ticked so far
+    other: bool = False  # the choices are saved; the text of "other" comes next
+
+
 class AnswerError(ValueError):
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
@@ -57,12 +78,30 @@ def button_answer(question: Question, value: str) -> Answer:
 def text_answer(question: Question, text: str) -> Answer:
     if question.kind is not QuestionKind.TEXT:
         raise AnswerError("use_buttons")
+    return Answer(text=_typed(question, text))
+
+
+def other_answer(question: Question, chosen: tuple[str, ...], text: str) -> Answer:
+    """The text of "other", typed after the choices."""
+    return Answer(choices=chosen, text=_typed(question, text))
+
+
+def _typed(question: Question, text: str) -> str:
     cleaned = text.strip()
     if not cleaned:
         raise AnswerError("empty")
     if len(cleaned) > question.max_length:
         raise AnswerError("too_long")
-    return Answer(text=cleaned)
+    return cleaned
+
+
+def choices_answer(question: Question, chosen: tuple[str, ...]) -> Answer:
+    """A multiple-choice question closed with Done."""
+    if question.kind is not QuestionKind.MULTI:
+        raise AnswerError("stale")
+    if not chosen and not question.optional:
+        raise AnswerError("choose_one")
+    return Answer(choices=chosen)
 
 
 def toggle(question: Question, chosen: tuple[str, ...], option_id: str) -> tuple[str, ...]:

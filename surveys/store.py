@@ -1,21 +1,22 @@
-"""Survey responses and answers. Each answer is saved as it is given."""
+"""Survey responses and answers, SQL only: a function taking `conn` runs inside the caller's
+write (surveys/service.py), one taking `db` reads for a screen, a report or the scheduler.
+Each answer is saved as it is given."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Collection
-from dataclasses import dataclass
 from datetime import datetime
 
 import aiosqlite
 
 from bot.clock import to_db
 from bot.platform.db import Database
-from surveys.flow import Answer
+from surveys.flow import Answer, QuestionSummary
 
 
 async def start_response(
-    db: Database,
+    conn: aiosqlite.Connection,
     event_id: int,
     template: str,
     user_id: int | None,
@@ -24,17 +25,18 @@ async def start_response(
     now: datetime,
 ) -> int:
     started = _day(now) if user_id is None else to_db(now)
-    async with db.write() as conn:
-        cursor = await conn.execute(
-            "INSERT INTO survey_responses (event_id, template, user_id, district, category, "
-            "started_at) VALUES (?, ?, ?, ?, ?, ?)",
-            (event_id, template, user_id, district, category, started),
-        )
-        return int(cursor.lastrowid or 0)
+    cursor = await conn.execute(
+        "INSERT INTO survey_responses (event_id, template, user_id, district, category, "
+        "started_at) VALUES (?, ?, ?, ?, ?, ?)",
+        (event_id, template, user_id, district, category, started),
+    )
+    return int(cursor.lastrowid or 0)
 
 
-async def save_answer(db: Database, response_id: int, question_id: str, answer: Answer) -> None:
-    await db.execute(
+async def save_answer(
+    conn: aiosqlite.Connection, response_id: int, question_id: str, answer: Answer
+) -> None:
+    await conn.execute(
         "INSERT INTO survey_answers (response_id, question_id, value_number, value_text, "
         "value_choices) VALUES (?, ?, ?, ?, ?) ON CONFLICT (response_id, question_id) DO UPDATE "
         "SET value_number = excluded.value_number, value_text = excluded.value_text, "
@@ -49,12 +51,13 @@ async def save_answer(db: Database, response_id: int, question_id: str, answer: 
     )
 
 
-async def answers(db: Database, response_id: int) -> dict[str, Answer]:
-    rows = await db.fetch_all(
+async def answers_in(conn: aiosqlite.Connection, response_id: int) -> dict[str, Answer]:
+    async with conn.execute(
         "SELECT question_id, value_number, value_text, value_choices FROM survey_answers "
         "WHERE response_id = ?",
         (response_id,),
-    )
+    ) as cursor:
+        rows = await cursor.fetchall()
     return {
         row["question_id"]: Answer(
             row["value_number"],
@@ -65,15 +68,15 @@ async def answers(db: Database, response_id: int) -> dict[str, Answer]:
     }
 
 
-async def forget_answer(db: Database, response_id: int, question_id: str) -> None:
-    await db.execute(
+async def forget_answer(conn: aiosqlite.Connection, response_id: int, question_id: str) -> None:
+    await conn.execute(
         "DELETE FROM survey_answers WHERE response_id = ? AND question_id = ?",
         (response_id, question_id),
     )
 
 
 async def complete(
-    db: Database,
+    conn: aiosqlite.Connection,
     response_id: int,
     event_id: int,
     user_id: int,
@@ -85,18 +88,17 @@ async def complete(
 
     Participation keeps only the day, and so does an anonymous response: matching times
     would otherwise tell whose answers they are."""
-    async with db.write() as conn:
-        cursor = await conn.execute(
-            "INSERT OR IGNORE INTO survey_participation (event_id, user_id, completed_on) "
-            "VALUES (?, ?, ?)",
-            (event_id, user_id, f"{now:%Y-%m-%d}"),
-        )
-        if cursor.rowcount == 0:
-            return False
-        await conn.execute(
-            "UPDATE survey_responses SET completed_at = ? WHERE id = ?",
-            (_day(now) if anonymous else to_db(now), response_id),
-        )
+    cursor = await conn.execute(
+        "INSERT OR IGNORE INTO survey_participation (event_id, user_id, completed_on) "
+        "VALUES (?, ?, ?)",
+        (event_id, user_id, f"{now:%Y-%m-%d}"),
+    )
+    if cursor.rowcount == 0:
+        return False
+    await conn.execute(
+        "UPDATE survey_responses SET completed_at = ? WHERE id = ?",
+        (_day(now) if anonymous else to_db(now), response_id),
+    )
     return True
 
 
@@ -128,12 +130,16 @@ def _day(moment: datetime) -> str:
     return to_db(moment)[:10] + " 00:00:00"
 
 
+_COMPLETED = "SELECT 1 FROM survey_participation WHERE event_id = ? AND user_id = ?"
+
+
 async def has_completed(db: Database, event_id: int, user_id: int) -> bool:
-    found = await db.fetch_value(
-        "SELECT 1 FROM survey_participation WHERE event_id = ? AND user_id = ?",
-        (event_id, user_id),
-    )
-    return found is not None
+    return await db.fetch_value(_COMPLETED, (event_id, user_id)) is not None
+
+
+async def has_completed_in(conn: aiosqlite.Connection, event_id: int, user_id: int) -> bool:
+    async with conn.execute(_COMPLETED, (event_id, user_id)) as cursor:
+        return await cursor.fetchone() is not None
 
 
 async def respondent_ids(db: Database, event_id: int) -> set[int]:
@@ -141,13 +147,6 @@ async def respondent_ids(db: Database, event_id: int) -> set[int]:
         "SELECT user_id FROM survey_participation WHERE event_id = ?", (event_id,)
     )
     return {row[0] for row in rows}
-
-
-@dataclass(frozen=True)
-class QuestionSummary:
-    answered: int
-    average: float | None  # scale and yes/no (the share of "yes")
-    counts: dict[str, int]  # option id -> how many chose it
 
 
 async def summary(db: Database, event_id: int) -> tuple[int, dict[str, QuestionSummary]]:

@@ -13,8 +13,8 @@ from bot.checkin.rules import CheckinMethod, CheckinResult
 from bot.checkin.service import CheckinService
 from bot.clock import FrozenClock, to_db
 from bot.config import Settings
-from bot.events.model import Event, EventStatus
-from bot.events.store import NewEvent, Project, create_project, get_event, insert_event
+from bot.events.model import Event, EventStatus, NewProject, Project
+from bot.events.store import NewEvent, get_event, insert_event, insert_project, project_in
 from bot.notices import NoticeKind
 from bot.people import users
 from bot.people.service import PeopleService
@@ -27,8 +27,11 @@ from bot.registration.service import RegisterOutcome, RegistrationService
 async def make_project(db: Database, now: datetime, **overrides: Any) -> Project:
     values: dict[str, Any] = {"title_ru": "Школа гражданского участия", "funder": "УОР г. Алматы"}
     values.update(overrides)
-    title_ru = values.pop("title_ru")
-    return await create_project(db, title_ru, now, **values)
+    async with db.write() as conn:
+        project_id = await insert_project(conn, NewProject(**values), None, now)
+        project = await project_in(conn, project_id)
+    assert project is not None
+    return project
 
 
 async def make_event(

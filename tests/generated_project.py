@@ -107,12 +107,13 @@ async def generate(db: Database) -> Generated:
 
     async def answer(event_id: int, user_id: int, anonymous: bool, **given: Answer) -> None:
         _, _, district, category = next(p for p in PEOPLE if p[0] == user_id)
-        response = await store.start_response(
-            db, event_id, "seminar", None if anonymous else user_id, district, category, NOW
-        )
-        for question, value in given.items():
-            await store.save_answer(db, response, question, value)
-        await store.complete(db, response, event_id, user_id, NOW, anonymous=anonymous)
+        async with db.write() as conn:
+            response = await store.start_response(
+                conn, event_id, "seminar", None if anonymous else user_id, district, category, NOW
+            )
+            for question, value in given.items():
+                await store.save_answer(conn, response, question, value)
+            await store.complete(conn, response, event_id, user_id, NOW, anonymous=anonymous)
 
     await answer(
         named.id,
@@ -138,7 +139,8 @@ async def generate(db: Database) -> Generated:
         anonymous.id, 104, True, overall=Answer(2), improve=Answer(text="Көбірек әңгіме керек")
     )
     # An unfinished questionnaire counts nowhere.
-    unfinished = await store.start_response(db, named.id, "seminar", 103, "medeu", "ngo", NOW)
-    await store.save_answer(db, unfinished, "overall", Answer(1))
+    async with db.write() as conn:
+        unfinished = await store.start_response(conn, named.id, "seminar", 103, "medeu", "ngo", NOW)
+        await store.save_answer(conn, unfinished, "overall", Answer(1))
     assert await seeding_people(db, NOW).erase(105)
     return Generated(project.id, [named.id, anonymous.id, cancelled.id, planned.id])

@@ -1,4 +1,6 @@
-"""What participants browse: upcoming published events with the seats they have left."""
+"""What participants browse: upcoming published events with the seats they have left, in SQL
+(the registration store's status lists, which bot/events/store.py cannot import). Read through
+EventService, the one door into events."""
 
 from __future__ import annotations
 

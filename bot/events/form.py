@@ -1,13 +1,18 @@
-"""Reading what a coordinator types into the event form. Each parser returns the value to
-store or raises FormInputError with a reason key for a message in their language."""
+"""Reading what a coordinator types into the event and project forms. Each parser returns the
+value to store or raises FormInputError with a reason key for a message in their language."""
 
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.clock import local, parse_local
+from bot.events.model import EventType, NewProject
 
 TITLE_MIN, TITLE_MAX = 3, 200
 PLACE_MIN, PLACE_MAX = 2, 300
@@ -141,3 +146,166 @@ def parse_margin(raw: str) -> int:
     if not 0 <= minutes <= 24 * 60:
         raise FormInputError("margin_format")
     return minutes
+
+
+class EventField(StrEnum):
+    """The event form's fields. The values are stable: they are in buttons already sent
+    (callback data), in catalog keys (evf.ask.<value>, adm.field.<value>) and in the FSM
+    state of a form in progress; the columns they change are bot/events/store.py's
+    FIELD_COLUMNS, never derived from these values."""
+
+    TITLE_RU = "title_ru"
+    TITLE_KK = "title_kk"
+    TYPE = "type"
+    STARTS_AT = "starts_at"
+    ENDS_AT = "ends_at"
+    PLACE = "place"
+    DISTRICT = "district"
+    CAPACITY = "capacity"
+    DEADLINE = "registration_deadline"
+    BY_APPLICATION = "by_application"
+    REMINDERS = "reminder_minutes"
+    SURVEY_TEMPLATE = "survey_template"
+    SURVEY_ANONYMOUS = "survey_anonymous"
+    SURVEY_TIMING = "survey_timing"  # edited only: invitation delay, nudge, closing
+    CHECKIN_MARGIN = "checkin_margin_minutes"  # edited only: check-in opens/closes around it
+
+
+EDIT_ONLY = frozenset({EventField.SURVEY_TIMING, EventField.CHECKIN_MARGIN})
+# The fields a new event is asked for, in the order asked.
+CREATE_ORDER = tuple(field for field in EventField if field not in EDIT_ONLY)
+OPTIONAL_FIELDS = frozenset({EventField.TITLE_KK, EventField.DISTRICT, EventField.DEADLINE})
+
+
+@dataclass(frozen=True)
+class Known:
+    """What an answer is read against: the local time zone, now, and the start given
+    already (a new event's answer so far, or the edited event's)."""
+
+    tz: ZoneInfo
+    now: datetime
+    starts_at: datetime | None = None
+
+    def start(self) -> datetime:
+        if self.starts_at is None:
+            raise ValueError("the start is asked before the end and the deadline")
+        return self.starts_at
+
+
+_TYPED: dict[EventField, Callable[[str, Known], object]] = {
+    EventField.TITLE_RU: lambda text, _: clean_title(text),
+    EventField.TITLE_KK: lambda text, _: clean_title(text),
+    EventField.STARTS_AT: lambda text, known: parse_start(text, known.tz, known.now),
+    EventField.ENDS_AT: lambda text, known: parse_end(text, known.start(), known.tz),
+    EventField.PLACE: lambda text, _: clean_place(text),
+    EventField.CAPACITY: lambda text, _: parse_capacity(text),
+    EventField.DEADLINE: lambda text, known: parse_deadline(
+        text, known.start(), known.tz, known.now
+    ),
+    EventField.REMINDERS: lambda text, _: parse_reminders(text),
+    EventField.SURVEY_TIMING: lambda text, _: parse_survey_timing(text),
+    EventField.CHECKIN_MARGIN: lambda text, _: parse_margin(text),
+}
+
+
+def parse_field(field: EventField, text: str, known: Known) -> object:
+    """A typed answer; the fields without one (type, district, yes/no) take buttons only."""
+    parser = _TYPED.get(field)
+    if parser is None:
+        raise FormInputError("choose_button")
+    return parser(text, known)
+
+
+_MOMENTS = frozenset({EventField.STARTS_AT, EventField.ENDS_AT, EventField.DEADLINE})
+_MINUTE_LISTS = frozenset({EventField.REMINDERS, EventField.SURVEY_TIMING})
+
+
+def answer_to_json(value: object) -> Any:
+    """An answer as kept in the FSM between steps."""
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, tuple):
+        return list(value)
+    if isinstance(value, StrEnum):
+        return value.value
+    return value
+
+
+def answer_from_json(field: EventField, raw: Any) -> object:
+    if raw is None:
+        return None
+    if field in _MOMENTS:
+        return datetime.fromisoformat(raw)
+    if field in _MINUTE_LISTS:
+        return tuple(raw)
+    if field is EventField.TYPE:
+        return EventType(raw)
+    return raw
+
+
+def typed_answers(raw: Mapping[str, Any]) -> dict[EventField, object]:
+    """The answers of a new event kept so far (by field value, as JSON), typed."""
+    fields = {field.value: field for field in EventField}
+    return {
+        fields[name]: answer_from_json(fields[name], value)
+        for name, value in raw.items()
+        if name in fields
+    }
+
+
+# A project form answer as kept between steps (in the FSM, so JSON): a clean title, the
+# period as two ISO dates, or None for a skipped optional step.
+ProjectAnswer = str | list[str] | None
+
+
+def parse_period(text: str) -> tuple[date, date]:
+    parts = [part.strip() for part in text.replace("—", "-").replace("–", "-").split("-")]
+    if len(parts) != 2:
+        raise FormInputError("period_format")
+    try:
+        start, end = (datetime.strptime(part, "%d.%m.%Y").date() for part in parts)
+    except ValueError:
+        raise FormInputError("period_format") from None
+    if end < start:
+        raise FormInputError("period_order")
+    return start, end
+
+
+def parse_project_value(step: str, text: str) -> str | list[str]:
+    if not text:
+        raise FormInputError("need_text")
+    if step == "period":
+        start, end = parse_period(text)
+        return [start.isoformat(), end.isoformat()]
+    return clean_title(text)
+
+
+def _period_dates(answer: ProjectAnswer) -> tuple[date | None, date | None]:
+    if not answer:
+        return None, None
+    return date.fromisoformat(answer[0]), date.fromisoformat(answer[1])
+
+
+def project_columns(field: str, answer: ProjectAnswer) -> dict[str, object]:
+    """The columns one answer of the project form changes, as stored: the period is two."""
+    if field == "period":
+        return {
+            "starts_on": answer[0] if answer else None,
+            "ends_on": answer[1] if answer else None,
+        }
+    if field == "funder":
+        return {"funder": answer or ""}
+    return {field: answer}
+
+
+def new_project(answers: Mapping[str, ProjectAnswer]) -> NewProject:
+    """The finished project form as a project to create."""
+    title_kk, funder = answers.get("title_kk"), answers.get("funder")
+    starts_on, ends_on = _period_dates(answers.get("period"))
+    return NewProject(
+        title_ru=str(answers["title_ru"]),
+        title_kk=str(title_kk) if title_kk else None,
+        funder=str(funder or ""),
+        starts_on=starts_on,
+        ends_on=ends_on,
+    )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 
@@ -22,6 +22,30 @@ class EventStatus(StrEnum):
     DRAFT = "draft"
     PUBLISHED = "published"
     CANCELLED = "cancelled"
+
+
+@dataclass(frozen=True)
+class Project:
+    """A funded programme the events belong to; the funder's report is made per project."""
+
+    id: int
+    title_ru: str
+    title_kk: str | None
+    funder: str
+    starts_on: date | None
+    ends_on: date | None
+
+    def title(self, language: str) -> str:
+        return self.title_kk if language == "kk" and self.title_kk else self.title_ru
+
+
+@dataclass(frozen=True)
+class NewProject:
+    title_ru: str
+    title_kk: str | None = None
+    funder: str = ""
+    starts_on: date | None = None
+    ends_on: date | None = None
 
 
 DEFAULT_REMINDER_MINUTES = (24 * 60, 2 * 60)

@@ -1,10 +1,11 @@
-"""The coordinator's use cases on events, one method each: read, decide, write, the audit row
-and the notices to participants in one write transaction. The people told are read inside it,
-so whoever registers while an event is being moved or cancelled is either told or finds
-registration closed. The chat and the command line call the same methods."""
+"""The coordinator's use cases on projects and events, one method each: read, decide, write,
+the audit row and the notices to participants in one write transaction. The people told are
+read inside it, so whoever registers while an event is being moved or cancelled is either told
+or finds registration closed. The chat and the command line call the same methods."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -12,14 +13,18 @@ from enum import StrEnum
 import aiosqlite
 
 from bot import audit
+from bot.checkin import store as checkins
 from bot.clock import Clock
-from bot.events import store
-from bot.events.model import Event, EventStatus
+from bot.events import catalogue, store
+from bot.events.catalogue import CatalogueFilter, Listed
+from bot.events.form import EventField, ProjectAnswer, project_columns
+from bot.events.model import Event, EventStatus, EventType, NewProject, Project
 from bot.events.rules import TOLD_FIELDS, deadline_when_moved, end_when_moved
 from bot.events.store import NewEvent
 from bot.notices import NoticeKind, Notices
 from bot.platform.db import Database
 from bot.registration import store as registrations
+from bot.registration.rules import RegistrationStatus
 from bot.registration.service import RegistrationService
 
 # The actor of a change made from the command line (python -m bot ...), in audit rows.
@@ -40,6 +45,21 @@ class Edited:
     count: int = 0  # seats held (CAPACITY_BELOW) or applications waiting
 
 
+@dataclass(frozen=True)
+class CataloguePage:
+    listed: list[Listed]
+    total: int  # upcoming events matching the filter, on every page
+    page: int  # the page shown: the first, when the one asked for is past the end
+
+
+@dataclass(frozen=True)
+class Turnout:
+    """The coordinator's event screen counts: sign-ups by status, and people checked in."""
+
+    by_status: dict[RegistrationStatus, int]
+    present: int
+
+
 class EventService:
     def __init__(
         self, db: Database, notices: Notices, clock: Clock, registration: RegistrationService
@@ -48,6 +68,27 @@ class EventService:
         self.notices = notices
         self.clock = clock
         self.registration = registration
+
+    async def by_code(self, code: str) -> Event | None:
+        """The event a deep link's code names."""
+        return await store.get_event_by_code(self.db, code)
+
+    async def catalogue_page(
+        self, district: str | None, event_type: EventType | None, page: int, size: int
+    ) -> CataloguePage:
+        """Upcoming published events, nearest first; a page past the end (the events on it
+        started or were cancelled since the list was shown) gives the first page."""
+        now = self.clock.now()
+        wanted = CatalogueFilter(district, event_type.value if event_type else None)
+        listed, total = await catalogue.upcoming(self.db, now, wanted, page * size, size)
+        if not listed and page > 0:
+            page = 0
+            listed, total = await catalogue.upcoming(self.db, now, wanted, 0, size)
+        return CataloguePage(listed, total, page)
+
+    async def catalogue_facets(self) -> tuple[list[str], list[str]]:
+        """The districts and the types upcoming events have, for the filter buttons."""
+        return await catalogue.facets(self.db, self.clock.now())
 
     async def create(self, new: NewEvent, actor: int) -> Event:
         now = self.clock.now()
@@ -145,6 +186,20 @@ class EventService:
         self.notices.wake()
         return Edited(saved, told=len(people))
 
+    async def create_from_form(
+        self, project_id: int, answers: Mapping[EventField, object], publish: bool, actor: int
+    ) -> Event:
+        """The coordinator's finished event form, published or kept as a draft."""
+        status = EventStatus.PUBLISHED if publish else EventStatus.DRAFT
+        new = store.new_event_from_form(project_id, answers, status, actor)
+        return await self.create(new, actor)
+
+    async def edit_field(
+        self, event_id: int, field: EventField, value: object, actor: int
+    ) -> Edited:
+        """One answer of the coordinator's form, on the columns its field sets."""
+        return await self.edit(event_id, store.field_changes(field, value), actor)
+
     async def import_plan(self, project_id: int, events: list[NewEvent], actor: int) -> int:
         """A whole plan, all or nothing, as drafts; audited from the chat and the command
         line alike."""
@@ -156,6 +211,52 @@ class EventService:
                 conn, actor, "plan.import", f"project:{project_id}", {"events": len(events)}, now
             )
         return len(events)
+
+    async def get(self, event_id: int) -> Event | None:
+        return await store.get_event(self.db, event_id)
+
+    async def turnout(self, event_id: int) -> Turnout:
+        by_status = await registrations.counts_by_status(self.db, event_id)
+        return Turnout(by_status, len(await checkins.present(self.db, event_id)))
+
+    async def projects(self) -> list[Project]:
+        return await store.list_projects(self.db)
+
+    async def project(self, project_id: int) -> Project | None:
+        return await store.get_project(self.db, project_id)
+
+    async def project_events(self, project_id: int) -> list[Event]:
+        return await store.list_events(self.db, project_id)
+
+    async def create_project(self, new: NewProject, actor: int) -> Project:
+        now = self.clock.now()
+        async with self.db.write() as conn:
+            project_id = await store.insert_project(conn, new, actor, now)
+            await audit.record(
+                conn, actor, "project.create", f"project:{project_id}", {"title": new.title_ru}, now
+            )
+            project = await store.project_in(conn, project_id)
+        assert project is not None, "inserted in this transaction"
+        return project
+
+    async def edit_project(
+        self, project_id: int, field: str, answer: ProjectAnswer, actor: int
+    ) -> Project | None:
+        """One answer of the project form (title_ru, title_kk, funder or period); None when
+        the project is gone."""
+        now = self.clock.now()
+        async with self.db.write() as conn:
+            if not await store.update_project(conn, project_id, project_columns(field, answer)):
+                return None
+            await audit.record(
+                conn,
+                actor,
+                "project.edit",
+                f"project:{project_id}",
+                {"field": field, "value": answer},
+                now,
+            )
+            return await store.project_in(conn, project_id)
 
     async def _tell(
         self,
@@ -169,3 +270,15 @@ class EventService:
             await self.notices.submit(
                 kind, {"event_id": event_id}, people, urgent=True, created_by=actor, conn=conn
             )
+
+
+async def event_for_notice(
+    db: Database, event_id: int, status: EventStatus | None = None
+) -> Event | None:
+    """The event a queued notice is about, read when the notice's turn comes (by the sender,
+    which has no services); None when it is gone, or no longer in `status` (a notice of a
+    change to an event cancelled since)."""
+    event = await store.get_event(db, event_id)
+    if event is None or (status is not None and event.status is not status):
+        return None
+    return event

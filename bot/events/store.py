@@ -4,27 +4,26 @@ from __future__ import annotations
 
 import json
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 import aiosqlite
 
 from bot.clock import from_db, to_db
-from bot.events.model import DEFAULT_REMINDER_MINUTES, Event, EventStatus, EventType
+from bot.events.form import EventField
+from bot.events.model import (
+    DEFAULT_REMINDER_MINUTES,
+    Event,
+    EventStatus,
+    EventType,
+    NewProject,
+)
+
+# Re-exported: handlers still import Project from here.
+from bot.events.model import Project as Project
 from bot.platform.db import Database
-
-
-@dataclass(frozen=True)
-class Project:
-    id: int
-    title_ru: str
-    title_kk: str | None
-    funder: str
-    starts_on: date | None
-    ends_on: date | None
-
-    def title(self, language: str) -> str:
-        return self.title_kk if language == "kk" and self.title_kk else self.title_ru
 
 
 @dataclass(frozen=True)
@@ -105,48 +104,38 @@ def project_from_row(row: aiosqlite.Row) -> Project:
     )
 
 
-async def create_project(
-    db: Database,
-    title_ru: str,
-    now: datetime,
-    *,
-    title_kk: str | None = None,
-    funder: str = "",
-    starts_on: date | None = None,
-    ends_on: date | None = None,
-    created_by: int | None = None,
-) -> Project:
-    async with db.write() as conn:
-        cursor = await conn.execute(
-            "INSERT INTO projects (title_ru, title_kk, funder, starts_on, ends_on, created_by, "
-            "created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (
-                title_ru,
-                title_kk,
-                funder,
-                starts_on.isoformat() if starts_on else None,
-                ends_on.isoformat() if ends_on else None,
-                created_by,
-                to_db(now),
-            ),
-        )
-        project_id = cursor.lastrowid
-    project = await get_project(db, int(project_id or 0))
-    assert project is not None
-    return project
+async def insert_project(
+    conn: aiosqlite.Connection, new: NewProject, created_by: int | None, now: datetime
+) -> int:
+    cursor = await conn.execute(
+        "INSERT INTO projects (title_ru, title_kk, funder, starts_on, ends_on, created_by, "
+        "created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (
+            new.title_ru,
+            new.title_kk,
+            new.funder,
+            new.starts_on.isoformat() if new.starts_on else None,
+            new.ends_on.isoformat() if new.ends_on else None,
+            created_by,
+            to_db(now),
+        ),
+    )
+    assert cursor.lastrowid is not None
+    return cursor.lastrowid
 
 
-async def update_project(db: Database, project_id: int, values: dict[str, object]) -> bool:
+async def update_project(
+    conn: aiosqlite.Connection, project_id: int, values: dict[str, object]
+) -> bool:
     """Change some of title_ru, title_kk, funder, starts_on, ends_on; False if it is gone."""
     columns = [name for name in values if name in PROJECT_EDITABLE]
     if not columns or len(columns) != len(values):
         raise ValueError(f"not editable: {sorted(set(values) - PROJECT_EDITABLE)}")
-    async with db.write() as conn:
-        cursor = await conn.execute(
-            f"UPDATE projects SET {', '.join(f'{name} = ?' for name in columns)} WHERE id = ?",
-            (*(values[name] for name in columns), project_id),
-        )
-        return cursor.rowcount == 1
+    cursor = await conn.execute(
+        f"UPDATE projects SET {', '.join(f'{name} = ?' for name in columns)} WHERE id = ?",
+        (*(values[name] for name in columns), project_id),
+    )
+    return cursor.rowcount == 1
 
 
 PROJECT_EDITABLE = frozenset({"title_ru", "title_kk", "funder", "starts_on", "ends_on"})
@@ -154,6 +143,12 @@ PROJECT_EDITABLE = frozenset({"title_ru", "title_kk", "funder", "starts_on", "en
 
 async def get_project(db: Database, project_id: int) -> Project | None:
     row = await db.fetch_one("SELECT * FROM projects WHERE id = ?", (project_id,))
+    return None if row is None else project_from_row(row)
+
+
+async def project_in(conn: aiosqlite.Connection, project_id: int) -> Project | None:
+    async with conn.execute("SELECT * FROM projects WHERE id = ?", (project_id,)) as cursor:
+        row = await cursor.fetchone()
     return None if row is None else project_from_row(row)
 
 
@@ -209,7 +204,56 @@ async def get_event_by_code(db: Database, code: str) -> Event | None:
     return None if row is None else event_from_row(row)
 
 
-# Columns the coordinator's form may change; the keys are the form's field names.
+# The columns each field of the coordinator's event form sets; a field of several columns
+# (the survey timing) has a tuple of as many values as its answer.
+FIELD_COLUMNS: dict[EventField, tuple[str, ...]] = {
+    EventField.TITLE_RU: ("title_ru",),
+    EventField.TITLE_KK: ("title_kk",),
+    EventField.TYPE: ("type",),
+    EventField.STARTS_AT: ("starts_at",),
+    EventField.ENDS_AT: ("ends_at",),
+    EventField.PLACE: ("place",),
+    EventField.DISTRICT: ("district",),
+    EventField.CAPACITY: ("capacity",),
+    EventField.DEADLINE: ("registration_deadline",),
+    EventField.BY_APPLICATION: ("by_application",),
+    EventField.REMINDERS: ("reminder_minutes",),
+    EventField.SURVEY_TEMPLATE: ("survey_template",),
+    EventField.SURVEY_ANONYMOUS: ("survey_anonymous",),
+    EventField.SURVEY_TIMING: (
+        "survey_delay_minutes",
+        "survey_nudge_minutes",
+        "survey_close_minutes",
+    ),
+    EventField.CHECKIN_MARGIN: ("checkin_margin_minutes",),
+}
+
+
+def field_changes(field: EventField, value: object) -> dict[str, object]:
+    """One answer of the event form as the columns it changes."""
+    columns = FIELD_COLUMNS[field]
+    if len(columns) == 1:
+        return {columns[0]: value}
+    if not isinstance(value, tuple):
+        raise TypeError(f"{field.value} takes {len(columns)} values, got {value!r}")
+    return dict(zip(columns, value, strict=True))
+
+
+def new_event_from_form(
+    project_id: int,
+    answers: Mapping[EventField, object],
+    status: EventStatus,
+    created_by: int,
+) -> NewEvent:
+    """The finished event form as an event to insert; NewEvent's attributes are named after
+    the columns they fill."""
+    values: dict[str, Any] = {}
+    for field, value in answers.items():
+        values.update(field_changes(field, value))
+    return NewEvent(project_id=project_id, status=status, created_by=created_by, **values)
+
+
+# Columns a change to an event may set (update_event refuses any other).
 EDITABLE = frozenset(
     {
         "title_ru",

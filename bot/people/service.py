@@ -1,7 +1,10 @@
-"""People's use cases: erasing a person on request, and the coordinators' team (invitations,
-joining, removal), each with its audit row in the transaction of the change."""
+"""People's use cases: consent and the profile, erasing a person on request, and the
+coordinators' team (invitations, joining, removal). Each is one transaction; a change to the
+team has its audit row in it."""
 
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 from bot import audit
 from bot.clock import Clock
@@ -9,8 +12,10 @@ from bot.config import Settings
 from bot.events import store as events
 from bot.notices import Notices
 from bot.people import coordinators, store, users
-from bot.people.coordinators import InviteResult
+from bot.people.coordinators import Coordinator, InviteResult
+from bot.people.profile import ProfileField
 from bot.people.roles import is_coordinator
+from bot.people.users import UserRecord
 from bot.platform.db import Database
 from bot.registration.service import RegistrationService
 
@@ -29,6 +34,39 @@ class PeopleService:
         self.clock = clock
         self.settings = settings
         self.registration = registration
+
+    async def choose_language(self, user_id: int, language: str) -> None:
+        """Also the first row stored for a newcomer: nothing is kept before they choose."""
+        await users.choose_language(self.db, user_id, language, self.clock.now())
+
+    async def set_reachable(self, user_id: int, reachable: bool) -> None:
+        """Telegram's word that the person blocked the bot (bulk messages skip them while it
+        stands) or unblocked it."""
+        if reachable:
+            await users.mark_reachable(self.db, user_id)
+        else:
+            await users.mark_unreachable(self.db, user_id, self.clock.now())
+
+    async def give_consent(self, user_id: int, language: str) -> None:
+        async with self.db.write() as conn:
+            await store.give_consent(conn, user_id, language, self.clock.now())
+
+    async def finish_profile(
+        self, user_id: int, values: Mapping[ProfileField, str | None]
+    ) -> UserRecord | None:
+        """The onboarding form's answers, saved together: from now on the person is
+        onboarded. The record as saved (None only if it was never stored)."""
+        async with self.db.write() as conn:
+            await store.complete_profile(conn, user_id, values, self.clock.now())
+            return await users.get_in(conn, user_id)
+
+    async def change_profile(
+        self, user_id: int, field: ProfileField, value: str | None
+    ) -> UserRecord | None:
+        """One field changed from /profile; the record as saved."""
+        async with self.db.write() as conn:
+            await store.update_field(conn, user_id, field, value)
+            return await users.get_in(conn, user_id)
 
     async def erase(self, user_id: int) -> bool:
         """/delete_me: False when nothing about the person is stored. Registrations for events
@@ -58,6 +96,10 @@ class PeopleService:
 
     async def coordinator_ids(self) -> set[int]:
         return set(self.settings.admin_ids) | await coordinators.stored_ids(self.db)
+
+    async def coordinators(self) -> list[Coordinator]:
+        """The coordinators added by invitation, in the order they joined."""
+        return await coordinators.list_coordinators(self.db)
 
     async def invite_coordinator(self, actor: int) -> str:
         """A one-time invitation code for a new coordinator."""

@@ -12,7 +12,6 @@ import aiosqlite
 
 from bot.clock import to_db
 from bot.people.profile import FIELD_ORDER, ProfileField
-from bot.platform.db import Database
 from bot.registration.rules import ACTIVE
 from bot.registration.store import in_list
 from surveys import store as surveys
@@ -20,10 +19,12 @@ from surveys import store as surveys
 _COLUMNS = {field: field.value for field in FIELD_ORDER}
 
 
-async def give_consent(db: Database, user_id: int, language: str, now: datetime) -> None:
+async def give_consent(
+    conn: aiosqlite.Connection, user_id: int, language: str, now: datetime
+) -> None:
     """Also the first row of someone who came straight to /profile, /checkin or a Register
     button without choosing a language: without it their profile would be saved nowhere."""
-    await db.execute(
+    await conn.execute(
         "INSERT INTO users (id, language, created_at, consent_at) VALUES (?, ?, ?, ?) "
         "ON CONFLICT (id) DO UPDATE "
         "SET consent_at = COALESCE(users.consent_at, excluded.consent_at)",
@@ -32,18 +33,23 @@ async def give_consent(db: Database, user_id: int, language: str, now: datetime)
 
 
 async def complete_profile(
-    db: Database, user_id: int, values: Mapping[ProfileField, str | None], now: datetime
+    conn: aiosqlite.Connection,
+    user_id: int,
+    values: Mapping[ProfileField, str | None],
+    now: datetime,
 ) -> None:
     columns = [_COLUMNS[field] for field in FIELD_ORDER]
     assignments = ", ".join(f"{column} = ?" for column in columns)
-    await db.execute(
+    await conn.execute(
         f"UPDATE users SET {assignments}, profile_done_at = ? WHERE id = ?",
         (*(values.get(field) for field in FIELD_ORDER), to_db(now), user_id),
     )
 
 
-async def update_field(db: Database, user_id: int, field: ProfileField, value: str | None) -> None:
-    await db.execute(f"UPDATE users SET {_COLUMNS[field]} = ? WHERE id = ?", (value, user_id))
+async def update_field(
+    conn: aiosqlite.Connection, user_id: int, field: ProfileField, value: str | None
+) -> None:
+    await conn.execute(f"UPDATE users SET {_COLUMNS[field]} = ? WHERE id = ?", (value, user_id))
 
 
 async def cancel_future_registrations(

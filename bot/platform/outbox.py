@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from zoneinfo import ZoneInfo
 
@@ -33,10 +33,9 @@ from bot.people import users
 from bot.platform import outbox_store as store
 from bot.platform.db import Database
 from bot.platform.outbox_store import Delivery, JobProgress
-from bot.platform.outgoing import OutgoingMessage, RenderContext, Renderer
+from bot.platform.outgoing import OutgoingMessage, RenderContext, Renderer, parts
 from bot.platform.pacing import Pacer, Priority
 from bot.platform.telegram_calls import outbox_call
-from bot.platform.telegram_text import CAPTION_LIMIT, utf16_len
 from bot.texts import Texts
 
 log = logging.getLogger(__name__)
@@ -192,39 +191,3 @@ class Outbox:
             count_attempt=True,
             error=error,
         )
-
-
-Part = Callable[[Bot, int], Awaitable[object]]
-
-
-def parts(message: OutgoingMessage) -> list[Part]:
-    """The API calls one message takes: the text; or the media with the text as its caption;
-    or, when the text is too long for a caption, the media and then the text."""
-    text, markup = message.text, message.reply_markup
-
-    async def send_text(bot: Bot, chat_id: int) -> object:
-        return await bot.send_message(chat_id, text, reply_markup=markup)
-
-    if message.photo is None and message.document is None:
-        return [send_text]
-    fits = utf16_len(text) <= CAPTION_LIMIT
-    caption = text if fits else None
-    media_markup = markup if fits else None
-
-    async def send_media(bot: Bot, chat_id: int) -> object:
-        if message.photo is not None:
-            return await bot.send_photo(
-                chat_id, message.photo, caption=caption, reply_markup=media_markup
-            )
-        assert message.document is not None
-        return await bot.send_document(
-            chat_id, message.document, caption=caption, reply_markup=media_markup
-        )
-
-    return [send_media] if fits else [send_media, send_text]
-
-
-async def send(bot: Bot, chat_id: int, message: OutgoingMessage) -> None:
-    """Every part at once, for a single reply outside the queue (the coordinator's preview)."""
-    for part in parts(message):
-        await part(bot, chat_id)

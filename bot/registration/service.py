@@ -9,6 +9,7 @@ taps for 15 seats give exactly 15 confirmed and the rest queued in tap order.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import Any
 
 import aiosqlite
@@ -16,7 +17,7 @@ import aiosqlite
 from bot import audit
 from bot.clock import Clock
 from bot.events import store as events
-from bot.events.model import Event
+from bot.events.model import Event, EventStatus
 from bot.notices import NoticeKind, Notices
 from bot.platform.db import Database
 from bot.registration import store
@@ -32,7 +33,7 @@ from bot.registration.rules import (
     seats_can_move,
     status_for_new,
 )
-from bot.registration.store import Promotion, Registration
+from bot.registration.store import Applicant, MyRegistration, Promotion, Registration
 
 
 @dataclass(frozen=True)
@@ -55,12 +56,34 @@ class Decision:
     registration: Registration | None  # None when there is no such application
 
 
+@dataclass(frozen=True)
+class Standing:
+    """What the event card shows of the sign-ups: the seats held, and the reader's own
+    registration with their place on the waiting list."""
+
+    taken: int
+    mine: Registration | None
+    position: int | None = None
+
+
 class RegistrationService:
     def __init__(self, db: Database, notices: Notices, clock: Clock, policy: OfferPolicy) -> None:
         self.db = db
         self.notices = notices
         self.clock = clock
         self.policy = policy
+
+    async def standing(self, event_id: int, user_id: int) -> Standing:
+        mine = await store.get(self.db, event_id, user_id)
+        position = await store.waitlist_position(self.db, mine) if mine else None
+        return Standing(await store.seats_taken(self.db, event_id), mine, position)
+
+    async def registrations_of(self, user_id: int) -> list[MyRegistration]:
+        """/my: the person's registrations with their events, nearest upcoming first."""
+        return await store.for_user(self.db, user_id)
+
+    async def holds_seat(self, event_id: int, user_id: int) -> bool:
+        return await store.holds_seat(self.db, event_id, user_id)
 
     async def register(
         self, event_id: int, user_id: int, motivation: str | None = None
@@ -283,6 +306,16 @@ class RegistrationService:
         self.notices.wake()
         return approved
 
+    async def own(self, event_id: int, user_id: int) -> Registration | None:
+        return await store.get(self.db, event_id, user_id)
+
+    async def applicants(self, event_id: int) -> list[Applicant]:
+        """Applications under review and in reserve, in the order they came."""
+        return await store.applicants(self.db, event_id)
+
+    async def seats_taken(self, event_id: int) -> int:
+        return await store.seats_taken(self.db, event_id)
+
 
 def promotion_payload(promotion: Promotion) -> dict[str, Any]:
     """What the notice's renderer needs to check, when its turn comes, that the seat (or the
@@ -292,3 +325,61 @@ def promotion_payload(promotion: Promotion) -> dict[str, Any]:
         "registration_id": promotion.registration_id,
         "status": promotion.status.value,
     }
+
+
+# The outbox's renderers decide at send time whether a queued notice still holds; they read
+# with the database their RenderContext carries, so these take `db`.
+
+
+async def reminder_event(
+    db: Database, event_id: int, queued_for: object, user_id: int, now: datetime
+) -> Event | None:
+    """The event a reminder is still worth sending for: on, at the start it was queued for
+    (a moved event gets reminders of its own), not started yet, and the person still holds a
+    confirmed seat."""
+    event = await events.get_event(db, event_id)
+    if (
+        event is None
+        or event.status is not EventStatus.PUBLISHED
+        or event.starts_at.isoformat() != queued_for
+        or now >= event.starts_at
+    ):
+        return None
+    mine = await store.get(db, event.id, user_id)
+    if mine is None or mine.status is not RegistrationStatus.CONFIRMED:
+        return None
+    return event
+
+
+@dataclass(frozen=True)
+class Promoted:
+    event: Event
+    deadline: datetime | None  # when the offered seat lapses; None: the seat is given
+
+
+async def promotion_due(
+    db: Database, registration_id: int, status: str, user_id: int, now: datetime
+) -> Promoted | None:
+    """A seat freed for someone on the waiting list, while it is still theirs when the
+    notice's turn comes: an offer may have lapsed or been declined, the event cancelled."""
+    mine = await store.by_id(db, registration_id)
+    if mine is None or mine.user_id != user_id or mine.status != status:
+        return None
+    event = await events.get_event(db, mine.event_id)
+    if event is None or event.status is not EventStatus.PUBLISHED or now >= event.starts_at:
+        return None
+    if mine.status is RegistrationStatus.CONFIRMED:
+        return Promoted(event, None)
+    if mine.offer_expires_at is None or now >= mine.offer_expires_at:
+        return None
+    return Promoted(event, mine.offer_expires_at)
+
+
+async def decision_due(db: Database, event_id: int, user_id: int, status: str) -> Event | None:
+    """The event an applicant is told a decision on, while the decision stands and the event
+    is on when the notice's turn comes."""
+    event = await events.get_event(db, event_id)
+    mine = await store.get(db, event_id, user_id)
+    if event is None or mine is None or mine.status != status:
+        return None
+    return event if event.status is EventStatus.PUBLISHED else None

@@ -316,23 +316,32 @@ async def undecided_applications(db: Database, event_id: int) -> int:
     return int(str(found))
 
 
-async def audience(db: Database, event_id: int, group: str) -> list[int]:
+def _audience_sql(group: str) -> str:
     """Reachable people of an event: 'confirmed', 'waiting' (list and offers) or 'present'."""
     if group == "present":
-        sql = (
+        return (
             "SELECT c.user_id FROM checkins c JOIN users u ON u.id = c.user_id "
             "WHERE c.event_id = ? AND u.deleted_at IS NULL AND u.unreachable_at IS NULL "
             "ORDER BY c.id"
         )
-    else:
-        statuses = "('confirmed')" if group == "confirmed" else "('waitlisted', 'offered')"
-        sql = (
-            "SELECT r.user_id FROM registrations r JOIN users u ON u.id = r.user_id "
-            f"WHERE r.event_id = ? AND r.status IN {statuses} AND u.deleted_at IS NULL "
-            "AND u.unreachable_at IS NULL ORDER BY r.id"
-        )
-    rows = await db.fetch_all(sql, (event_id,))
+    statuses = "('confirmed')" if group == "confirmed" else "('waitlisted', 'offered')"
+    return (
+        "SELECT r.user_id FROM registrations r JOIN users u ON u.id = r.user_id "
+        f"WHERE r.event_id = ? AND r.status IN {statuses} AND u.deleted_at IS NULL "
+        "AND u.unreachable_at IS NULL ORDER BY r.id"
+    )
+
+
+async def audience(db: Database, event_id: int, group: str) -> list[int]:
+    """Reachable people of an event: 'confirmed', 'waiting' (list and offers) or 'present'."""
+    rows = await db.fetch_all(_audience_sql(group), (event_id,))
     return [row[0] for row in rows]
+
+
+async def audience_in(conn: aiosqlite.Connection, event_id: int, group: str) -> list[int]:
+    """As audience(), read inside the caller's transaction."""
+    async with conn.execute(_audience_sql(group), (event_id,)) as cursor:
+        return [row[0] for row in await cursor.fetchall()]
 
 
 async def confirmed_recipients(db: Database, event_id: int) -> list[int]:

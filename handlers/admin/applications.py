@@ -13,15 +13,11 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.clock import Clock
 from bot.errors import StaleButtonError
-from bot.events.model import Event, EventStatus
-from bot.events.store import get_event
-from bot.platform.db import Database
-from bot.platform.outbox import Outbox
+from bot.events.model import Event
+from bot.events.service import EventService
 from bot.platform.outgoing import OutgoingMessage, RenderContext
-from bot.platform.scheduler import Scheduler
 from bot.platform.telegram_text import CALLBACK_ANSWER_LIMIT, clip, clip_html
 from bot.reference import Reference
-from bot.registration import store as registrations
 from bot.registration.rules import (
     APPROVE_FIRST_MAX,
     DecisionResult,
@@ -29,7 +25,7 @@ from bot.registration.rules import (
     seats_can_move,
     seats_left,
 )
-from bot.registration.service import RegistrationService
+from bot.registration.service import RegistrationService, decision_due
 from bot.texts import Translator
 from handlers.admin.callbacks import (
     ApplicationCallback,
@@ -38,6 +34,7 @@ from handlers.admin.callbacks import (
     EventAdminAction,
     EventAdminCallback,
 )
+from handlers.filters import EventFromButton
 from handlers.ui.editing import edit_in_place
 
 APPROVE_EVENT = "approve_event"
@@ -67,10 +64,10 @@ def applications_button(event: Event, t: Translator) -> list[InlineKeyboardButto
 
 
 async def applications_screen(
-    db: Database, event: Event, t: Translator, reference: Reference
+    event: Event, t: Translator, reference: Reference, registration: RegistrationService
 ) -> tuple[str, InlineKeyboardMarkup]:
-    people = await registrations.applicants(db, event.id)
-    taken = await registrations.seats_taken(db, event.id)
+    people = await registration.applicants(event.id)
+    taken = await registration.seats_taken(event.id)
     capacity = str(event.capacity) if event.capacity else "∞"
     lines = [t("app.head", title=event.title_ru, taken=taken, capacity=capacity)]
     builder = InlineKeyboardBuilder()
@@ -125,102 +122,106 @@ async def applications_screen(
 
 
 async def render_decision(ctx: RenderContext) -> OutgoingMessage | None:
-    event = await get_event(ctx.db, int(ctx.payload["event_id"]))
-    mine = await registrations.get(ctx.db, int(ctx.payload["event_id"]), ctx.user.id)
-    if event is None or mine is None or mine.status.value != ctx.payload["status"]:
-        return None
-    if event.status is not EventStatus.PUBLISHED:
+    status = str(ctx.payload["status"])
+    event = await decision_due(ctx.db, int(ctx.payload["event_id"]), ctx.user.id, status)
+    if event is None:
         return None
     t = ctx.t
-    return OutgoingMessage(text=t(f"app.told.{mine.status.value}", title=event.title(t.language)))
+    return OutgoingMessage(text=t(f"app.told.{status}", title=event.title(t.language)))
+
+
+async def show_applications(
+    query: CallbackQuery,
+    message: Message,
+    event: Event,
+    t: Translator,
+    reference: Reference,
+    registration: RegistrationService,
+) -> None:
+    text, markup = await applications_screen(event, t, reference, registration)
+    await edit_in_place(message, text, markup)
+
+
+async def ask_how_many(
+    query: CallbackQuery,
+    message: Message,
+    event: Event,
+    t: Translator,
+    state: FSMContext,
+    registration: RegistrationService,
+) -> None:
+    await state.set_state(ApproveFirst.count)
+    await state.update_data({APPROVE_EVENT: event.id})
+    free = seats_left(event.capacity, await registration.seats_taken(event.id))
+    await message.answer(t("app.ask_n", free=free if free is not None else "∞"))
+
+
+async def decide(
+    query: CallbackQuery,
+    callback_data: ApplicationCallback,
+    message: Message,
+    t: Translator,
+    reference: Reference,
+    events: EventService,
+    registration: RegistrationService,
+    callback_answer: CallbackAnswer,
+) -> None:
+    status = DECIDED[callback_data.decision]
+    decision = await registration.decide(callback_data.registration_id, status, query.from_user.id)
+    if decision.registration is None:
+        raise StaleButtonError(query.data or "")
+    callback_answer.text = clip(t(f"app.result.{decision.result.value}"), CALLBACK_ANSWER_LIMIT)
+    callback_answer.show_alert = decision.result is DecisionResult.FULL
+    event = await events.get(decision.registration.event_id)
+    if event is not None:
+        text, markup = await applications_screen(event, t, reference, registration)
+        await edit_in_place(message, text, markup)
+
+
+async def approve_first(
+    message: Message,
+    state: FSMContext,
+    t: Translator,
+    reference: Reference,
+    clock: Clock,
+    events: EventService,
+    registration: RegistrationService,
+) -> None:
+    event = await events.get(int((await state.get_data()).get(APPROVE_EVENT) or 0))
+    if event is None:
+        await state.clear()
+        await message.answer(t("evf.event_gone"))
+        return
+    text = (message.text or "").strip()
+    if not text.isdigit() or not 1 <= int(text) <= APPROVE_FIRST_MAX:
+        await message.answer(t("app.n_format"))
+        return
+    count = int(text)
+    if not seats_can_move(event, clock.now()):
+        await state.clear()
+        await message.answer(t("app.result.closed"))
+        return
+    free = seats_left(event.capacity, await registration.seats_taken(event.id))
+    if free is not None and count > free:
+        await message.answer(t("app.n_beyond", n=count, free=free))
+        return
+    await state.clear()
+    actor = message.from_user.id if message.from_user else 0
+    approved = await registration.approve_first(event.id, count, actor)
+    await message.answer(t.plural("app.approved_n", len(approved)))
+    screen, markup = await applications_screen(event, t, reference, registration)
+    await message.answer(screen, reply_markup=markup)
 
 
 def build_router() -> Router:
     router = Router(name="admin-applications")
-
-    @router.callback_query(ApplicationsCallback.filter(), F.message.as_("message"))
-    async def screen(
-        query: CallbackQuery,
-        callback_data: ApplicationsCallback,
-        message: Message,
-        db: Database,
-        t: Translator,
-        reference: Reference,
-        clock: Clock,
-        outbox: Outbox,
-        scheduler: Scheduler,
-        callback_answer: CallbackAnswer,
-        state: FSMContext,
-    ) -> None:
-        event = await get_event(db, callback_data.event_id)
-        if event is None:
-            raise StaleButtonError(query.data or "")
-        if callback_data.approve_all:
-            await state.set_state(ApproveFirst.count)
-            await state.update_data({APPROVE_EVENT: event.id})
-            free = seats_left(event.capacity, await registrations.seats_taken(db, event.id))
-            await message.answer(t("app.ask_n", free=free if free is not None else "∞"))
-            return
-        text, markup = await applications_screen(db, event, t, reference)
-        await edit_in_place(message, text, markup)
-
-    @router.callback_query(ApplicationCallback.filter(), F.message.as_("message"))
-    async def decide(
-        query: CallbackQuery,
-        callback_data: ApplicationCallback,
-        message: Message,
-        db: Database,
-        t: Translator,
-        reference: Reference,
-        registration: RegistrationService,
-        callback_answer: CallbackAnswer,
-    ) -> None:
-        status = DECIDED[callback_data.decision]
-        decision = await registration.decide(
-            callback_data.registration_id, status, query.from_user.id
+    for handler, approve_all in ((show_applications, False), (ask_how_many, True)):
+        router.callback_query.register(
+            handler,
+            ApplicationsCallback.filter(F.approve_all == approve_all),
+            F.message.as_("message"),
+            EventFromButton(drafts=True),
         )
-        if decision.registration is None:
-            raise StaleButtonError(query.data or "")
-        callback_answer.text = clip(t(f"app.result.{decision.result.value}"), CALLBACK_ANSWER_LIMIT)
-        callback_answer.show_alert = decision.result is DecisionResult.FULL
-        event = await get_event(db, decision.registration.event_id)
-        if event is not None:
-            text, markup = await applications_screen(db, event, t, reference)
-            await edit_in_place(message, text, markup)
-
-    @router.message(StateFilter(ApproveFirst.count), ~F.text.startswith("/"))
-    async def approve_first(
-        message: Message,
-        state: FSMContext,
-        db: Database,
-        t: Translator,
-        reference: Reference,
-        clock: Clock,
-        registration: RegistrationService,
-    ) -> None:
-        event = await get_event(db, int((await state.get_data()).get(APPROVE_EVENT) or 0))
-        if event is None:
-            await state.clear()
-            await message.answer(t("evf.event_gone"))
-            return
-        text = (message.text or "").strip()
-        if not text.isdigit() or not 1 <= int(text) <= APPROVE_FIRST_MAX:
-            await message.answer(t("app.n_format"))
-            return
-        count = int(text)
-        if not seats_can_move(event, clock.now()):
-            await state.clear()
-            await message.answer(t("app.result.closed"))
-            return
-        free = seats_left(event.capacity, await registrations.seats_taken(db, event.id))
-        if free is not None and count > free:
-            await message.answer(t("app.n_beyond", n=count, free=free))
-            return
-        await state.clear()
-        actor = message.from_user.id if message.from_user else 0
-        approved = await registration.approve_first(event.id, count, actor)
-        await message.answer(t.plural("app.approved_n", len(approved)))
-        screen, markup = await applications_screen(db, event, t, reference)
-        await message.answer(screen, reply_markup=markup)
-
+    router.callback_query.register(decide, ApplicationCallback.filter(), F.message.as_("message"))
+    router.message.register(approve_first, StateFilter(ApproveFirst.count), ~F.text.startswith("/"))
     return router

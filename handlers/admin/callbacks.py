@@ -7,6 +7,8 @@ from enum import StrEnum
 
 from aiogram.filters.callback_data import CallbackData
 
+# Re-exported: the edit-field screen and its tests name it from here.
+from bot.events.form import EventField as EventField
 from handlers.ui.callbacks import Id, Position
 
 
@@ -61,24 +63,6 @@ class EventAdminCallback(CallbackData, prefix="Aev"):
     action: EventAdminAction
     event_id: Id
     page: Position = 0
-
-
-class EventField(StrEnum):
-    TITLE_RU = "title_ru"
-    TITLE_KK = "title_kk"
-    TYPE = "type"
-    STARTS_AT = "starts_at"
-    ENDS_AT = "ends_at"
-    PLACE = "place"
-    DISTRICT = "district"
-    CAPACITY = "capacity"
-    DEADLINE = "registration_deadline"
-    BY_APPLICATION = "by_application"
-    REMINDERS = "reminder_minutes"
-    SURVEY_TEMPLATE = "survey_template"
-    SURVEY_ANONYMOUS = "survey_anonymous"
-    SURVEY_TIMING = "survey_timing"  # edited only: invitation delay, nudge, closing
-    CHECKIN_MARGIN = "checkin_margin_minutes"  # edited only: check-in opens/closes around it
 
 
 class EditFieldCallback(CallbackData, prefix="Aef"):

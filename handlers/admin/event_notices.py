@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from bot.events.model import EventStatus
-from bot.events.store import get_event
+from bot.events.service import event_for_notice
 from bot.platform.outgoing import OutgoingMessage, RenderContext
 from handlers.ui.event_view import when
 
 
 async def render_event_changed(ctx: RenderContext) -> OutgoingMessage | None:
-    event = await get_event(ctx.db, int(ctx.payload["event_id"]))
-    if event is None or event.status is not EventStatus.PUBLISHED:
+    event_id = int(ctx.payload["event_id"])
+    event = await event_for_notice(ctx.db, event_id, EventStatus.PUBLISHED)
+    if event is None:
         return None
     t = ctx.t
     text = t(
@@ -23,8 +24,9 @@ async def render_event_changed(ctx: RenderContext) -> OutgoingMessage | None:
 
 
 async def render_event_cancelled(ctx: RenderContext) -> OutgoingMessage | None:
-    event = await get_event(ctx.db, int(ctx.payload["event_id"]))
-    if event is None or event.status is not EventStatus.CANCELLED:
+    event_id = int(ctx.payload["event_id"])
+    event = await event_for_notice(ctx.db, event_id, EventStatus.CANCELLED)
+    if event is None:
         return None
     t = ctx.t
     return OutgoingMessage(

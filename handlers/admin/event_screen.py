@@ -13,21 +13,16 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.deep_linking import create_start_link
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.checkin import store as checkins
 from bot.checkin.links import checkin_link
-from bot.checkin.participants import participant_card, participant_page
 from bot.checkin.qr import qr_png
-from bot.checkin.rules import CheckinMethod, window
+from bot.checkin.rules import window
 from bot.checkin.service import CheckinService
 from bot.clock import format_local
 from bot.errors import StaleButtonError
 from bot.events.model import Event, EventStatus
 from bot.events.service import EventService
-from bot.events.store import get_event
-from bot.platform.db import Database
 from bot.platform.telegram_text import CALLBACK_ANSWER_LIMIT, CAPTION_LIMIT, clip, clip_html
 from bot.reference import Reference
-from bot.registration import store as registrations
 from bot.registration.rules import RegistrationStatus
 from bot.texts import Translator
 from handlers.admin.callbacks import (
@@ -59,10 +54,10 @@ def _button(
 
 
 async def event_screen(
-    db: Database, event: Event, t: Translator, tz: ZoneInfo, reference: Reference
+    events: EventService, event: Event, t: Translator, tz: ZoneInfo, reference: Reference
 ) -> tuple[str, InlineKeyboardMarkup]:
-    counts = await registrations.counts_by_status(db, event.id)
-    present = len(await checkins.present(db, event.id))
+    turnout = await events.turnout(event.id)
+    counts = turnout.by_status
     lines = [
         t("adm.event.head", title=event.title_ru, status=t(f"adm.status.{event.status.value}")),
         t("card.when", when=when(event, tz)),
@@ -83,7 +78,7 @@ async def event_screen(
             + counts.get(RegistrationStatus.OFFERED, 0),
             applied=counts.get(RegistrationStatus.APPLIED, 0),
             cancelled=counts.get(RegistrationStatus.CANCELLED, 0),
-            present=present,
+            present=turnout.present,
         )
     )
     builder = InlineKeyboardBuilder()
@@ -109,14 +104,19 @@ async def event_screen(
 
 
 async def send_event_screen(
-    message: Message, db: Database, event: Event, t: Translator, tz: ZoneInfo, reference: Reference
+    message: Message,
+    events: EventService,
+    event: Event,
+    t: Translator,
+    tz: ZoneInfo,
+    reference: Reference,
 ) -> None:
-    text, markup = await event_screen(db, event, t, tz, reference)
+    text, markup = await event_screen(events, event, t, tz, reference)
     await message.answer(text, reply_markup=markup)
 
 
 async def participant_list(
-    db: Database,
+    checkin: CheckinService,
     event: Event,
     page: int,
     t: Translator,
@@ -126,7 +126,7 @@ async def participant_list(
 ) -> tuple[str, InlineKeyboardMarkup]:
     """Marking mode: a tap on an absent person marks them present. Cards mode: a tap opens
     the person's card."""
-    rows, total = await participant_page(db, event.id, page * PAGE_SIZE, PAGE_SIZE)
+    rows, total = await checkin.participants(event.id, page * PAGE_SIZE, PAGE_SIZE)
     lines = [t("adm.list.head", title=event.title_ru, total=total)]
     builder = InlineKeyboardBuilder()
     for number, row in enumerate(rows, start=page * PAGE_SIZE + 1):
@@ -178,12 +178,12 @@ async def open_screen(
     query: CallbackQuery,
     message: Message,
     event: Event,
-    db: Database,
     t: Translator,
     tz: ZoneInfo,
     reference: Reference,
+    events: EventService,
 ) -> None:
-    text, markup = await event_screen(db, event, t, tz, reference)
+    text, markup = await event_screen(events, event, t, tz, reference)
     await edit_in_place(message, text, markup)
 
 
@@ -191,7 +191,6 @@ async def publish(
     query: CallbackQuery,
     message: Message,
     event: Event,
-    db: Database,
     t: Translator,
     tz: ZoneInfo,
     reference: Reference,
@@ -203,7 +202,7 @@ async def publish(
         # An older screen's button: a cancelled event is never brought back.
         raise StaleButtonError(query.data or "")
     callback_answer.text = clip(t("adm.published"), CALLBACK_ANSWER_LIMIT)
-    text, markup = await event_screen(db, published, t, tz, reference)
+    text, markup = await event_screen(events, published, t, tz, reference)
     await edit_in_place(message, text, markup)
 
 
@@ -211,7 +210,6 @@ async def toggle_walkins(
     query: CallbackQuery,
     message: Message,
     event: Event,
-    db: Database,
     t: Translator,
     tz: ZoneInfo,
     reference: Reference,
@@ -220,7 +218,7 @@ async def toggle_walkins(
     fresh = await events.allow_walkins(event.id, not event.walkins_allowed, query.from_user.id)
     if fresh is None:
         raise StaleButtonError(query.data or "")
-    text, markup = await event_screen(db, fresh, t, tz, reference)
+    text, markup = await event_screen(events, fresh, t, tz, reference)
     await edit_in_place(message, text, markup)
 
 
@@ -268,12 +266,14 @@ async def show_participants(
     callback_data: EventAdminCallback,
     message: Message,
     event: Event,
-    db: Database,
     t: Translator,
     reference: Reference,
+    checkin: CheckinService,
 ) -> None:
     cards = callback_data.action is EventAdminAction.CARDS
-    text, markup = await participant_list(db, event, callback_data.page, t, reference, cards=cards)
+    text, markup = await participant_list(
+        checkin, event, callback_data.page, t, reference, cards=cards
+    )
     await edit_in_place(message, text, markup)
 
 
@@ -296,6 +296,76 @@ async def send_checkin_code(
     )
 
 
+async def mark(
+    query: CallbackQuery,
+    callback_data: MarkCallback,
+    message: Message,
+    t: Translator,
+    reference: Reference,
+    events: EventService,
+    checkin: CheckinService,
+    callback_answer: CallbackAnswer,
+) -> None:
+    marked = await checkin.mark_present(callback_data.registration_id, query.from_user.id)
+    event = await events.get(marked.event_id) if marked else None
+    if marked is None or event is None:
+        raise StaleButtonError(query.data or "")
+    callback_answer.text = clip(t(f"ci.coordinator.{marked.result.value}"), CALLBACK_ANSWER_LIMIT)
+    text, markup = await participant_list(checkin, event, callback_data.page, t, reference)
+    await edit_in_place(message, text, markup)
+
+
+async def card(
+    query: CallbackQuery,
+    callback_data: CardCallback,
+    message: Message,
+    t: Translator,
+    tz: ZoneInfo,
+    reference: Reference,
+    checkin: CheckinService,
+) -> None:
+    found = await checkin.card(callback_data.registration_id)
+    if found is None:
+        raise StaleButtonError(query.data or "")
+    row, attended = found.person, found.attended
+    lines = [
+        t(
+            "adm.card",
+            name=row.full_name or t("adm.list.deleted"),
+            phone=row.phone or "—",
+            category=reference.categories.label(row.category, t.language),
+            district=reference.districts.label(row.district, t.language),
+            status=t(f"plist.status.{row.status.value}"),
+            registered=format_local(found.registered_at, tz),
+        )
+    ]
+    if found.motivation:
+        lines.append(t("adm.card.motivation", text=found.motivation))
+    if attended is not None:
+        lines.append(
+            t(
+                "adm.card.present",
+                at=format_local(attended.at, tz),
+                method=t(f"adm.method.{attended.method.value}"),
+            )
+        )
+    builder = InlineKeyboardBuilder()
+    if attended is None and row.full_name:
+        builder.button(
+            text=t("adm.btn.mark"),
+            callback_data=MarkCallback(
+                registration_id=row.registration_id, page=callback_data.page
+            ),
+        )
+    builder.button(
+        **_button(
+            t, "adm.btn.back_list", EventAdminAction.CARDS, found.event_id, callback_data.page
+        )
+    )
+    builder.adjust(1)
+    await edit_in_place(message, "\n".join(lines), builder.as_markup())
+
+
 def build_router() -> Router:
     router = Router(name="admin-event")
     for handler, actions in (
@@ -316,83 +386,6 @@ def build_router() -> Router:
             EventFromButton(drafts=True),
         )
 
-    @router.callback_query(MarkCallback.filter(), F.message.as_("message"))
-    async def mark(
-        query: CallbackQuery,
-        callback_data: MarkCallback,
-        message: Message,
-        db: Database,
-        t: Translator,
-        reference: Reference,
-        checkin: CheckinService,
-        callback_answer: CallbackAnswer,
-    ) -> None:
-        registration = await registrations.by_id(db, callback_data.registration_id)
-        event = await get_event(db, registration.event_id) if registration else None
-        if registration is None or event is None:
-            raise StaleButtonError(query.data or "")
-        result = await checkin.check_in(
-            event.id, registration.user_id, CheckinMethod.LIST, by=query.from_user.id
-        )
-        callback_answer.text = clip(t(f"ci.coordinator.{result.value}"), CALLBACK_ANSWER_LIMIT)
-        text, markup = await participant_list(db, event, callback_data.page, t, reference)
-        await edit_in_place(message, text, markup)
-
-    @router.callback_query(CardCallback.filter(), F.message.as_("message"))
-    async def card(
-        query: CallbackQuery,
-        callback_data: CardCallback,
-        message: Message,
-        db: Database,
-        t: Translator,
-        tz: ZoneInfo,
-        reference: Reference,
-    ) -> None:
-        found = await participant_card(db, callback_data.registration_id)
-        if found is None:
-            raise StaleButtonError(query.data or "")
-        row, motivation, registered_at, attended = found
-        lines = [
-            t(
-                "adm.card",
-                name=row.full_name or t("adm.list.deleted"),
-                phone=row.phone or "—",
-                category=reference.categories.label(row.category, t.language),
-                district=reference.districts.label(row.district, t.language),
-                status=t(f"plist.status.{row.status.value}"),
-                registered=format_local(registered_at, tz),
-            )
-        ]
-        if motivation:
-            lines.append(t("adm.card.motivation", text=motivation))
-        if attended is not None:
-            lines.append(
-                t(
-                    "adm.card.present",
-                    at=format_local(attended.at, tz),
-                    method=t(f"adm.method.{attended.method.value}"),
-                )
-            )
-        builder = InlineKeyboardBuilder()
-        if attended is None and row.full_name:
-            builder.button(
-                text=t("adm.btn.mark"),
-                callback_data=MarkCallback(
-                    registration_id=row.registration_id, page=callback_data.page
-                ),
-            )
-        registration = await registrations.by_id(db, row.registration_id)
-        if registration is not None:
-            builder.button(
-                **_button(
-                    t,
-                    "adm.btn.back_list",
-                    EventAdminAction.CARDS,
-                    registration.event_id,
-                    callback_data.page,
-                )
-            )
-        builder.adjust(1)
-        await edit_in_place(message, "\n".join(lines), builder.as_markup())
-
+    router.callback_query.register(mark, MarkCallback.filter(), F.message.as_("message"))
+    router.callback_query.register(card, CardCallback.filter(), F.message.as_("message"))
     return router

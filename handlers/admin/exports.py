@@ -13,15 +13,15 @@ from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot.clock import Clock
 from bot.errors import StaleButtonError
-from bot.events.model import Event
-from bot.events.store import Project, get_event, get_project
-from bot.platform.db import Database
+from bot.events.model import Event, Project
+from bot.events.service import EventService
 from bot.platform.telegram_text import CALLBACK_ANSWER_LIMIT, clip
 from bot.reference import Reference
-from bot.reports.attendance import attendance_report
 from bot.reports.project import ReportContext
-from bot.reports.runner import ProjectReport, ReportRunner, build_project_report
+from bot.reports.runner import ProjectReport, ReportRunner
+from bot.reports.service import ReportService
 from bot.texts import Translator
+from handlers.filters import EventFromButton
 from handlers.ui.callbacks import Id
 from surveys.templates import SurveyTemplate
 
@@ -47,20 +47,19 @@ def project_export_button(project: Project, t: Translator) -> list[InlineKeyboar
 def build_router() -> Router:
     router = Router(name="admin-exports")
 
-    @router.callback_query(ExportCallback.filter(), F.message.as_("message"))
+    @router.callback_query(
+        ExportCallback.filter(), F.message.as_("message"), EventFromButton(drafts=True)
+    )
     async def attendance(
         query: CallbackQuery,
-        callback_data: ExportCallback,
         message: Message,
-        db: Database,
+        event: Event,
         t: Translator,
         tz: ZoneInfo,
         reference: Reference,
+        reporting: ReportService,
     ) -> None:
-        event = await get_event(db, callback_data.event_id)
-        if event is None:
-            raise StaleButtonError(query.data or "")
-        name, data = await attendance_report(db, event, t.plain, t.language, reference, tz)
+        name, data = await reporting.attendance_sheet(event, t.plain, t.language, reference, tz)
         await message.answer_document(
             BufferedInputFile(data, filename=name), caption=t("rep.attendance_caption")
         )
@@ -72,15 +71,16 @@ def build_router() -> Router:
         callback_answer: CallbackAnswer,
         message: Message,
         bot: Bot,
-        db: Database,
         t: Translator,
         tz: ZoneInfo,
         clock: Clock,
         reference: Reference,
         survey_templates: dict[str, SurveyTemplate],
         reports: ReportRunner,
+        events: EventService,
+        reporting: ReportService,
     ) -> None:
-        project = await get_project(db, callback_data.project_id)
+        project = await events.project(callback_data.project_id)
         if project is None:
             raise StaleButtonError(query.data or "")
         chat_id = message.chat.id
@@ -106,7 +106,7 @@ def build_router() -> Router:
 
         started = reports.start(
             ("project", project.id, chat_id),
-            lambda: build_project_report(db.path, project.id, ctx, reports.stopping),
+            lambda: reporting.project_report(project.id, ctx, reports.stopping),
             deliver,
             fail,
         )

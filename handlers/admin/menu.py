@@ -11,8 +11,7 @@ from collections.abc import Callable
 
 from aiogram.types import InlineKeyboardButton
 
-from bot.events.model import Event
-from bot.events.store import Project
+from bot.events.model import Event, Project
 from bot.texts import Translator
 from handlers.admin.applications import applications_button
 from handlers.admin.exports import export_button, project_export_button

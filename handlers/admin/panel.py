@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from aiogram import F, Router
-from aiogram.filters import Command, StateFilter
+from aiogram.filters import Command, Filter, StateFilter
+from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import (
@@ -20,19 +19,11 @@ from aiogram.types import (
 )
 from aiogram.utils.keyboard import InlineKeyboardBuilder, ReplyKeyboardBuilder
 
-from bot import audit
-from bot.clock import Clock, format_local
+from bot.clock import format_local
 from bot.errors import StaleButtonError
-from bot.events.form import FormInputError, clean_title
-from bot.events.store import (
-    Project,
-    create_project,
-    get_project,
-    list_events,
-    list_projects,
-    update_project,
-)
-from bot.platform.db import Database
+from bot.events.form import FormInputError, ProjectAnswer, new_project, parse_project_value
+from bot.events.model import Project
+from bot.events.service import EventService
 from bot.platform.telegram_text import clip, clip_html
 from bot.reference import Reference
 from bot.texts import Translator
@@ -71,6 +62,23 @@ PROJECT_STEPS = ("title_ru", "title_kk", "funder", "period")
 OPTIONAL = {"title_kk", "funder", "period"}
 
 
+class ProjectFromButton(Filter):
+    """Loads the project a button points at and hands it to the handler as `project`; a button
+    pointing at a project gone is outdated."""
+
+    async def __call__(
+        self, query: CallbackQuery, events: EventService, callback_data: CallbackData
+    ) -> dict[str, Project]:
+        project_id = getattr(callback_data, "project_id", None)
+        found = await events.project(project_id) if isinstance(project_id, int) else None
+        if found is None:
+            raise StaleButtonError(query.data or "")
+        return {"project": found}
+
+
+# --- what the screens show ---------------------------------------------------------------------
+
+
 def home(t: Translator) -> tuple[str, InlineKeyboardMarkup]:
     builder = InlineKeyboardBuilder()
     builder.button(
@@ -86,48 +94,21 @@ def home(t: Translator) -> tuple[str, InlineKeyboardMarkup]:
     return t("adm.home"), builder.as_markup()
 
 
-def parse_period(text: str) -> tuple[date, date]:
-    parts = [part.strip() for part in text.replace("—", "-").replace("–", "-").split("-")]
-    if len(parts) != 2:
-        raise FormInputError("period_format")
-    try:
-        start, end = (datetime.strptime(part, "%d.%m.%Y").date() for part in parts)
-    except ValueError:
-        raise FormInputError("period_format") from None
-    if end < start:
-        raise FormInputError("period_order")
-    return start, end
-
-
-def parse_project_value(step: str, text: str) -> Any:
-    """A form answer as stored: a clean title, or the period as two ISO dates."""
-    if not text:
-        raise FormInputError("need_text")
-    if step == "period":
-        start, end = parse_period(text)
-        return [start.isoformat(), end.isoformat()]
-    return clean_title(text)
-
-
-def _stored(field: ProjectField, value: Any) -> dict[str, object]:
-    if field is ProjectField.PERIOD:
-        return {"starts_on": value[0] if value else None, "ends_on": value[1] if value else None}
-    if field is ProjectField.FUNDER:
-        return {"funder": value or ""}
-    return {field.value: value}
-
-
 async def project_screen(
-    db: Database, t: Translator, tz: ZoneInfo, found: Project
+    events: EventService, t: Translator, tz: ZoneInfo, project: Project
 ) -> tuple[str, InlineKeyboardMarkup]:
-    events = await list_events(db, found.id)
-    lines = [t("proj.head", title=found.title(t.language), funder=found.funder or "—")]
-    if found.starts_on and found.ends_on:
+    planned = await events.project_events(project.id)
+    lines = [t("proj.head", title=project.title(t.language), funder=project.funder or "—")]
+    if project.starts_on and project.ends_on:
         lines.append(
-            t("proj.period", start=f"{found.starts_on:%d.%m.%Y}", end=f"{found.ends_on:%d.%m.%Y}")
+            t(
+                "proj.period",
+                start=f"{project.starts_on:%d.%m.%Y}",
+                end=f"{project.ends_on:%d.%m.%Y}",
+            )
         )
     builder = InlineKeyboardBuilder()
-    for number, event in enumerate(events, start=1):
+    for number, event in enumerate(planned, start=1):
         status = t(f"adm.status.{event.status.value}")
         lines.append(
             t(
@@ -142,22 +123,22 @@ async def project_screen(
             text=clip(f"{number}. {event.title_ru}", 40),
             callback_data=EventAdminCallback(action=EventAdminAction.OPEN, event_id=event.id),
         )
-    if not events:
+    if not planned:
         lines.append(t("proj.no_events"))
     builder.button(
         text=t("adm.btn.new_event"),
-        callback_data=ProjectCallback(action=ProjectAction.NEW_EVENT, project_id=found.id),
+        callback_data=ProjectCallback(action=ProjectAction.NEW_EVENT, project_id=project.id),
     )
     builder.button(
         text=t("imp.btn"),
-        callback_data=ProjectCallback(action=ProjectAction.IMPORT, project_id=found.id),
+        callback_data=ProjectCallback(action=ProjectAction.IMPORT, project_id=project.id),
     )
     for extra in PROJECT_BUTTONS:
-        for button in extra(found, t):
+        for button in extra(project, t):
             builder.add(button)
     builder.button(
         text=t("proj.btn.edit"),
-        callback_data=ProjectCallback(action=ProjectAction.EDIT, project_id=found.id),
+        callback_data=ProjectCallback(action=ProjectAction.EDIT, project_id=project.id),
     )
     builder.button(
         text=t("adm.btn.projects"), callback_data=PanelCallback(action=PanelAction.PROJECTS)
@@ -174,213 +155,223 @@ def _ask_keyboard(step: str, t: Translator) -> ReplyKeyboardMarkup:
     return builder.as_markup(resize_keyboard=True, is_persistent=True)
 
 
+async def _ask(message: Message, step: str, t: Translator) -> None:
+    await message.answer(t(f"proj.ask.{step}"), reply_markup=_ask_keyboard(step, t))
+
+
+def _answer(step: str, text: str, t: Translator) -> ProjectAnswer:
+    """The answer to keep for a step: None when an optional one is skipped."""
+    if step in OPTIONAL and text == t("evf.btn.skip"):
+        return None
+    return parse_project_value(step, text)
+
+
+async def _cancel(message: Message, state: FSMContext, t: Translator) -> None:
+    await state.clear()
+    await message.answer(t("evf.cancelled"), reply_markup=ReplyKeyboardRemove())
+
+
+def _actor(message: Message) -> int:
+    return message.from_user.id if message.from_user else 0
+
+
+# --- the panel ---------------------------------------------------------------------------------
+
+
+async def admin(message: Message, t: Translator) -> None:
+    text, markup = home(t)
+    await message.answer(text, reply_markup=markup)
+
+
+async def show_home(query: CallbackQuery, message: Message, t: Translator) -> None:
+    text, markup = home(t)
+    await edit_in_place(message, text, markup)
+
+
+async def list_projects(
+    query: CallbackQuery, message: Message, t: Translator, events: EventService
+) -> None:
+    projects = await events.projects()
+    builder = InlineKeyboardBuilder()
+    for project in projects:
+        builder.button(
+            text=clip(project.title(t.language), 60),
+            callback_data=ProjectCallback(action=ProjectAction.OPEN, project_id=project.id),
+        )
+    builder.button(text=t("adm.btn.home"), callback_data=PanelCallback(action=PanelAction.HOME))
+    builder.adjust(1)
+    key = "adm.projects" if projects else "adm.no_projects"
+    await edit_in_place(message, t(key), builder.as_markup())
+
+
+# --- one project -------------------------------------------------------------------------------
+
+
+async def open_project(
+    query: CallbackQuery,
+    message: Message,
+    project: Project,
+    t: Translator,
+    tz: ZoneInfo,
+    events: EventService,
+) -> None:
+    text, markup = await project_screen(events, t, tz, project)
+    await edit_in_place(message, text, markup)
+
+
+async def new_event(
+    query: CallbackQuery,
+    message: Message,
+    project: Project,
+    state: FSMContext,
+    t: Translator,
+    reference: Reference,
+    survey_templates: dict[str, SurveyTemplate],
+) -> None:
+    await event_form.start_create(message, state, t, reference, survey_templates, project.id)
+
+
+async def import_plan(
+    query: CallbackQuery, message: Message, project: Project, state: FSMContext, t: Translator
+) -> None:
+    await ask_for_plan(message, state, t, project.id)
+
+
+async def choose_field(
+    query: CallbackQuery, message: Message, project: Project, t: Translator
+) -> None:
+    builder = InlineKeyboardBuilder()
+    for field in ProjectField:
+        builder.button(
+            text=t(f"proj.field.{field.value}"),
+            callback_data=ProjectFieldCallback(project_id=project.id, field=field),
+        )
+    builder.button(
+        text=t("adm.btn.open_project"),
+        callback_data=ProjectCallback(action=ProjectAction.OPEN, project_id=project.id),
+    )
+    builder.adjust(1)
+    text = t("proj.edit_which", title=project.title(t.language))
+    await edit_in_place(message, text, builder.as_markup())
+
+
+async def ask_field(
+    query: CallbackQuery,
+    callback_data: ProjectFieldCallback,
+    message: Message,
+    project: Project,
+    state: FSMContext,
+    t: Translator,
+) -> None:
+    field = callback_data.field.value
+    await state.set_state(ProjectEdit.value)
+    await state.set_data({PROJECT_EDIT: {"project_id": project.id, "field": field}})
+    await _ask(message, field, t)
+
+
+async def edit_value(
+    message: Message, state: FSMContext, t: Translator, tz: ZoneInfo, events: EventService
+) -> None:
+    editing = dict((await state.get_data()).get(PROJECT_EDIT, {}))
+    field = ProjectField(editing["field"]).value
+    text = (message.text or "").strip()
+    if text == t("evf.btn.cancel"):
+        await _cancel(message, state, t)
+        return
+    try:
+        answer = _answer(field, text, t)
+    except FormInputError as error:
+        await message.answer(t(f"evf.error.{error.reason}"))
+        await _ask(message, field, t)
+        return
+    await state.clear()
+    saved = await events.edit_project(int(editing["project_id"]), field, answer, _actor(message))
+    if saved is None:
+        await message.answer(t("proj.gone"), reply_markup=ReplyKeyboardRemove())
+        return
+    await message.answer(t("evf.saved"), reply_markup=ReplyKeyboardRemove())
+    screen, markup = await project_screen(events, t, tz, saved)
+    await message.answer(screen, reply_markup=markup)
+
+
+# --- the form that creates a project -----------------------------------------------------------
+
+
+async def start_project(
+    query: CallbackQuery, message: Message, state: FSMContext, t: Translator
+) -> None:
+    await state.set_state(ProjectForm.title_ru)
+    await state.set_data({PROJECT: {}})
+    await _ask(message, "title_ru", t)
+
+
+async def project_step(
+    message: Message, state: FSMContext, t: Translator, events: EventService
+) -> None:
+    step = ((await state.get_state()) or "").split(":")[-1]
+    answers: dict[str, ProjectAnswer] = dict((await state.get_data()).get(PROJECT, {}))
+    text = (message.text or "").strip()
+    if text == t("evf.btn.cancel"):
+        await _cancel(message, state, t)
+        return
+    try:
+        answers[step] = _answer(step, text, t)
+    except FormInputError as error:
+        await message.answer(t(f"evf.error.{error.reason}"))
+        await _ask(message, step, t)
+        return
+    index = PROJECT_STEPS.index(step)
+    if index + 1 < len(PROJECT_STEPS):
+        following = PROJECT_STEPS[index + 1]
+        await state.update_data({PROJECT: answers})
+        await state.set_state(getattr(ProjectForm, following))
+        await _ask(message, following, t)
+        return
+    created = await events.create_project(new_project(answers), _actor(message))
+    await state.clear()
+    await message.answer(
+        t("proj.created", title=created.title_ru), reply_markup=ReplyKeyboardRemove()
+    )
+    builder = InlineKeyboardBuilder()
+    builder.button(
+        text=t("adm.btn.new_event"),
+        callback_data=ProjectCallback(action=ProjectAction.NEW_EVENT, project_id=created.id),
+    )
+    builder.button(
+        text=t("adm.btn.open_project"),
+        callback_data=ProjectCallback(action=ProjectAction.OPEN, project_id=created.id),
+    )
+    builder.adjust(1)
+    await message.answer(t("proj.next"), reply_markup=builder.as_markup())
+
+
 def build_router() -> Router:
     router = Router(name="admin-panel")
-
-    @router.message(Command("admin"))
-    async def admin(message: Message, t: Translator) -> None:
-        text, markup = home(t)
-        await message.answer(text, reply_markup=markup)
-
-    @router.callback_query(PanelCallback.filter(), F.message.as_("message"))
-    async def panel(
-        query: CallbackQuery,
-        callback_data: PanelCallback,
-        message: Message,
-        db: Database,
-        t: Translator,
-        state: FSMContext,
-    ) -> None:
-        if callback_data.action is PanelAction.HOME:
-            text, markup = home(t)
-            await edit_in_place(message, text, markup)
-        elif callback_data.action is PanelAction.PROJECTS:
-            projects = await list_projects(db)
-            builder = InlineKeyboardBuilder()
-            for project in projects:
-                builder.button(
-                    text=clip(project.title(t.language), 60),
-                    callback_data=ProjectCallback(action=ProjectAction.OPEN, project_id=project.id),
-                )
-            builder.button(
-                text=t("adm.btn.home"), callback_data=PanelCallback(action=PanelAction.HOME)
-            )
-            builder.adjust(1)
-            key = "adm.projects" if projects else "adm.no_projects"
-            await edit_in_place(message, t(key), builder.as_markup())
-        else:
-            await state.set_state(ProjectForm.title_ru)
-            await state.set_data({PROJECT: {}})
-            await message.answer(t("proj.ask.title_ru"), reply_markup=_ask_keyboard("title_ru", t))
-
-    @router.callback_query(ProjectCallback.filter(), F.message.as_("message"))
-    async def project(
-        query: CallbackQuery,
-        callback_data: ProjectCallback,
-        message: Message,
-        db: Database,
-        t: Translator,
-        tz: ZoneInfo,
-        state: FSMContext,
-        reference: Reference,
-        survey_templates: dict[str, SurveyTemplate],
-    ) -> None:
-        found = await get_project(db, callback_data.project_id)
-        if found is None:
-            raise StaleButtonError(query.data or "")
-        if callback_data.action is ProjectAction.NEW_EVENT:
-            await event_form.start_create(message, state, t, reference, survey_templates, found.id)
-            return
-        if callback_data.action is ProjectAction.IMPORT:
-            await ask_for_plan(message, state, t, found.id)
-            return
-        if callback_data.action is ProjectAction.EDIT:
-            builder = InlineKeyboardBuilder()
-            for field in ProjectField:
-                builder.button(
-                    text=t(f"proj.field.{field.value}"),
-                    callback_data=ProjectFieldCallback(project_id=found.id, field=field),
-                )
-            builder.button(
-                text=t("adm.btn.open_project"),
-                callback_data=ProjectCallback(action=ProjectAction.OPEN, project_id=found.id),
-            )
-            builder.adjust(1)
-            text = t("proj.edit_which", title=found.title(t.language))
-            await edit_in_place(message, text, builder.as_markup())
-            return
-        text, markup = await project_screen(db, t, tz, found)
-        await edit_in_place(message, text, markup)
-
-    @router.callback_query(ProjectFieldCallback.filter(), F.message.as_("message"))
-    async def edit_field(
-        query: CallbackQuery,
-        callback_data: ProjectFieldCallback,
-        message: Message,
-        db: Database,
-        t: Translator,
-        state: FSMContext,
-    ) -> None:
-        if await get_project(db, callback_data.project_id) is None:
-            raise StaleButtonError(query.data or "")
-        field = callback_data.field.value
-        await state.set_state(ProjectEdit.value)
-        await state.set_data(
-            {PROJECT_EDIT: {"project_id": callback_data.project_id, "field": field}}
+    router.message.register(admin, Command("admin"))
+    with_message = F.message.as_("message")
+    for action, handler in (
+        (PanelAction.HOME, show_home),
+        (PanelAction.PROJECTS, list_projects),
+        (PanelAction.NEW_PROJECT, start_project),
+    ):
+        router.callback_query.register(
+            handler, PanelCallback.filter(F.action == action), with_message
         )
-        await message.answer(t(f"proj.ask.{field}"), reply_markup=_ask_keyboard(field, t))
-
-    @router.message(StateFilter(ProjectEdit.value), ~F.text.startswith("/"))
-    async def edit_value(
-        message: Message,
-        state: FSMContext,
-        t: Translator,
-        tz: ZoneInfo,
-        db: Database,
-        clock: Clock,
-    ) -> None:
-        editing = dict((await state.get_data()).get(PROJECT_EDIT, {}))
-        field = ProjectField(editing["field"])
-        text = (message.text or "").strip()
-        if text == t("evf.btn.cancel"):
-            await state.clear()
-            await message.answer(t("evf.cancelled"), reply_markup=ReplyKeyboardRemove())
-            return
-        try:
-            if field.value in OPTIONAL and text == t("evf.btn.skip"):
-                value: Any = None
-            else:
-                value = parse_project_value(field.value, text)
-        except FormInputError as error:
-            await message.answer(t(f"evf.error.{error.reason}"))
-            await message.answer(
-                t(f"proj.ask.{field.value}"), reply_markup=_ask_keyboard(field.value, t)
-            )
-            return
-        project_id = int(editing["project_id"])
-        await state.clear()
-        if not await update_project(db, project_id, _stored(field, value)):
-            await message.answer(t("proj.gone"), reply_markup=ReplyKeyboardRemove())
-            return
-        actor = message.from_user.id if message.from_user else 0
-        async with db.write() as conn:
-            await audit.record(
-                conn,
-                actor,
-                "project.edit",
-                f"project:{project_id}",
-                {"field": field.value, "value": value},
-                clock.now(),
-            )
-        await message.answer(t("evf.saved"), reply_markup=ReplyKeyboardRemove())
-        found = await get_project(db, project_id)
-        if found is not None:
-            screen, markup = await project_screen(db, t, tz, found)
-            await message.answer(screen, reply_markup=markup)
-
-    @router.message(StateFilter(ProjectForm), ~F.text.startswith("/"))
-    async def project_step(
-        message: Message, state: FSMContext, t: Translator, db: Database, clock: Clock
-    ) -> None:
-        step = ((await state.get_state()) or "").split(":")[-1]
-        data: dict[str, Any] = dict((await state.get_data()).get(PROJECT, {}))
-        text = (message.text or "").strip()
-        if text == t("evf.btn.cancel"):
-            await state.clear()
-            await message.answer(t("evf.cancelled"), reply_markup=ReplyKeyboardRemove())
-            return
-        skipped = step in OPTIONAL and text == t("evf.btn.skip")
-        try:
-            value: Any = None if skipped else parse_project_value(step, text)
-        except FormInputError as error:
-            await message.answer(t(f"evf.error.{error.reason}"))
-            await message.answer(t(f"proj.ask.{step}"), reply_markup=_ask_keyboard(step, t))
-            return
-        data[step] = value
-        index = PROJECT_STEPS.index(step)
-        if index + 1 < len(PROJECT_STEPS):
-            following = PROJECT_STEPS[index + 1]
-            await state.update_data({PROJECT: data})
-            await state.set_state(getattr(ProjectForm, following))
-            await message.answer(
-                t(f"proj.ask.{following}"), reply_markup=_ask_keyboard(following, t)
-            )
-            return
-        period = data.get("period") or [None, None]
-        actor = message.from_user.id if message.from_user else 0
-        created = await create_project(
-            db,
-            str(data["title_ru"]),
-            clock.now(),
-            title_kk=data.get("title_kk"),
-            funder=str(data.get("funder") or ""),
-            starts_on=date.fromisoformat(period[0]) if period[0] else None,
-            ends_on=date.fromisoformat(period[1]) if period[1] else None,
-            created_by=actor,
+    for project_action, project_handler in (
+        (ProjectAction.OPEN, open_project),
+        (ProjectAction.NEW_EVENT, new_event),
+        (ProjectAction.IMPORT, import_plan),
+        (ProjectAction.EDIT, choose_field),
+    ):
+        router.callback_query.register(
+            project_handler,
+            ProjectCallback.filter(F.action == project_action),
+            ProjectFromButton(),
+            with_message,
         )
-        async with db.write() as conn:
-            await audit.record(
-                conn,
-                actor,
-                "project.create",
-                f"project:{created.id}",
-                {"title": created.title_ru},
-                clock.now(),
-            )
-        await state.clear()
-        await message.answer(
-            t("proj.created", title=created.title_ru), reply_markup=ReplyKeyboardRemove()
-        )
-        builder = InlineKeyboardBuilder()
-        builder.button(
-            text=t("adm.btn.new_event"),
-            callback_data=ProjectCallback(action=ProjectAction.NEW_EVENT, project_id=created.id),
-        )
-        builder.button(
-            text=t("adm.btn.open_project"),
-            callback_data=ProjectCallback(action=ProjectAction.OPEN, project_id=created.id),
-        )
-        builder.adjust(1)
-        await message.answer(t("proj.next"), reply_markup=builder.as_markup())
-
+    router.callback_query.register(
+        ask_field, ProjectFieldCallback.filter(), ProjectFromButton(), with_message
+    )
+    router.message.register(edit_value, StateFilter(ProjectEdit.value), ~F.text.startswith("/"))
+    router.message.register(project_step, StateFilter(ProjectForm), ~F.text.startswith("/"))
     return router

@@ -14,8 +14,6 @@ from aiogram.types import Message
 from bot.clock import Clock
 from bot.events.plan import PlanError, RowError, read_plan
 from bot.events.service import EventService
-from bot.events.store import get_project
-from bot.platform.db import Database
 from bot.platform.telegram_text import clip_html
 from bot.reference import Reference
 from bot.texts import Translator
@@ -58,7 +56,6 @@ def build_router() -> Router:
         message: Message,
         state: FSMContext,
         bot: Bot,
-        db: Database,
         t: Translator,
         tz: ZoneInfo,
         clock: Clock,
@@ -67,7 +64,7 @@ def build_router() -> Router:
     ) -> None:
         document = message.document
         assert document is not None
-        project = await get_project(db, int((await state.get_data()).get(PROJECT_ID) or 0))
+        project = await events.project(int((await state.get_data()).get(PROJECT_ID) or 0))
         if project is None:
             await state.clear()
             await message.answer(t("proj.gone"))

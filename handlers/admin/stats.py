@@ -3,7 +3,6 @@ reached, by district; then a picture per project of reach and ratings by distric
 
 from __future__ import annotations
 
-import asyncio
 from zoneinfo import ZoneInfo
 
 from aiogram import Router
@@ -11,13 +10,11 @@ from aiogram.filters import Command
 from aiogram.types import BufferedInputFile, Message
 
 from bot.clock import Clock
-from bot.events.store import list_projects
-from bot.platform.db import Database
+from bot.events.service import EventService
 from bot.platform.telegram_text import split_html
 from bot.reference import Reference
 from bot.reports.project import ReportContext
-from bot.reports.stats_chart import draw_project_chart
-from bot.reports.stats_queries import project_stats
+from bot.reports.service import ReportService
 from bot.texts import Translator
 from surveys.templates import SurveyTemplate
 
@@ -28,20 +25,21 @@ def build_router() -> Router:
     @router.message(Command("stats"))
     async def stats(
         message: Message,
-        db: Database,
         t: Translator,
         clock: Clock,
         tz: ZoneInfo,
         reference: Reference,
         survey_templates: dict[str, SurveyTemplate],
+        events: EventService,
+        reporting: ReportService,
     ) -> None:
-        projects = await list_projects(db)
+        projects = await events.projects()
         if not projects:
             await message.answer(t("adm.no_projects"))
             return
         blocks = []
         for project in projects:
-            numbers = await project_stats(db, project.id, clock.now())
+            numbers = await reporting.project_stats(project.id)
             lines = [
                 t(
                     "stats.project",
@@ -67,7 +65,7 @@ def build_router() -> Router:
             await message.answer(chunk)
         ctx = ReportContext(t.plain, t.language, reference, survey_templates, tz, clock.now())
         for project in projects:
-            picture = await asyncio.to_thread(draw_project_chart, db.path, project.id, ctx)
+            picture = await reporting.chart(project.id, ctx)
             if picture is not None:
                 await message.answer_photo(
                     BufferedInputFile(picture, filename=f"stats-{project.id}.png"),

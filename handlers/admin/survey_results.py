@@ -11,16 +11,15 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.errors import StaleButtonError
 from bot.events.model import Event
-from bot.events.store import get_event
-from bot.platform.db import Database
 from bot.platform.telegram_text import clip_html
-from bot.registration import store as registrations_store
 from bot.texts import Translator
 from handlers.admin.callbacks import EventAdminAction, EventAdminCallback
 from handlers.ui.callbacks import Id
 from handlers.ui.editing import edit_in_place
-from surveys import flow, store
-from surveys.templates import Question, QuestionKind, SurveyTemplate
+from surveys import flow
+from surveys.flow import QuestionSummary
+from surveys.service import Results, SurveyService
+from surveys.templates import Question, QuestionKind
 
 
 class SurveyResultsCallback(CallbackData, prefix="Asv"):
@@ -34,63 +33,67 @@ def results_button(event: Event, t: Translator) -> list[InlineKeyboardButton]:
     return [InlineKeyboardButton(text=t("svr.btn"), callback_data=data)]
 
 
+async def results(
+    query: CallbackQuery,
+    callback_data: SurveyResultsCallback,
+    message: Message,
+    t: Translator,
+    surveys: SurveyService,
+) -> None:
+    found = await surveys.results(callback_data.event_id)
+    if found is None:
+        raise StaleButtonError(query.data or "")
+    builder = InlineKeyboardBuilder()
+    builder.button(
+        text=t("adm.btn.back_event"),
+        callback_data=EventAdminCallback(action=EventAdminAction.OPEN, event_id=found.event.id),
+    )
+    await edit_in_place(message, clip_html(_summary(found, t)), builder.as_markup())
+
+
 def build_router() -> Router:
     router = Router(name="admin-survey-results")
-
-    @router.callback_query(SurveyResultsCallback.filter(), F.message.as_("message"))
-    async def results(
-        query: CallbackQuery,
-        callback_data: SurveyResultsCallback,
-        message: Message,
-        db: Database,
-        t: Translator,
-        survey_templates: dict[str, SurveyTemplate],
-    ) -> None:
-        event = await get_event(db, callback_data.event_id)
-        if event is None or event.survey_template not in survey_templates:
-            raise StaleButtonError(query.data or "")
-        template = survey_templates[event.survey_template]
-        invited = len(await registrations_store.survey_audience(db, event.id))
-        completed, per_question = await store.summary(db, event.id)
-        rate = round(100 * completed / invited) if invited else 0
-        lines = [
-            t("svr.head", title=event.title_ru, completed=completed, invited=invited, rate=rate)
-        ]
-        for question in template.questions:
-            found = per_question.get(question.id)
-            label = question.label(t.language)
-            if found is None:
-                lines.append(t("svr.none", question=label))
-            elif question.kind is QuestionKind.SCALE and found.average is not None:
-                lines.append(
-                    t(
-                        "svr.scale",
-                        question=label,
-                        average=f"{found.average:.2f}",
-                        n=found.answered,
-                        high=question.scale_max,
-                    )
-                )
-            elif question.kind is QuestionKind.YESNO and found.average is not None:
-                lines.append(
-                    t("svr.yesno", question=label, yes=round(100 * found.average), n=found.answered)
-                )
-            elif found.counts:
-                options = ", ".join(
-                    f"{_option_label(question, key, t)}: {count}"
-                    for key, count in sorted(found.counts.items(), key=lambda item: -item[1])
-                )
-                lines.append(t("svr.choices", question=label, options=options))
-            else:
-                lines.append(t("svr.texts", question=label, n=found.answered))
-        builder = InlineKeyboardBuilder()
-        builder.button(
-            text=t("adm.btn.back_event"),
-            callback_data=EventAdminCallback(action=EventAdminAction.OPEN, event_id=event.id),
-        )
-        await edit_in_place(message, clip_html("\n".join(lines)), builder.as_markup())
-
+    router.callback_query.register(
+        results, SurveyResultsCallback.filter(), F.message.as_("message")
+    )
     return router
+
+
+def _summary(found: Results, t: Translator) -> str:
+    head = t(
+        "svr.head",
+        title=found.event.title_ru,
+        completed=found.completed,
+        invited=found.invited,
+        rate=found.rate,
+    )
+    lines = [head]
+    for question in found.template.questions:
+        lines.append(_line(question, found.per_question.get(question.id), t))
+    return "\n".join(lines)
+
+
+def _line(question: Question, found: QuestionSummary | None, t: Translator) -> str:
+    label = question.label(t.language)
+    if found is None:
+        return t("svr.none", question=label)
+    if question.kind is QuestionKind.SCALE and found.average is not None:
+        return t(
+            "svr.scale",
+            question=label,
+            average=f"{found.average:.2f}",
+            n=found.answered,
+            high=question.scale_max,
+        )
+    if question.kind is QuestionKind.YESNO and found.average is not None:
+        return t("svr.yesno", question=label, yes=round(100 * found.average), n=found.answered)
+    if found.counts:
+        options = ", ".join(
+            f"{_option_label(question, key, t)}: {count}"
+            for key, count in sorted(found.counts.items(), key=lambda item: -item[1])
+        )
+        return t("svr.choices", question=label, options=options)
+    return t("svr.texts", question=label, n=found.answered)
 
 
 def _option_label(question: Question, key: str, t: Translator) -> str:

@@ -16,16 +16,13 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.deep_linking import create_start_link
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.clock import Clock
 from bot.config import Settings
 from bot.deeplinks import DeepLink, LinkKind
-from bot.people import coordinators
 from bot.people.coordinators import InviteResult
 from bot.people.roles import is_super_coordinator
 from bot.people.service import PeopleService
 from bot.people.users import UserRecord
 from bot.platform.commands import COORDINATOR_COMMANDS, PARTICIPANT_COMMANDS, menu
-from bot.platform.db import Database
 from bot.platform.telegram_text import CALLBACK_ANSWER_LIMIT, clip
 from bot.texts import LANGUAGES, Texts, Translator
 from handlers.admin.callbacks import PanelAction, PanelCallback, TeamAction, TeamCallback
@@ -68,54 +65,93 @@ async def open_invite(
     await message.answer(t(f"team.invite.{result.value}"))
 
 
+def _only_super(
+    settings: Settings, actor: int, t: Translator, callback_answer: CallbackAnswer
+) -> bool:
+    """Only super-coordinators manage the team; anyone else is told so."""
+    if is_super_coordinator(settings, actor):
+        return True
+    callback_answer.text = clip(t("team.only_super"), CALLBACK_ANSWER_LIMIT)
+    callback_answer.show_alert = True
+    return False
+
+
+async def _show_team(message: Message, t: Translator, people: PeopleService) -> None:
+    team = await people.coordinators()
+    lines = [t("team.head")]
+    builder = InlineKeyboardBuilder()
+    for person in team:
+        name = person.full_name or str(person.user_id)
+        lines.append(f"• {t('team.line', name=name, id=person.user_id)}")
+        builder.button(
+            text=clip(t("team.btn.remove", name=name), 60),
+            callback_data=TeamCallback(action=TeamAction.REMOVE, user_id=person.user_id),
+        )
+    if not team:
+        lines.append(t("team.none"))
+    builder.button(text=t("team.btn.invite"), callback_data=TeamCallback(action=TeamAction.INVITE))
+    builder.button(text=t("adm.btn.home"), callback_data=PanelCallback(action=PanelAction.HOME))
+    builder.adjust(1)
+    await edit_in_place(message, "\n".join(lines), builder.as_markup())
+
+
+async def show_team(
+    query: CallbackQuery,
+    message: Message,
+    t: Translator,
+    settings: Settings,
+    people: PeopleService,
+    callback_answer: CallbackAnswer,
+) -> None:
+    if _only_super(settings, query.from_user.id, t, callback_answer):
+        await _show_team(message, t, people)
+
+
+async def invite(
+    query: CallbackQuery,
+    message: Message,
+    t: Translator,
+    settings: Settings,
+    bot: Bot,
+    people: PeopleService,
+    callback_answer: CallbackAnswer,
+) -> None:
+    actor = query.from_user.id
+    if not _only_super(settings, actor, t, callback_answer):
+        return
+    code = await people.invite_coordinator(actor)
+    link = await create_start_link(bot, DeepLink(LinkKind.INVITE, code).payload)
+    await message.answer(t("team.invite_link", link=link))
+
+
+async def remove(
+    query: CallbackQuery,
+    callback_data: TeamCallback,
+    message: Message,
+    t: Translator,
+    settings: Settings,
+    bot: Bot,
+    texts: Texts,
+    people: PeopleService,
+    callback_answer: CallbackAnswer,
+) -> None:
+    actor = query.from_user.id
+    if not _only_super(settings, actor, t, callback_answer):
+        return
+    if await people.remove_coordinator(callback_data.user_id, actor):
+        await show_coordinator_menu(bot, texts, callback_data.user_id, staff=False)
+        callback_answer.text = clip(t("team.removed"), CALLBACK_ANSWER_LIMIT)
+    await _show_team(message, t, people)
+
+
 def build_router() -> Router:
     router = Router(name="admin-team")
-
-    @router.callback_query(TeamCallback.filter(), F.message.as_("message"))
-    async def team(
-        query: CallbackQuery,
-        callback_data: TeamCallback,
-        message: Message,
-        db: Database,
-        t: Translator,
-        clock: Clock,
-        settings: Settings,
-        bot: Bot,
-        texts: Texts,
-        people: PeopleService,
-        callback_answer: CallbackAnswer,
-    ) -> None:
-        actor = query.from_user.id
-        if not is_super_coordinator(settings, actor):
-            callback_answer.text = clip(t("team.only_super"), CALLBACK_ANSWER_LIMIT)
-            callback_answer.show_alert = True
-            return
-        if callback_data.action is TeamAction.INVITE:
-            code = await people.invite_coordinator(actor)
-            link = await create_start_link(bot, DeepLink(LinkKind.INVITE, code).payload)
-            await message.answer(t("team.invite_link", link=link))
-            return
-        removing = callback_data.action is TeamAction.REMOVE
-        if removing and await people.remove_coordinator(callback_data.user_id, actor):
-            await show_coordinator_menu(bot, texts, callback_data.user_id, staff=False)
-            callback_answer.text = clip(t("team.removed"), CALLBACK_ANSWER_LIMIT)
-        team = await coordinators.list_coordinators(db)
-        lines = [t("team.head")]
-        builder = InlineKeyboardBuilder()
-        for person in team:
-            name = person.full_name or str(person.user_id)
-            lines.append(f"• {t('team.line', name=name, id=person.user_id)}")
-            builder.button(
-                text=clip(t("team.btn.remove", name=name), 60),
-                callback_data=TeamCallback(action=TeamAction.REMOVE, user_id=person.user_id),
-            )
-        if not people:
-            lines.append(t("team.none"))
-        builder.button(
-            text=t("team.btn.invite"), callback_data=TeamCallback(action=TeamAction.INVITE)
+    for handler, action in (
+        (show_team, TeamAction.LIST),
+        (invite, TeamAction.INVITE),
+        (remove, TeamAction.REMOVE),
+    ):
+        router.callback_query.register(
+            handler, TeamCallback.filter(F.action == action), F.message.as_("message")
         )
-        builder.button(text=t("adm.btn.home"), callback_data=PanelCallback(action=PanelAction.HOME))
-        builder.adjust(1)
-        await edit_in_place(message, "\n".join(lines), builder.as_markup())
-
     return router

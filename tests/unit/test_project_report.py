@@ -54,7 +54,7 @@ def held_builds() -> Iterator[threading.Event]:
         return original(*args)
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr("handlers.admin.exports.build_project_report", held)
+        patch.setattr("bot.reports.service.build_project_report", held)
         try:
             yield gate
         finally:
@@ -257,7 +257,7 @@ async def test_a_failed_build_is_told_to_the_coordinator(harness: Harness) -> No
         raise OSError("disk full")
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr("handlers.admin.exports.build_project_report", broken)
+        patch.setattr("bot.reports.service.build_project_report", broken)
         data = await export_button(harness, generated.project_id)
         start = len(harness.session.calls)
         await harness.press(COORDINATOR, data)

@@ -98,11 +98,12 @@ async def test_stats_chart_shows_reach_and_ratings_by_district_in_kazakh(
             "VALUES (?, ?, 'qr', ?)",
             (event.id, user_id, to_db(NOW)),
         )
-        response = await store.start_response(
-            db, event.id, "seminar", user_id, district, "ngo", NOW
-        )
-        await store.save_answer(db, response, "overall", Answer(score))
-        await store.complete(db, response, event.id, user_id, NOW, anonymous=False)
+        async with db.write() as conn:
+            response = await store.start_response(
+                conn, event.id, "seminar", user_id, district, "ngo", NOW
+            )
+            await store.save_answer(conn, response, "overall", Answer(score))
+            await store.complete(conn, response, event.id, user_id, NOW, anonymous=False)
     await walk_in(db, event.id, "Ахметова Роза", "youth", None, NOW, 9)
     ctx = context(harness, "kk")
     conn = open_snapshot(db.path)

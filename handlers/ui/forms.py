@@ -1,0 +1,238 @@
+"""Step-by-step forms on reply keyboards, written once (design §4.5): the walk-in and event
+forms, and next the project form and onboarding.
+
+A form is a StatesGroup with one state per step, the order of its steps and the catalog keys
+of its buttons. The step is the FSM state and the draft is the FSM data of the default
+destiny, both in the SQLite storage, so a form survives a restart at the step it was at; a
+form that ends (finished or cancelled) clears both, and the storage drops the row. A
+questionnaire in progress keeps its own destiny ("survey"), which no form touches.
+
+Two modes. CREATE asks every step in order, with "Step n of N" when the form shows progress
+and Back from the second step on. EDIT asks one step and saves it: no progress, no Back.
+Skip is offered on optional steps and reads as None. Cancel ends the form in either mode.
+
+Why not aiogram Scenes (aiogram/fsm/scene.py): `SceneWizard.exit()` ends with
+`set_state(None)` and leaves the draft data in the default destiny, the very leak §4.5 is
+about; moving between steps with `goto`/`retake`, as examples/quiz_scene.py does, snapshots
+every step into a "scenes_history" row, which a form abandoned midway leaves behind; entering
+a scene needs the `scenes` manager of a SceneRegistry on the Dispatcher, plus one enter action
+per update type (our forms start from buttons and from messages), while the screens that
+start our forms have `state` only. And Scenes bring no Skip, progress or edit mode, which
+would be ours anyway. What remains, a state per step and a draft in the FSM, is this module.
+
+A form module registers Cancel and its Back handler with `Form.register`, then one handler
+per step or kind of step filtered by `Form.at(...)`, which hands the handler `step` (the
+step's name) and `draft`. The step names are the catalog key suffixes (`evf.ask.<step>`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from aiogram import Router
+from aiogram.dispatcher.event.handler import CallbackType
+from aiogram.filters import Filter
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import KeyboardButton, Message, ReplyKeyboardMarkup, ReplyKeyboardRemove
+from aiogram.utils.keyboard import ReplyKeyboardBuilder
+
+from bot.texts import Translator
+
+MODE, ANSWERS, CONTEXT = "mode", "answers", "context"
+
+
+class Mode(StrEnum):
+    CREATE = "create"  # every step in order
+    EDIT = "edit"  # one step, then saved
+
+
+@dataclass(frozen=True)
+class Draft:
+    mode: Mode
+    answers: dict[str, Any]  # JSON values by step name
+    context: dict[str, Any]  # what the form was started for: an event id, a project id
+
+
+@dataclass(frozen=True)
+class FormTexts:
+    """Catalog keys of a form's buttons and of what Cancel says; a form without Skip, Back or
+    progress leaves the key out."""
+
+    cancel: str
+    cancelled: str
+    skip: str | None = None
+    back: str | None = None
+    progress: str | None = None  # with {n} and {total}
+
+
+def two_per_row(
+    choices: Iterable[str | KeyboardButton], *rows: Sequence[KeyboardButton]
+) -> ReplyKeyboardMarkup:
+    """The choices two to a row, then each of `rows` that has buttons: the Skip row, the
+    Back and Cancel row."""
+    builder = ReplyKeyboardBuilder()
+    for choice in choices:
+        builder.add(choice if isinstance(choice, KeyboardButton) else KeyboardButton(text=choice))
+    builder.adjust(2)
+    for row in rows:
+        if row:
+            builder.row(*row)
+    return builder.as_markup(resize_keyboard=True, is_persistent=True)
+
+
+class Form:
+    """The steps of one form and how to move between them. `next` and `previous` follow the
+    order; a form with a step outside it (a detour such as "type your district") overrides
+    them."""
+
+    def __init__(
+        self,
+        states: type[StatesGroup],
+        order: Sequence[str],
+        texts: FormTexts,
+        *,
+        optional: Collection[str] = (),
+    ) -> None:
+        self.states = states
+        self.order = tuple(order)
+        self.texts = texts
+        self.optional = frozenset(optional)
+        self._state_of = {_name(state): state for state in states.__states__}
+        self._step_of = {state.state: name for name, state in self._state_of.items()}
+        missing = set(self.order) - set(self._state_of)
+        if missing:
+            raise ValueError(f"{states.__name__} has no state for {sorted(missing)}")
+
+    def step_of(self, raw_state: str | None) -> str | None:
+        """The step a stored FSM state is at; None outside this form."""
+        return self._step_of.get(raw_state or "")
+
+    def next(self, step: str) -> str | None:
+        if step not in self.order or step == self.order[-1]:
+            return None
+        return self.order[self.order.index(step) + 1]
+
+    def previous(self, step: str) -> str:
+        """The step Back goes to: the first step stays where it is."""
+        if step not in self.order:
+            return step
+        return self.order[max(self.order.index(step) - 1, 0)]
+
+    def at(self, *steps: str, mode: Mode | None = None) -> FormStep:
+        """A filter for messages answering this form (at one of `steps`, or any step; in
+        `mode`, or either); it hands the handler `step` and `draft`."""
+        return FormStep(self, frozenset(steps), mode)
+
+    def register(self, router: Router, *, back: CallbackType | None = None) -> None:
+        """Cancel, and the form's Back handler, ahead of the handlers of the steps."""
+        router.message.register(cancel, self.at(), Pressed(self.texts.cancel))
+        if back is not None and self.texts.back is not None:
+            router.message.register(back, self.at(mode=Mode.CREATE), Pressed(self.texts.back))
+
+    async def start(
+        self,
+        state: FSMContext,
+        *,
+        mode: Mode = Mode.CREATE,
+        step: str | None = None,
+        context: dict[str, Any] | None = None,
+    ) -> str:
+        """A fresh draft (whatever another form left is replaced) at `step`, by default the
+        first; returns the step to ask."""
+        first = step or self.order[0]
+        await state.set_state(self._state_of[first])
+        await state.set_data({MODE: mode.value, ANSWERS: {}, CONTEXT: context or {}})
+        return first
+
+    async def advance(self, state: FSMContext, draft: Draft, step: str, answer: Any) -> str | None:
+        """Keeps the answer (JSON) and moves on; returns the step to ask, None after the last."""
+        await state.update_data({ANSWERS: {**draft.answers, step: answer}})
+        following = self.next(step)
+        if following is not None:
+            await state.set_state(self._state_of[following])
+        return following
+
+    async def back(self, state: FSMContext, step: str) -> str:
+        """Moves to the step before; returns it, to be asked again."""
+        previous = self.previous(step)
+        await state.set_state(self._state_of[previous])
+        return previous
+
+    def skipped(self, step: str, text: str, t: Translator) -> bool:
+        return step in self.optional and self.texts.skip is not None and text == t(self.texts.skip)
+
+    def prompt(
+        self,
+        step: str,
+        mode: Mode,
+        t: Translator,
+        question: str,
+        choices: Iterable[str | KeyboardButton] = (),
+    ) -> tuple[str, ReplyKeyboardMarkup]:
+        """The question (under "Step n of N" when creating) and its keyboard: the choices
+        two to a row, Skip on an optional step, then Back and Cancel."""
+        creating = mode is Mode.CREATE
+        if creating and self.texts.progress is not None and step in self.order:
+            progress = t(self.texts.progress, n=self.order.index(step) + 1, total=len(self.order))
+            question = f"{progress}\n{question}"
+        skip: list[KeyboardButton] = []
+        if step in self.optional and self.texts.skip is not None:
+            skip.append(KeyboardButton(text=t(self.texts.skip)))
+        nav = [KeyboardButton(text=t(self.texts.cancel))]
+        if creating and self.texts.back is not None and step != self.order[0]:
+            nav.insert(0, KeyboardButton(text=t(self.texts.back)))
+        return question, two_per_row(choices, skip, nav)
+
+
+def _name(state: State) -> str:
+    return (state.state or "").rsplit(":", 1)[-1]
+
+
+def draft_of(data: dict[str, Any]) -> Draft:
+    return Draft(
+        mode=Mode(data.get(MODE, Mode.CREATE)),
+        answers=dict(data.get(ANSWERS, {})),
+        context=dict(data.get(CONTEXT, {})),
+    )
+
+
+class FormStep(Filter):
+    """A message answering the form: not a command, which goes on to the command's router
+    with the form left where it was."""
+
+    def __init__(self, form: Form, steps: frozenset[str], mode: Mode | None) -> None:
+        self.form = form
+        self.steps = steps
+        self.mode = mode
+
+    async def __call__(
+        self, message: Message, state: FSMContext, raw_state: str | None = None
+    ) -> bool | dict[str, Any]:
+        step = self.form.step_of(raw_state)
+        if step is None or (self.steps and step not in self.steps):
+            return False
+        if (message.text or "").startswith("/"):
+            return False
+        draft = draft_of(await state.get_data())
+        if self.mode is not None and draft.mode is not self.mode:
+            return False
+        return {"form": self.form, "step": step, "draft": draft}
+
+
+class Pressed(Filter):
+    """The message is the reply button `key` in the sender's language."""
+
+    def __init__(self, key: str) -> None:
+        self.key = key
+
+    async def __call__(self, message: Message, t: Translator) -> bool:
+        return (message.text or "").strip() == t(self.key)
+
+
+async def cancel(message: Message, state: FSMContext, t: Translator, form: Form) -> None:
+    await state.clear()
+    await message.answer(t(form.texts.cancelled), reply_markup=ReplyKeyboardRemove())
