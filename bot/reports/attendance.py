@@ -12,6 +12,8 @@ from zoneinfo import ZoneInfo
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.page import PageMargins
+from openpyxl.worksheet.worksheet import Worksheet
 
 from bot.clock import format_local
 from bot.events.model import Event
@@ -22,9 +24,11 @@ from bot.reports.files import file_name
 from bot.reports.project import Text
 from bot.reports.stats_queries import attendance_records
 
-HEADER_KEYS = (
+# The sheet printed for the door has only what is needed there; the second sheet has the rest.
+PRINT_KEYS = ("no", "name", "org_or_category", "district", "signature", "mark")
+DETAIL_KEYS = (
     "no", "name", "phone", "organisation", "category", "district", "status", "registered",
-    "present", "checked_in", "method", "signature",
+    "present", "checked_in", "method",
 )  # fmt: skip
 
 
@@ -44,16 +48,27 @@ class AttendanceRow:
 
 @dataclass(frozen=True)
 class SheetTexts:
-    sheet: str
+    print_sheet: str
+    details_sheet: str
     title: str  # event name, date and place, already joined
-    headers: tuple[str, ...]  # No., name, phone, org, category, district, status, registered,
-    # present, check-in time, method, signature
+    print_headers: tuple[str, ...]  # in PRINT_KEYS order
+    detail_headers: tuple[str, ...]  # in DETAIL_KEYS order
     yes: str
     no: str
 
 
-WIDTHS = (5, 32, 16, 28, 24, 22, 18, 17, 10, 17, 14, 18)
+# Portrait A4 at 100 %: the widths add up to what fits between the margins (about 180 mm), so
+# LibreOffice and Excel never shrink the 11 pt text to fit.
+PRINT_WIDTHS = (4.5, 28, 26, 17, 15, 5)
+DETAIL_WIDTHS = (5, 32, 16, 28, 24, 22, 18, 17, 12, 17, 16)
+BODY = Font(size=11)
+HEADER = Font(bold=True, size=11)
+# 30 pt is 10.6 mm: room for a signature, and for a name or organisation on two lines.
+SIGN_ROW_HEIGHT = 30.0
+LINE_HEIGHT = 14.0
+CHECK_MARK = "✓"
 THIN = Side(style="thin")
+BOX = Border(top=THIN, bottom=THIN, left=THIN, right=THIN)
 
 
 async def attendance_report(
@@ -77,14 +92,16 @@ async def attendance_report(
         for record in await attendance_records(db, event.id)
     ]
     texts = SheetTexts(
-        sheet=text("rep.attendance_sheet"),
+        print_sheet=text("rep.attendance_sheet"),
+        details_sheet=text("rep.attendance_details"),
         title=text(
             "rep.attendance_title",
             title=event.title(language),
             when=format_local(event.starts_at, tz),
             place=event.place or "—",
         ),
-        headers=tuple(text(f"rep.col.{key}") for key in HEADER_KEYS),
+        print_headers=tuple(text(f"rep.col.{key}") for key in PRINT_KEYS),
+        detail_headers=tuple(text(f"rep.col.{key}") for key in DETAIL_KEYS),
         yes=text("common.yes"),
         no=text("common.no"),
     )
@@ -96,47 +113,125 @@ async def attendance_report(
 def build_attendance(rows: list[AttendanceRow], texts: SheetTexts, tz: ZoneInfo) -> bytes:
     book = Workbook()
     sheet = book.active
-    assert sheet is not None
-    sheet.title = texts.sheet[:31]
-    sheet.append([cells.text(sheet, texts.title)])
-    sheet["A1"].font = Font(bold=True, size=13)
-    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(texts.headers))
-    sheet.append(list(texts.headers))
-    for cell in sheet[2]:
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(wrap_text=True, vertical="center")
-        cell.border = Border(top=THIN, bottom=THIN, left=THIN, right=THIN)
-    for number, row in enumerate(rows, start=1):
-        sheet.append(
-            [
-                number,
-                cells.text(sheet, row.full_name),
-                cells.text(sheet, row.phone),
-                cells.text(sheet, row.organisation),
-                cells.text(sheet, row.category),
-                cells.text(sheet, row.district),
-                row.status,
-                cells.local(row.registered_at, tz),
-                texts.yes if row.present else texts.no,
-                cells.local(row.checked_in_at, tz),
-                row.method,
-                "",
-            ]
-        )
-        for cell in sheet[sheet.max_row]:
-            cell.border = Border(top=THIN, bottom=THIN, left=THIN, right=THIN)
-        for column in (8, 10):
-            sheet.cell(row=sheet.max_row, column=column).number_format = cells.DATE_TIME
-        sheet.row_dimensions[sheet.max_row].height = 24  # room to sign
-    for index, width in enumerate(WIDTHS, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "A3"
-    sheet.auto_filter.ref = f"A2:{get_column_letter(len(texts.headers))}{max(sheet.max_row, 2)}"
-    sheet.print_title_rows = "2:2"
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    assert sheet is not None  # a new Workbook always has its first sheet
+    _print_sheet(sheet, rows, texts)
+    _details_sheet(book.create_sheet(texts.details_sheet[:31]), rows, texts, tz)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def _print_sheet(sheet: Worksheet, rows: list[AttendanceRow], texts: SheetTexts) -> None:
+    sheet.title = texts.print_sheet[:31]
+    _title(sheet, texts.title, len(PRINT_KEYS), PRINT_WIDTHS)
+    _header(sheet, texts.print_headers, PRINT_WIDTHS)
+    for number, row in enumerate(rows, start=1):
+        values = [
+            number,
+            row.full_name,
+            row.organisation or row.category,
+            row.district,
+            "",
+            CHECK_MARK if row.present else "",
+        ]
+        _body_row(sheet, values, PRINT_WIDTHS, wrap=(1, 2, 3))
+        sheet.row_dimensions[sheet.max_row].height = _height(values, PRINT_WIDTHS, (1, 2, 3))
+    sheet.freeze_panes = "A3"
+    _page(sheet, "portrait", "1:2")
+
+
+def _details_sheet(
+    sheet: Worksheet, rows: list[AttendanceRow], texts: SheetTexts, tz: ZoneInfo
+) -> None:
+    _title(sheet, texts.title, len(DETAIL_KEYS), DETAIL_WIDTHS)
+    _header(sheet, texts.detail_headers, DETAIL_WIDTHS)
+    for number, row in enumerate(rows, start=1):
+        values: list[object] = [
+            number,
+            row.full_name,
+            row.phone,
+            row.organisation,
+            row.category,
+            row.district,
+            row.status,
+            cells.local(row.registered_at, tz),
+            texts.yes if row.present else texts.no,
+            cells.local(row.checked_in_at, tz),
+            row.method,
+        ]
+        _body_row(sheet, values, DETAIL_WIDTHS, wrap=(1, 3, 4, 5))
+        for column in (8, 10):
+            sheet.cell(row=sheet.max_row, column=column).number_format = cells.DATE_TIME
+        sheet.row_dimensions[sheet.max_row].height = _height(values, DETAIL_WIDTHS, (1, 3, 4, 5))
+    sheet.freeze_panes = "A3"
+    sheet.auto_filter.ref = f"A2:{get_column_letter(len(DETAIL_KEYS))}{max(sheet.max_row, 2)}"
+    _page(sheet, "landscape", "2:2")
+
+
+def _title(sheet: Worksheet, title: str, columns: int, widths: tuple[float, ...]) -> None:
+    sheet.append([cells.text(sheet, title)])
+    cell = sheet["A1"]
+    cell.font = cells.TITLE
+    cell.alignment = Alignment(wrap_text=True, vertical="top")
+    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=columns)
+    lines = _lines(title, sum(widths) * 0.85)  # 13 pt letters are wider than 11 pt ones
+    sheet.row_dimensions[1].height = lines * 17.0 + 4
+
+
+def _header(sheet: Worksheet, headers: tuple[str, ...], widths: tuple[float, ...]) -> None:
+    sheet.append(list(headers))
+    for cell in sheet[2]:
+        cell.font = HEADER
+        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+        cell.border = BOX
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    lines = max(_lines(header, width) for header, width in zip(headers, widths, strict=True))
+    sheet.row_dimensions[2].height = lines * LINE_HEIGHT + 6
+
+
+def _body_row(
+    sheet: Worksheet, values: list[object], widths: tuple[float, ...], wrap: tuple[int, ...]
+) -> None:
+    sheet.append(cells.row(sheet, values))
+    for index, cell in enumerate(sheet[sheet.max_row]):
+        cell.font = BODY
+        cell.border = BOX
+        cell.alignment = Alignment(
+            wrap_text=index in wrap,
+            vertical="center",
+            horizontal="center" if index in (0, len(widths) - 1) else None,
+        )
+
+
+def _height(values: list[object], widths: tuple[float, ...], wrapped: tuple[int, ...]) -> float:
+    """Tall enough for every wrapped line, never lower than a signature needs: a row is not
+    clipped in print, where no one can widen it."""
+    lines = max(_lines(str(values[i] or ""), widths[i]) for i in wrapped)
+    return max(SIGN_ROW_HEIGHT, lines * LINE_HEIGHT + 6)
+
+
+def _lines(value: str, width: float) -> int:
+    """Lines a text takes in a column `width` characters wide, breaking at spaces as a
+    spreadsheet does; a conservative guess, as letters differ in width."""
+    room = max(1.0, width - 2)
+    lines, used = 1, 0
+    for word in value.split():
+        length = len(word)
+        if used and used + 1 + length > room:
+            lines, used = lines + 1, 0
+        used = length if not used else used + 1 + length
+        while used > room:  # a word longer than the column breaks where it must
+            lines, used = lines + 1, used - int(room)
+    return lines
+
+
+def _page(sheet: Worksheet, orientation: str, repeat: str) -> None:
+    sheet.print_title_rows = repeat
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.orientation = orientation
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.page_margins = PageMargins(left=0.5, right=0.4, top=0.5, bottom=0.5)
+    sheet.print_options.horizontalCentered = True

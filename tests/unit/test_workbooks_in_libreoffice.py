@@ -6,14 +6,23 @@ from __future__ import annotations
 
 import asyncio
 import csv
+import re
 import shutil
 import subprocess
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from bot.events.store import get_event
-from bot.reports.attendance import attendance_report
+from bot.reports.attendance import (
+    DETAIL_KEYS,
+    PRINT_KEYS,
+    AttendanceRow,
+    SheetTexts,
+    attendance_report,
+    build_attendance,
+)
 from bot.reports.project import ReportContext
 from bot.reports.runner import build_project_report
 from bot.texts import plain_texts
@@ -69,8 +78,73 @@ async def test_libreoffice_reads_the_project_report_and_the_attendance_sheet(
     _, data = await attendance_report(
         harness.db, event, plain_texts("ru"), "ru", harness.app.reference, ctx.tz
     )
-    [sheet] = (await asyncio.to_thread(as_csv, data, tmp_path, "attendance")).values()
-    assert sheet[0][0].startswith("Лист посещаемости: Семинар в Ауэзовском районе, 30.05.2026")
-    assert [row[1] for row in sheet[2:]] == [
-        "Сапарова Әйгерім", "Ким Андрей", "Нұрланов Ерлан", "(данные удалены)", "Ахметова Роза",
-    ]  # fmt: skip
+    attendance = await asyncio.to_thread(as_csv, data, tmp_path, "attendance")
+    assert set(attendance) == {"Для подписи", "Подробно"}
+    for sheet in attendance.values():
+        assert sheet[0][0].startswith("Лист посещаемости: Семинар в Ауэзовском районе, 30.05.2026")
+        assert [row[1] for row in sheet[2:]] == [
+            "Сапарова Әйгерім", "Ким Андрей", "Нұрланов Ерлан", "(данные удалены)", "Ахметова Роза",
+        ]  # fmt: skip
+
+
+def as_pdf(data: bytes, folder: Path, stem: str) -> Path:
+    assert SOFFICE is not None
+    source = folder / f"{stem}.xlsx"
+    source.write_bytes(data)
+    subprocess.run(
+        [SOFFICE, f"-env:UserInstallation=file://{folder}/profile", "--headless",
+         "--convert-to", "pdf", "--outdir", str(folder), str(source)],
+        check=True, capture_output=True, timeout=120,
+    )  # fmt: skip
+    return folder / f"{stem}.pdf"
+
+
+@pytest.mark.skipif(
+    SOFFICE is None or shutil.which("pdftotext") is None or shutil.which("pdfinfo") is None,
+    reason="LibreOffice or poppler-utils (pdftotext, pdfinfo) is not installed",
+)
+def test_the_attendance_sheet_prints_on_a4_with_nothing_clipped(tmp_path: Path) -> None:
+    long_org = "«Азаматтық бастама» қоғамдық бірлестігі, Әуезов ауданы бойынша филиалы"
+    names = [f"Сапарова Әйгерім Нұрланқызы {n}" for n in range(1, 61)]
+    rows = [
+        AttendanceRow(
+            name,
+            "+77011112233",
+            long_org if n % 2 else "",
+            "Азаматтық белсенді",
+            "Әуезов ауданы",
+            "расталған",
+            None,
+            n % 3 == 0,
+            None,
+            "",
+        )
+        for n, name in enumerate(names)
+    ]
+    text = plain_texts("kk")
+    texts = SheetTexts(
+        text("rep.attendance_sheet"), text("rep.attendance_details"),
+        text("rep.attendance_title", title="Семинар", when="12.06.2026 10:00", place="Әкімдік"),
+        tuple(text(f"rep.col.{key}") for key in PRINT_KEYS),
+        tuple(text(f"rep.col.{key}") for key in DETAIL_KEYS),
+        text("common.yes"), text("common.no"),
+    )  # fmt: skip
+    pdf = as_pdf(build_attendance(rows, texts, ZoneInfo("Asia/Almaty")), tmp_path, "door")
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True)
+    assert "595.3 x 841.89 pts (A4)" in info.stdout.replace("595.304", "595.3")
+    pages = int(re.search(r"Pages:\s+(\d+)", info.stdout).group(1))  # type: ignore[union-attr]
+    door = []  # the door sheet's pages come first; the details sheet's have phone numbers
+    for page in range(1, pages + 1):
+        printed = subprocess.run(
+            ["pdftotext", "-f", str(page), "-l", str(page), str(pdf), "-"],
+            capture_output=True, text=True, check=True,
+        ).stdout  # fmt: skip
+        if "Телефон" in printed:
+            break
+        door.append(" ".join(printed.split()))
+    assert len(door) >= 2
+    assert all("Аты-жөні" in page for page in door), "the header repeats on every page"
+    printed = " ".join(door)
+    for name in names:
+        assert name in printed, f"{name} is printed whole"
+    assert printed.count(long_org) == 30, "long organisations wrap, none is cut"
