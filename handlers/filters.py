@@ -9,9 +9,9 @@ from aiogram.types import CallbackQuery, TelegramObject, User
 from bot.errors import StaleButtonError
 from bot.events.model import Event
 from bot.events.service import EventService
+from bot.people.profile import is_onboarded
 from bot.people.service import PeopleService
 from bot.people.users import UserRecord
-from handlers.onboarding import is_onboarded
 
 
 class CoordinatorFilter(Filter):

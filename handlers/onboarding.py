@@ -1,8 +1,11 @@
-"""Consent and the profile form, asked once and reused for every event.
+"""Consent and the profile form, asked once and reused for every event; the same form edits one
+field from /profile.
 
-Every step is one message with a reply keyboard (options, Back, Cancel), so the form works the
-same on every phone and a step can be answered by a tap or by typing. The answers live in the
-FSM (SQLite), so a person who leaves, or a bot restart, finds the form where it stopped.
+Every step is one message with a reply keyboard (options, Back, Cancel), asked through
+handlers/ui/forms.py, so the form works the same on every phone and a step can be answered by
+a tap or by typing. Each answer is saved in the person's profile as it is given, and the step
+is the FSM state: a restart finds the form at its step, and a person who cancels is taken back
+by /start to the first question they have not answered (bot/people/profile.py).
 """
 
 from __future__ import annotations
@@ -10,26 +13,21 @@ from __future__ import annotations
 from typing import Any
 
 from aiogram import F, Router
-from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import (
-    CallbackQuery,
-    KeyboardButton,
-    Message,
-    ReplyKeyboardMarkup,
-    ReplyKeyboardRemove,
-)
-from aiogram.utils.keyboard import InlineKeyboardBuilder, ReplyKeyboardBuilder
+from aiogram.types import CallbackQuery, KeyboardButton, Message, ReplyKeyboardRemove
+from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.people.profile import (
+    FIELD_ORDER,
     ProfileField,
     ProfileInputError,
     clean_full_name,
     clean_organisation,
-    next_field,
+    completed,
+    is_onboarded,
     normalise_phone,
-    previous_field,
+    resume_field,
     typed_district,
 )
 from bot.people.service import PeopleService
@@ -39,16 +37,15 @@ from bot.texts import Translator
 from handlers.links import START_PAYLOAD, open_link
 from handlers.ui.callbacks import ConsentCallback
 from handlers.ui.editing import edit_in_place, remove_buttons
+from handlers.ui.forms import Draft, Form, FormTexts, Mode, Pressed, draft_of
 from handlers.ui.profile_view import profile_keyboard, profile_text
 from handlers.welcome import show_welcome
 
-FORM = "form"
-MODE = "mode"
-ONBOARDING = "onboarding"
-EDIT = "edit"
+# The detour of the district step: the person types a district not on the list.
+DISTRICT_OTHER = "district_other"
 
 
-class ProfileForm(StatesGroup):
+class ProfileSteps(StatesGroup):
     full_name = State()
     phone = State()
     organisation = State()
@@ -57,55 +54,67 @@ class ProfileForm(StatesGroup):
     district_other = State()
 
 
-STATE_OF = {field: getattr(ProfileForm, field.value) for field in ProfileField}
-FIELD_OF = {state.state: field for field, state in STATE_OF.items()}
+class ProfileForm(Form):
+    """The profile's questions in FIELD_ORDER; Back from the typed district goes to the
+    district list, and the typed district, like the district, is the last answer."""
+
+    def previous(self, step: str) -> str:
+        return ProfileField.DISTRICT if step == DISTRICT_OTHER else super().previous(step)
 
 
-def is_onboarded(user: UserRecord) -> bool:
-    return user.profile_done_at is not None and user.deleted_at is None
+FORM = ProfileForm(
+    ProfileSteps,
+    [field.value for field in FIELD_ORDER],
+    FormTexts(
+        cancel="onb.btn.cancel",
+        cancelled="onb.cancelled",
+        skip="onb.btn.skip",
+        back="onb.btn.back",
+        progress="onb.progress",
+        edit_cancelled="profile.edit_cancelled",
+    ),
+    optional={ProfileField.ORGANISATION},
+    back_in_edit=True,
+)
+LAST = frozenset({ProfileField.DISTRICT.value, DISTRICT_OTHER})
 
 
-# --- what each step shows ------------------------------------------------------------------
+def field_of(step: str) -> ProfileField:
+    return ProfileField.DISTRICT if step == DISTRICT_OTHER else ProfileField(step)
 
 
-def _choices(items: ReferenceList, t: Translator) -> list[str]:
+def _labels(items: ReferenceList, t: Translator) -> list[str | KeyboardButton]:
     return [item.label(t.language) for item in items.items]
 
 
-def step_keyboard(
-    step: State, t: Translator, reference: Reference, *, first: bool
-) -> ReplyKeyboardMarkup:
-    builder = ReplyKeyboardBuilder()
-    if step == ProfileForm.phone:
-        builder.row(KeyboardButton(text=t("onb.btn.share_phone"), request_contact=True))
-    elif step == ProfileForm.organisation:
-        builder.row(KeyboardButton(text=t("onb.btn.skip")))
-    elif step in (ProfileForm.category, ProfileForm.district):
-        items = reference.categories if step == ProfileForm.category else reference.districts
-        labels = _choices(items, t)
-        if step == ProfileForm.district:
-            labels.append(t("onb.btn.district_other"))
-        for index in range(0, len(labels), 2):
-            builder.row(*(KeyboardButton(text=label) for label in labels[index : index + 2]))
-    nav = [KeyboardButton(text=t("onb.btn.cancel"))]
-    if not first:
-        nav.insert(0, KeyboardButton(text=t("onb.btn.back")))
-    builder.row(*nav)
-    return builder.as_markup(resize_keyboard=True, is_persistent=True)
+def choices(step: str, t: Translator, reference: Reference) -> list[str | KeyboardButton]:
+    """The step's buttons above Skip, Back and Cancel."""
+    match step:
+        case ProfileField.PHONE:
+            return [KeyboardButton(text=t("onb.btn.share_phone"), request_contact=True)]
+        case ProfileField.CATEGORY:
+            return _labels(reference.categories, t)
+        case ProfileField.DISTRICT:
+            return [*_labels(reference.districts, t), t("onb.btn.district_other")]
+    return []
 
 
-async def ask(
-    message: Message, step: State, t: Translator, reference: Reference, *, mode: str
+async def ask(message: Message, step: str, mode: Mode, t: Translator, reference: Reference) -> None:
+    question = t(f"onb.ask.{step}")
+    text, markup = FORM.prompt(step, mode, t, question, choices(step, t, reference))
+    await message.answer(text, reply_markup=markup)
+
+
+async def ask_again(
+    message: Message,
+    error: ProfileInputError,
+    step: str,
+    mode: Mode,
+    t: Translator,
+    reference: Reference,
 ) -> None:
-    key = f"onb.ask.{step.state.split(':')[-1] if step.state else ''}"
-    first = mode == ONBOARDING and step == ProfileForm.full_name
-    progress = ""
-    if mode == ONBOARDING and step != ProfileForm.district_other:
-        number = list(STATE_OF.values()).index(step) + 1
-        progress = t("onb.progress", n=number, total=len(STATE_OF)) + "\n"
-    await message.answer(
-        progress + t(key), reply_markup=step_keyboard(step, t, reference, first=first)
-    )
+    await message.answer(t(f"onb.error.{error.reason}"))
+    await ask(message, step, mode, t, reference)
 
 
 async def offer_consent(message: Message, t: Translator) -> None:
@@ -116,83 +125,88 @@ async def offer_consent(message: Message, t: Translator) -> None:
     await message.answer(t("onb.consent"), reply_markup=builder.as_markup())
 
 
+async def _link_to_open(state: FSMContext) -> str | None:
+    """The link the person came with, to open once onboarding is done: the gate keeps the
+    newest in the FSM data (handlers/start.py), and this form carries the one it started with
+    in its context, since starting a form replaces the FSM data."""
+    data = await state.get_data()
+    in_form = FORM.step_of(await state.get_state()) is not None
+    carried = draft_of(data).context if in_form else {}
+    link = data.get(START_PAYLOAD) or carried.get(START_PAYLOAD)
+    return str(link) if link else None
+
+
 async def start_form(
     message: Message,
     state: FSMContext,
     t: Translator,
     reference: Reference,
     *,
-    mode: str,
-    step: State = ProfileForm.full_name,
+    mode: Mode = Mode.CREATE,
+    step: str = FIELD_ORDER[0],
 ) -> None:
-    await state.set_state(step)
-    await state.update_data({MODE: mode})
-    await ask(message, step, t, reference, mode=mode)
+    link = await _link_to_open(state) if mode is Mode.CREATE else None
+    await FORM.start(state, mode=mode, step=step, context={START_PAYLOAD: link} if link else {})
+    await ask(message, step, mode, t, reference)
 
 
 async def resume(
     message: Message, user: UserRecord, state: FSMContext, t: Translator, reference: Reference
 ) -> None:
-    """Take a person who has not finished onboarding to the step they are at."""
+    """Take a person who has not finished onboarding to the step they are at: the form's step
+    while it is on (after a restart too), else the first question not answered yet."""
     if user.consent_at is None:
         await offer_consent(message, t)
         return
-    current = await state.get_state()
-    data = await state.get_data()
-    if current in FIELD_OF or current == ProfileForm.district_other.state:
-        step = (
-            ProfileForm.district_other
-            if current == ProfileForm.district_other.state
-            else (STATE_OF[FIELD_OF[current]])
-        )
+    step = FORM.step_of(await state.get_state())
+    if step is not None:
         await message.answer(t("onb.resumed"))
-        await ask(message, step, t, reference, mode=data.get(MODE, ONBOARDING))
+        await ask(message, step, draft_of(await state.get_data()).mode, t, reference)
         return
-    await start_form(message, state, t, reference, mode=ONBOARDING)
+    step = resume_field(user)
+    if step != FIELD_ORDER[0]:
+        await message.answer(t("onb.resumed"))
+    await start_form(message, state, t, reference, step=step)
 
 
-# --- reading one answer ------------------------------------------------------------------------
-
-
-class TypedDistrictChosen(Exception):
-    """The person picked "other district": the form goes on to the step where they type it."""
-
-
-def _pick(text: str, items: ReferenceList, t: Translator) -> str:
-    for item in items.items:
-        if text == item.label(t.language):
-            return item.code
-    raise ProfileInputError("choose_button")
-
-
-def read_answer(step: State, message: Message, t: Translator, reference: Reference) -> str | None:
+def read_answer(step: str, message: Message, t: Translator, reference: Reference) -> str | None:
     """The value to store for this step; None for a skipped optional field."""
+    if step == ProfileField.PHONE:
+        return _phone(message)
     text = (message.text or "").strip()
-    if step == ProfileForm.phone:
-        if message.contact is not None:
-            sender = message.from_user.id if message.from_user else None
-            if message.contact.user_id != sender:
-                raise ProfileInputError("contact_not_own")
-            return normalise_phone(message.contact.phone_number)
-        if not text:
-            raise ProfileInputError("need_text")
-        return normalise_phone(text)
     if not text:
         raise ProfileInputError("need_text")
-    if step == ProfileForm.full_name:
-        return clean_full_name(text)
-    if step == ProfileForm.organisation:
-        return None if text == t("onb.btn.skip") else clean_organisation(text)
-    if step == ProfileForm.category:
-        return _pick(text, reference.categories, t)
-    if step == ProfileForm.district:
-        if text == t("onb.btn.district_other"):
-            raise TypedDistrictChosen
-        return _pick(text, reference.districts, t)
+    if FORM.skipped(step, text, t):
+        return None
+    match step:
+        case ProfileField.FULL_NAME:
+            return clean_full_name(text)
+        case ProfileField.ORGANISATION:
+            return clean_organisation(text)
+        case ProfileField.CATEGORY:
+            return _pick(text, reference.categories, t)
+        case ProfileField.DISTRICT:
+            return _pick(text, reference.districts, t)
     return typed_district(text)
 
 
-# --- the handlers ------------------------------------------------------------------------------
+def _phone(message: Message) -> str:
+    if message.contact is not None:
+        sender = message.from_user.id if message.from_user else None
+        if message.contact.user_id != sender:
+            raise ProfileInputError("contact_not_own")
+        return normalise_phone(message.contact.phone_number)
+    text = (message.text or "").strip()
+    if not text:
+        raise ProfileInputError("need_text")
+    return normalise_phone(text)
+
+
+def _pick(text: str, items: ReferenceList, t: Translator) -> str:
+    chosen = items.by_label(text, t.language)
+    if chosen is None:
+        raise ProfileInputError("choose_button")
+    return chosen.code
 
 
 async def consent(
@@ -214,121 +228,106 @@ async def consent(
         return
     await people.give_consent(user.id, t.language)
     await edit_in_place(message, t("onb.consent_given"))
-    await start_form(message, state, t, reference, mode=ONBOARDING)
+    await start_form(message, state, t, reference, step=resume_field(user))
 
 
-async def form_input(
+async def answer(
     message: Message,
     state: FSMContext,
+    step: str,
+    t: Translator,
+    user: UserRecord,
+    reference: Reference,
+    people: PeopleService,
+) -> None:
+    """A question of onboarding before the last: the answer is saved, the next one asked."""
+    try:
+        value = read_answer(step, message, t, reference)
+    except ProfileInputError as error:
+        await ask_again(message, error, step, Mode.CREATE, t, reference)
+        return
+    await people.keep_answer(user.id, field_of(step), value)
+    following = await FORM.move_on(state, step)
+    if following is not None:
+        await ask(message, following, Mode.CREATE, t, reference)
+
+
+async def district_other_chosen(
+    message: Message, state: FSMContext, draft: Draft, t: Translator, reference: Reference
+) -> None:
+    """The district is not on the list: the form goes on to the step where it is typed."""
+    step = await FORM.move_to(state, DISTRICT_OTHER)
+    await ask(message, step, draft.mode, t, reference)
+
+
+async def finish(
+    message: Message,
+    state: FSMContext,
+    step: str,
     t: Translator,
     user: UserRecord,
     reference: Reference,
     people: PeopleService,
     **data: Any,
 ) -> None:
-    current = await state.get_state()
-    step = next(s for s in ProfileForm.__states__ if s.state == current)
-    stored = await state.get_data()
-    mode = stored.get(MODE, ONBOARDING)
-    text = (message.text or "").strip()
-    if text == t("onb.btn.cancel"):
-        await cancel(message, state, t, mode)
-        return
-    if text == t("onb.btn.back"):
-        await go_back(message, state, step, t, reference, mode)
-        return
+    """The last answer: the profile is saved, and the link the person came with (if any)
+    opens, with this update's handler data."""
     try:
         value = read_answer(step, message, t, reference)
-    except TypedDistrictChosen:
-        await state.set_state(ProfileForm.district_other)
-        await ask(message, ProfileForm.district_other, t, reference, mode=mode)
-        return
     except ProfileInputError as error:
-        await message.answer(t(f"onb.error.{error.reason}"))
-        await ask(message, step, t, reference, mode=mode)
+        await ask_again(message, error, step, Mode.CREATE, t, reference)
         return
-    field = ProfileField.DISTRICT if step == ProfileForm.district_other else FIELD_OF[current]
-    if mode == EDIT:
-        saved = await people.change_profile(user.id, field, value)
-        await state.clear()
-        await message.answer(t("profile.saved"), reply_markup=ReplyKeyboardRemove())
-        await message.answer(
-            profile_text(saved or user, t, reference), reply_markup=profile_keyboard(t)
-        )
-        return
-    form = {**stored.get(FORM, {}), field.value: value}
-    following = next_field(field)
-    if following is None:
-        deps = {**data, "reference": reference, "people": people, "state": state, "t": t}
-        await finish(message, user, form, stored.get(START_PAYLOAD), deps)
-        return
-    await state.update_data({FORM: form})
-    await state.set_state(STATE_OF[following])
-    await ask(message, STATE_OF[following], t, reference, mode=mode)
-
-
-async def finish(
-    message: Message,
-    user: UserRecord,
-    form: dict[str, str | None],
-    payload: str | None,
-    deps: dict[str, Any],
-) -> None:
-    """The last answer is in: the profile is saved, and the link the person came with (if
-    any) opens, with the handler kwargs `deps`."""
-    people: PeopleService = deps["people"]
-    state: FSMContext = deps["state"]
-    t: Translator = deps["t"]
-    saved = await people.finish_profile(user.id, {f: form.get(f.value) for f in ProfileField})
+    saved = await people.finish_profile(user.id, completed(user, field_of(step), value))
+    link = await _link_to_open(state)
     await state.clear()
     await message.answer(t("onb.done"), reply_markup=ReplyKeyboardRemove())
-    if payload:
-        await open_link(message, payload, {**deps, "user": saved or user})
-    else:
-        await show_welcome(message, t, user_first_name(message))
+    if link is None:
+        await show_welcome(message, t, message.from_user.first_name if message.from_user else "")
+        return
+    handler_data = {**data, "state": state, "t": t, "reference": reference, "people": people}
+    await open_link(message, link, {**handler_data, "user": saved or user})
 
 
-async def cancel_command(message: Message, state: FSMContext, t: Translator) -> None:
-    mode = (await state.get_data()).get(MODE, ONBOARDING)
-    await cancel(message, state, t, mode)
-
-
-async def cancel(message: Message, state: FSMContext, t: Translator, mode: str) -> None:
-    await state.clear()
-    key = "profile.edit_cancelled" if mode == EDIT else "onb.cancelled"
-    await message.answer(t(key), reply_markup=ReplyKeyboardRemove())
-
-
-async def go_back(
+async def edit_answer(
     message: Message,
     state: FSMContext,
-    step: State,
+    step: str,
     t: Translator,
+    user: UserRecord,
     reference: Reference,
-    mode: str,
+    people: PeopleService,
 ) -> None:
-    if mode == EDIT:
-        await cancel(message, state, t, mode)
+    """The one field edited from /profile: saved, and the profile shown again."""
+    try:
+        value = read_answer(step, message, t, reference)
+    except ProfileInputError as error:
+        await ask_again(message, error, step, Mode.EDIT, t, reference)
         return
-    if step == ProfileForm.district_other:
-        target: State | None = ProfileForm.district
-    else:
-        previous = previous_field(FIELD_OF[step.state or ""])
-        target = STATE_OF[previous] if previous else None
-    if target is None:
-        await ask(message, step, t, reference, mode=mode)
-        return
-    await state.set_state(target)
-    await ask(message, target, t, reference, mode=mode)
+    saved = await people.change_profile(user.id, field_of(step), value)
+    await state.clear()
+    await message.answer(t("profile.saved"), reply_markup=ReplyKeyboardRemove())
+    await message.answer(
+        profile_text(saved or user, t, reference), reply_markup=profile_keyboard(t)
+    )
+
+
+async def back(
+    message: Message, state: FSMContext, step: str, t: Translator, reference: Reference
+) -> None:
+    previous = await FORM.back(state, step)
+    await ask(message, previous, Mode.CREATE, t, reference)
 
 
 def build_router() -> Router:
     router = Router(name="onboarding")
+    FORM.register(router, back=back, cancel_command="cancel")
     router.callback_query.register(consent, ConsentCallback.filter(), F.message.as_("message"))
-    router.message.register(form_input, StateFilter(ProfileForm), ~F.text.startswith("/"))
-    router.message.register(cancel_command, StateFilter(ProfileForm), Command("cancel"))
+    router.message.register(
+        district_other_chosen,
+        FORM.at(ProfileField.DISTRICT),
+        Pressed("onb.btn.district_other"),
+    )
+    router.message.register(finish, FORM.at(*LAST, mode=Mode.CREATE))
+    router.message.register(answer, FORM.at(mode=Mode.CREATE))
+    router.message.register(edit_answer, FORM.at(mode=Mode.EDIT))
     return router
-
-
-def user_first_name(message: Message) -> str:
-    return message.from_user.first_name if message.from_user else ""

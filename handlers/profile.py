@@ -15,6 +15,7 @@ from bot.texts import Translator
 from handlers import onboarding
 from handlers.ui.callbacks import DeleteMeCallback, ProfileEditCallback
 from handlers.ui.editing import edit_in_place
+from handlers.ui.forms import Mode
 from handlers.ui.profile_view import profile_keyboard, profile_text
 
 
@@ -30,8 +31,9 @@ async def edit(
     t: Translator,
     reference: Reference,
 ) -> None:
-    step = onboarding.STATE_OF[callback_data.field]
-    await onboarding.start_form(message, state, t, reference, mode=onboarding.EDIT, step=step)
+    await onboarding.start_form(
+        message, state, t, reference, mode=Mode.EDIT, step=callback_data.field
+    )
 
 
 async def privacy(message: Message, t: Translator) -> None:

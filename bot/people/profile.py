@@ -1,13 +1,20 @@
-"""The participant profile: its fields, the order they are asked in, and what counts as valid.
+"""The participant profile: its fields, the order they are asked in, what counts as valid, and
+who counts as onboarded.
 
 Each validator returns the value to store, or raises ProfileInputError with a reason key the
 handlers turn into a message in the person's language.
+
+The onboarding form saves each answer as it is given, so a person who cancels it is taken
+back to the first question they have not answered. A skipped optional answer is saved as
+SKIPPED while the form is on, so that it reads as answered, and as NULL once the profile is
+done.
 """
 
 from __future__ import annotations
 
 import re
 from enum import StrEnum
+from typing import Protocol
 
 from bot.reference import OTHER_PREFIX
 
@@ -22,6 +29,8 @@ class ProfileField(StrEnum):
 
 # The order of the onboarding form; Back walks it in reverse.
 FIELD_ORDER: tuple[ProfileField, ...] = tuple(ProfileField)
+
+SKIPPED = ""  # an optional answer skipped, while the onboarding form is on
 
 NAME_MAX = 100
 ORGANISATION_MAX = 200
@@ -42,14 +51,52 @@ class ProfileInputError(ValueError):
         self.reason = reason
 
 
-def next_field(current: ProfileField) -> ProfileField | None:
-    index = FIELD_ORDER.index(current)
-    return FIELD_ORDER[index + 1] if index + 1 < len(FIELD_ORDER) else None
+class StoredProfile(Protocol):
+    """A person's stored record as far as the profile goes (bot.people.users.UserRecord)."""
+
+    @property
+    def full_name(self) -> str | None: ...
+    @property
+    def phone(self) -> str | None: ...
+    @property
+    def organisation(self) -> str | None: ...
+    @property
+    def category(self) -> str | None: ...
+    @property
+    def district(self) -> str | None: ...
+    @property
+    def profile_done_at(self) -> str | None: ...
+    @property
+    def deleted_at(self) -> str | None: ...
 
 
-def previous_field(current: ProfileField) -> ProfileField | None:
-    index = FIELD_ORDER.index(current)
-    return FIELD_ORDER[index - 1] if index > 0 else None
+def is_onboarded(person: StoredProfile) -> bool:
+    return person.profile_done_at is not None and person.deleted_at is None
+
+
+def _answers(person: StoredProfile) -> dict[ProfileField, str | None]:
+    return {field: getattr(person, field.value) for field in FIELD_ORDER}
+
+
+def kept_answer(value: str | None) -> str:
+    """What the onboarding form saves for an answer: a skipped one (None) as SKIPPED."""
+    return SKIPPED if value is None else value
+
+
+def resume_field(person: StoredProfile) -> ProfileField:
+    """Where the onboarding form goes on: the first question without an answer (the last
+    answer finishes the form, so one is always missing until then)."""
+    answers = _answers(person)
+    return next((field for field in FIELD_ORDER if answers[field] is None), FIELD_ORDER[0])
+
+
+def completed(
+    person: StoredProfile, last: ProfileField, value: str | None
+) -> dict[ProfileField, str | None]:
+    """The finished profile: the answers saved so far and the `last` one, a skipped answer
+    stored as NULL."""
+    answers = {**_answers(person), last: value}
+    return {field: None if answer == SKIPPED else answer for field, answer in answers.items()}
 
 
 def clean_full_name(raw: str) -> str:

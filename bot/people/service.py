@@ -13,7 +13,7 @@ from bot.events import store as events
 from bot.notices import Notices
 from bot.people import coordinators, store, users
 from bot.people.coordinators import Coordinator, InviteResult
-from bot.people.profile import ProfileField
+from bot.people.profile import ProfileField, kept_answer
 from bot.people.roles import is_coordinator
 from bot.people.users import UserRecord
 from bot.platform.db import Database
@@ -50,6 +50,12 @@ class PeopleService:
     async def give_consent(self, user_id: int, language: str) -> None:
         async with self.db.write() as conn:
             await store.give_consent(conn, user_id, language, self.clock.now())
+
+    async def keep_answer(self, user_id: int, field: ProfileField, value: str | None) -> None:
+        """One answer of the onboarding form, saved as it is given: a person who cancels the
+        form finds it kept (bot/people/profile.py, `resume_field`)."""
+        async with self.db.write() as conn:
+            await store.update_field(conn, user_id, field, kept_answer(value))
 
     async def finish_profile(
         self, user_id: int, values: Mapping[ProfileField, str | None]

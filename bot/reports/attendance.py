@@ -21,6 +21,7 @@ from bot.platform.db import Database
 from bot.reference import Reference
 from bot.reports import cells
 from bot.reports.files import file_name
+from bot.reports.print_layout import A4, text_lines
 from bot.reports.project import Text
 from bot.reports.stats_queries import attendance_records
 
@@ -174,7 +175,7 @@ def _title(sheet: Worksheet, title: str, columns: int, widths: tuple[float, ...]
     cell.font = cells.TITLE
     cell.alignment = Alignment(wrap_text=True, vertical="top")
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=columns)
-    lines = _lines(title, sum(widths) * 0.85)  # 13 pt letters are wider than 11 pt ones
+    lines = text_lines(title, sum(widths) * 0.85)  # 13 pt letters are wider than 11 pt ones
     sheet.row_dimensions[1].height = lines * 17.0 + 4
 
 
@@ -186,7 +187,7 @@ def _header(sheet: Worksheet, headers: tuple[str, ...], widths: tuple[float, ...
         cell.border = BOX
     for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
-    lines = max(_lines(header, width) for header, width in zip(headers, widths, strict=True))
+    lines = max(text_lines(header, width) for header, width in zip(headers, widths, strict=True))
     sheet.row_dimensions[2].height = lines * LINE_HEIGHT + 6
 
 
@@ -207,28 +208,13 @@ def _body_row(
 def _height(values: list[object], widths: tuple[float, ...], wrapped: tuple[int, ...]) -> float:
     """Tall enough for every wrapped line, never lower than a signature needs: a row is not
     clipped in print, where no one can widen it."""
-    lines = max(_lines(str(values[i] or ""), widths[i]) for i in wrapped)
+    lines = max(text_lines(str(values[i] or ""), widths[i]) for i in wrapped)
     return max(SIGN_ROW_HEIGHT, lines * LINE_HEIGHT + 6)
-
-
-def _lines(value: str, width: float) -> int:
-    """Lines a text takes in a column `width` characters wide, breaking at spaces as a
-    spreadsheet does; a conservative guess, as letters differ in width."""
-    room = max(1.0, width - 2)
-    lines, used = 1, 0
-    for word in value.split():
-        length = len(word)
-        if used and used + 1 + length > room:
-            lines, used = lines + 1, 0
-        used = length if not used else used + 1 + length
-        while used > room:  # a word longer than the column breaks where it must
-            lines, used = lines + 1, used - int(room)
-    return lines
 
 
 def _page(sheet: Worksheet, orientation: str, repeat: str) -> None:
     sheet.print_title_rows = repeat
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.paperSize = A4
     sheet.page_setup.orientation = orientation
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0

@@ -29,6 +29,7 @@ from bot.reference import Reference, ReferenceList
 from bot.reports import cells
 from bot.reports import snapshot as report_rows
 from bot.reports.feedback import Feedback, QuestionStats, TemplateFeedback, analyse
+from bot.reports.print_layout import PrintedSheet, fitting_width
 from bot.reports.snapshot import AnswerLine, EventLine, ProjectInfo, ReachCell
 from surveys.flow import OTHER
 from surveys.templates import Question, QuestionKind, SurveyTemplate
@@ -125,36 +126,41 @@ def _discard(book: Workbook) -> None:
 
 def _sheet(
     book: Workbook, title: str, widths: Iterable[float], freeze: str, header_row: int
-) -> Any:
-    """Widths, frozen panes and fitting to the page go first: write-only sheets write them
-    before the rows. Landscape, one page wide, the header row repeated on every page."""
+) -> PrintedSheet:
+    """Widths and frozen panes go first: write-only sheets write them before the rows. A4
+    landscape, one page wide, the rows down to the header repeated on every page."""
     sheet = book.create_sheet(title[:31])
+    widths = tuple(widths)
     for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = freeze
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.print_title_rows = f"{header_row}:{header_row}"
-    return sheet
+    return PrintedSheet(sheet, widths, header_row)
 
 
-def _put(sheet: Any, values: Iterable[Any]) -> None:
-    sheet.append(cells.row(sheet, values))
-
-
-def _bold_row(sheet: Any, values: Iterable[Any]) -> list[Any]:
+def _bold_row(sheet: PrintedSheet, values: Iterable[Any]) -> list[Any]:
     return [
-        cells.styled(sheet, value, font=cells.BOLD, alignment=cells.WRAP)
+        cells.styled(sheet.ws, value, font=cells.BOLD, alignment=cells.WRAP)
         if value is not None
         else None
         for value in values
     ]
 
 
-def _title(sheet: Any, text: str) -> None:
-    _put(sheet, [cells.styled(sheet, text, font=cells.TITLE)])
+def _wrapped(sheet: PrintedSheet, value: str | None) -> Any:
+    """Text that may be longer than its column: wrapped, so nothing is cut in print."""
+    return sheet.wrapped(value) if value else value
+
+
+def _long(sheet: PrintedSheet, value: Any, column: int) -> Any:
+    """Wrapped only where it does not fit: a style on each of 100,000 answers would cost
+    the export much of its speed."""
+    if isinstance(value, str) and len(value) > sheet.widths[column] - 2:
+        return _wrapped(sheet, value)
+    return value
+
+
+def _title(sheet: PrintedSheet, text: str) -> None:
+    sheet.put([cells.styled(sheet.ws, text, font=cells.TITLE)])
 
 
 def _bar_chart(title: str, y_title: str) -> BarChart:
@@ -192,62 +198,66 @@ def _events_sheet(
     widths = (5, 17, 40, 18, 30, 22, 11, 13, 12, 13, 12, 15)
     sheet = _sheet(book, t("rep.sheet.events"), widths, "A3", 2)
     _title(sheet, t("rep.events_title", project=project.title(ctx.language), date=_today(ctx)))
-    _put(sheet, _bold_row(sheet, (t(f"rep.ecol.{key}") for key in keys)))
+    sheet.put(_bold_row(sheet, (t(f"rep.ecol.{key}") for key in keys)))
     counted = [e for e in events if e.status != "cancelled"]
+    # Cancelled events are listed last, so the chart, which takes a range of rows, leaves
+    # them out as the totals do.
+    listed = counted + [e for e in events if e.status == "cancelled"]
     held = 0
-    for number, event in enumerate(events, start=1):
+    rows: list[list[Any]] = []
+    for number, event in enumerate(listed, start=1):
         status = _event_status(event, ctx.now)
         held += status == "held"
         rated = ratings.get(event.id)
-        _put(
-            sheet,
+        rows.append(
             [
                 number,
                 cells.styled(
-                    sheet, cells.local(event.starts_at, ctx.tz), number_format=cells.DATE_TIME
+                    sheet.ws, cells.local(event.starts_at, ctx.tz), number_format=cells.DATE_TIME
                 ),
-                event.title(ctx.language),
-                t(f"evtype.{event.type}"),
-                event.place,
-                ctx.reference.districts.label(event.district, ctx.language),
+                _wrapped(sheet, event.title(ctx.language)),
+                _wrapped(sheet, t(f"evtype.{event.type}")),
+                _wrapped(sheet, event.place),
+                _wrapped(sheet, ctx.reference.districts.label(event.district, ctx.language)),
                 event.capacity,
                 event.registered,
                 event.attended,
                 event.responses,
                 _rounded(rated[1] / rated[0]) if rated else None,
                 t(f"rep.estatus.{status}"),
-            ],
+            ]
         )
-    last = 2 + len(events)
     rated_all = [ratings[e.id] for e in counted if e.id in ratings]
     given = sum(count for count, _ in rated_all)
-    _put(
+    totals = _bold_row(
         sheet,
-        _bold_row(
-            sheet,
-            [
-                None,
-                None,
-                t("rep.total_events", n=len(counted)),
-                None,
-                None,
-                None,
-                sum(e.capacity or 0 for e in counted),
-                sum(e.registered for e in counted),
-                sum(e.attended for e in counted),
-                sum(e.responses for e in counted),
-                _rounded(sum(total for _, total in rated_all) / given) if given else None,
-                t("rep.total_held", n=held),
-            ],
-        ),
+        [
+            None,
+            None,
+            t("rep.total_events", n=len(counted)),
+            None,
+            None,
+            None,
+            sum(e.capacity or 0 for e in counted),
+            sum(e.registered for e in counted),
+            sum(e.attended for e in counted),
+            sum(e.responses for e in counted),
+            _rounded(sum(total for _, total in rated_all) / given) if given else None,
+            t("rep.total_held", n=held),
+        ],
     )
-    sheet.auto_filter.ref = f"A2:{get_column_letter(len(keys))}{last}"
-    if events:
+    for row in rows[:-1]:
+        sheet.put(row)
+    sheet.put_block([*rows[-1:], totals])  # the totals never start a page alone
+    last = 2 + len(events)
+    sheet.ws.auto_filter.ref = f"A2:{get_column_letter(len(keys))}{last}"
+    if counted:
         chart = _bar_chart(t("rep.chart.attendance"), t("rep.ecol.attended"))
-        chart.y_axis.majorUnit = max(1, math.ceil(max(e.attended for e in events) / 8))
-        chart.add_data(ChartRange(sheet, min_col=9, min_row=3, max_row=last))
-        chart.set_categories(ChartRange(sheet, min_col=3, min_row=3, max_row=last))
-        sheet.add_chart(chart, f"A{last + 3}")
+        chart.y_axis.majorUnit = max(1, math.ceil(max(e.attended for e in counted) / 8))
+        charted = 2 + len(counted)
+        chart.add_data(ChartRange(sheet.ws, min_col=9, min_row=3, max_row=charted))
+        chart.set_categories(ChartRange(sheet.ws, min_col=3, min_row=3, max_row=charted))
+        sheet.ws.add_chart(chart, f"A{last + 3}")
     return held
 
 
@@ -266,22 +276,24 @@ def _reach_sheet(
     districts = ordered_codes(ctx.reference.districts, by_district)
     categories = ordered_codes(ctx.reference.categories, by_category)
     header_row = 7
+    category_widths = [
+        fitting_width([ctx.label(ctx.reference.categories, code)], 16) for code in categories
+    ]
     sheet = _sheet(
         book,
         t("rep.sheet.reach"),
-        (34, *(16 for _ in categories), 16, 14),
+        (34, *category_widths, 16, 14),
         f"B{header_row + 1}",
         header_row,
     )
     _title(sheet, t("rep.reach_title", project=project.title(ctx.language), date=_today(ctx)))
-    _put(sheet, [t("rep.reach.held"), held])
-    _put(sheet, [t("rep.reach.people"), total.people])
-    _put(sheet, [t("rep.reach.attendances"), total.attendances])
-    _put(sheet, [t("rep.reach.note")])
-    _put(sheet, [])
+    sheet.put([t("rep.reach.held"), held])
+    sheet.put([t("rep.reach.people"), total.people])
+    sheet.put([t("rep.reach.attendances"), total.attendances])
+    sheet.put([t("rep.reach.note")])
+    sheet.put([])
 
-    _put(
-        sheet,
+    sheet.put(
         _bold_row(
             sheet,
             [
@@ -292,20 +304,19 @@ def _reach_sheet(
             ],
         ),
     )
+    table: list[list[Any]] = []
     for district in districts:
         row = by_district.get(district)
-        _put(
-            sheet,
+        table.append(
             [
-                ctx.district(district),
+                _wrapped(sheet, ctx.district(district)),
                 *(_people(matrix.get((district, code))) for code in categories),
                 row.people if row else 0,
                 row.attendances if row else 0,
-            ],
+            ]
         )
     last = header_row + len(districts)
-    _put(
-        sheet,
+    table.append(
         _bold_row(
             sheet,
             [
@@ -314,26 +325,28 @@ def _reach_sheet(
                 total.people,
                 total.attendances,
             ],
-        ),
+        )
     )
-    _put(sheet, [t("rep.reach.by_category_note")])
-    _put(sheet, [])
-    _put(
-        sheet,
-        _bold_row(sheet, [t("rep.rcol.category"), t("rep.rcol.people"), t("rep.rcol.attendances")]),
-    )
+    for values in table[:-2]:
+        sheet.put(values)
+    sheet.put_block(table[-2:])  # the totals never start a page alone
+    sheet.put([t("rep.reach.by_category_note")])
+    sheet.put([])
+    by_category_table = [
+        _bold_row(sheet, [t("rep.rcol.category"), t("rep.rcol.people"), t("rep.rcol.attendances")])
+    ]
     for code in categories:
         cell = by_category.get(code)
-        _put(
-            sheet,
+        by_category_table.append(
             [
-                ctx.label(ctx.reference.categories, code),
+                _wrapped(sheet, ctx.label(ctx.reference.categories, code)),
                 cell.people if cell else 0,
                 cell.attendances if cell else 0,
-            ],
+            ]
         )
-    _put(sheet, _bold_row(sheet, [t("rep.total"), total.people, total.attendances]))
-    sheet.auto_filter.ref = f"A{header_row}:{get_column_letter(len(categories) + 3)}{last}"
+    by_category_table.append(_bold_row(sheet, [t("rep.total"), total.people, total.attendances]))
+    sheet.put_block(by_category_table)
+    sheet.ws.auto_filter.ref = f"A{header_row}:{get_column_letter(len(categories) + 3)}{last}"
     return total
 
 
@@ -354,74 +367,72 @@ def _feedback_sheet(
     book: Workbook, ctx: ReportContext, project: ProjectInfo, feedback: Feedback
 ) -> None:
     t = ctx.text
-    widths = (40, 12, 12, *(11 for _ in range(12)))
+    heads = [
+        _head_and_columns(ctx, question)[0]
+        for part in feedback.by_template.values()
+        for question in part.template.questions
+    ]
+    # Each column as wide as its longest word in any question's header: an option's name
+    # is never broken in the middle.
+    widths = [40.0, 12.0, 12.0, *(11.0 for _ in range(12))]
+    for index in range(2, len(widths)):
+        labels = [head[index] for head in heads if len(head) > index]
+        widths[index] = fitting_width(labels, widths[index])
     sheet = _sheet(book, t("rep.sheet.feedback"), widths, "A2", 1)
-    rows = 0
-
-    def add(values: Iterable[Any] = ()) -> None:
-        nonlocal rows
-        sheet.append(cells.row(sheet, values))
-        rows += 1
-
-    add(
+    sheet.put(
         [
             cells.styled(
-                sheet,
+                sheet.ws,
                 t("rep.feedback_title", project=project.title(ctx.language), date=_today(ctx)),
                 font=cells.TITLE,
             )
         ]
     )
-    add([t("rep.fb.district_note")])
-    add()
+    sheet.put([t("rep.fb.district_note")])
+    sheet.blank()
     ratings = feedback.rating_by_district()
     districts = [d for d in ordered_codes(ctx.reference.districts, ratings) if d in ratings]
-    add(_bold_row(sheet, [t("rep.fb.rating_heading")]))
-    add(
+    sheet.put(_bold_row(sheet, [t("rep.fb.rating_heading")]))
+    sheet.put(
         _bold_row(sheet, [t("rep.fb.col.district"), t("rep.fb.col.rated"), t("rep.fb.col.average")])
     )
-    first = rows + 1
+    first = sheet.rows + 1
     for district in districts:
         stats = ratings[district]
-        add([ctx.district(district), sum(stats.values.values()), _avg(stats)])
-    last = rows
+        sheet.put(
+            [_wrapped(sheet, ctx.district(district)), sum(stats.values.values()), _avg(stats)]
+        )
+    last = sheet.rows
     pooled = QuestionStats()
     for stats in ratings.values():
         pooled.add(stats)
-    add(_bold_row(sheet, [t("rep.fb.all"), sum(pooled.values.values()), _avg(pooled)]))
+    sheet.put(_bold_row(sheet, [t("rep.fb.all"), sum(pooled.values.values()), _avg(pooled)]))
     if districts:
         chart = _bar_chart(t("rep.chart.rating"), t("rep.fb.col.average"))
         chart.y_axis.scaling.min = 0
-        chart.add_data(ChartRange(sheet, min_col=3, min_row=first, max_row=last))
-        chart.set_categories(ChartRange(sheet, min_col=1, min_row=first, max_row=last))
-        sheet.add_chart(chart, f"E{first - 1}")
+        chart.add_data(ChartRange(sheet.ws, min_col=3, min_row=first, max_row=last))
+        chart.set_categories(ChartRange(sheet.ws, min_col=1, min_row=first, max_row=last))
+        sheet.ws.add_chart(chart, f"E{first - 1}")
         # The question blocks start below the chart, which is about 22 rows tall.
-        while rows < first + CHART_ROWS:
-            add()
+        sheet.blank(max(0, first + CHART_ROWS - sheet.rows))
     if not feedback.by_template:
-        add()
-        add([t("rep.fb.none")])
+        sheet.blank()
+        sheet.put([t("rep.fb.none")])
         return
     for part in feedback.by_template.values():
-        add()
+        sheet.blank()
         title = part.template.title.get(ctx.language) or part.template.title["ru"]
-        add(_bold_row(sheet, [t("rep.fb.template", title=title, n=part.total_responses)]))
-        for question in part.template.questions:
-            add()
-            for values in _question_block(sheet, ctx, part, question):
-                add(values)
+        heading = _bold_row(sheet, [t("rep.fb.template", title=title, n=part.total_responses)])
+        for number, question in enumerate(part.template.questions):
+            block = [[], *_question_block(sheet, ctx, part, question)]
+            # A questionnaire's title stays with its first question.
+            sheet.put_block([heading, *block] if number == 0 else block)
 
 
-def _question_block(
-    sheet: Any, ctx: ReportContext, part: TemplateFeedback, question: Question
-) -> Iterator[list[Any]]:
+def _head_and_columns(
+    ctx: ReportContext, question: Question
+) -> tuple[list[str], list[Callable[[QuestionStats], Any]]]:
     t = ctx.text
-    per_district = part.questions.get(question.id, {})
-    districts = [
-        d for d in ordered_codes(ctx.reference.districts, per_district) if d in per_district
-    ]
-    overall = part.overall(question.id)
-    yield _bold_row(sheet, [question.label(ctx.language), t(f"rep.fb.kind.{question.kind}")])
     head = [t("rep.fb.col.district"), t("rep.fb.col.answered")]
     columns: list[Callable[[QuestionStats], Any]]
     if question.kind is QuestionKind.SCALE:
@@ -439,10 +450,28 @@ def _question_block(
         columns = [_option_count(option) for option in options]
     else:
         columns = []
+    return head, columns
+
+
+def _question_block(
+    sheet: PrintedSheet, ctx: ReportContext, part: TemplateFeedback, question: Question
+) -> Iterator[list[Any]]:
+    t = ctx.text
+    per_district = part.questions.get(question.id, {})
+    districts = [
+        d for d in ordered_codes(ctx.reference.districts, per_district) if d in per_district
+    ]
+    overall = part.overall(question.id)
+    yield _bold_row(sheet, [question.label(ctx.language), t(f"rep.fb.kind.{question.kind}")])
+    head, columns = _head_and_columns(ctx, question)
     yield _bold_row(sheet, head)
     for district in districts:
         stats = per_district[district]
-        yield [ctx.district(district), stats.answered, *(column(stats) for column in columns)]
+        yield [
+            _wrapped(sheet, ctx.district(district)),
+            stats.answered,
+            *(column(stats) for column in columns),
+        ]
     yield _bold_row(
         sheet, [t("rep.fb.all"), overall.answered, *(column(overall) for column in columns)]
     )
@@ -492,7 +521,7 @@ def _answers_sheet(
     widths = (10, 36, 12, 22, 24, 28, 44, 50)
     sheet = _sheet(book, t("rep.sheet.answers"), widths, "A3", 2)
     _title(sheet, t("rep.answers_title", project=project.title(ctx.language), date=_today(ctx)))
-    _put(sheet, _bold_row(sheet, (t(f"rep.acol.{key}") for key in keys)))
+    sheet.put(_bold_row(sheet, (t(f"rep.acol.{key}") for key in keys)))
     by_id = {event.id: event for event in events}
     titles = {event.id: event.title(ctx.language) for event in events}
     days = {event.id: cells.local(event.starts_at, ctx.tz) for event in events}
@@ -501,6 +530,16 @@ def _answers_sheet(
     anonymous = t("rep.anonymous")
     deleted = t("adm.list.deleted")
     written = 2
+    # An event's title and a question come back on thousands of rows: one styled cell each.
+    # A write-only row is written as it is appended, so a cell can be handed out again.
+    styled_once: dict[tuple[str, int], Any] = {}
+
+    def repeated(value: str, column: int) -> Any:
+        key = (value, column)
+        if key not in styled_once:
+            styled_once[key] = _long(sheet, value, column)
+        return styled_once[key]
+
     for number, (_, group) in enumerate(
         itertools.groupby(lines, key=lambda line: line.response_id), start=1
     ):
@@ -531,21 +570,20 @@ def _answers_sheet(
             who = first.respondent or "—"
         for line in answers:
             question = _find(template, line.question)
-            _put(
-                sheet,
+            sheet.put(
                 [
                     number,
-                    titles[event.id],
-                    cells.styled(sheet, days[event.id], number_format=cells.DATE),
+                    repeated(titles[event.id], 1),
+                    cells.styled(sheet.ws, days[event.id], number_format=cells.DATE),
                     district,
                     category,
                     who,
-                    question.label(ctx.language) if question else line.question,
-                    _answer_value(ctx, question, line),
+                    repeated(question.label(ctx.language) if question else line.question, 6),
+                    _long(sheet, _answer_value(ctx, question, line), 7),
                 ],
             )
             written += 1
-    sheet.auto_filter.ref = f"A2:{get_column_letter(len(keys))}{written}"
+    sheet.ws.auto_filter.ref = f"A2:{get_column_letter(len(keys))}{written}"
 
 
 def _find(template: SurveyTemplate | None, question_id: str) -> Question | None:

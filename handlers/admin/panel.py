@@ -1,23 +1,17 @@
-"""/admin: the coordinator panel, projects, and the short form that creates a project."""
+"""/admin: the coordinator panel, projects, and the short form that creates a project or edits
+one of its fields (handlers/ui/forms.py: Skip and Cancel, no Back or progress)."""
 
 from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
 from aiogram import F, Router
-from aiogram.filters import Command, Filter, StateFilter
+from aiogram.filters import Command, Filter
 from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import (
-    CallbackQuery,
-    InlineKeyboardMarkup,
-    KeyboardButton,
-    Message,
-    ReplyKeyboardMarkup,
-    ReplyKeyboardRemove,
-)
-from aiogram.utils.keyboard import InlineKeyboardBuilder, ReplyKeyboardBuilder
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message, ReplyKeyboardRemove
+from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.clock import format_local
 from bot.errors import StaleButtonError
@@ -41,25 +35,27 @@ from handlers.admin.callbacks import (
 from handlers.admin.menu import PANEL_BUTTONS, PROJECT_BUTTONS
 from handlers.admin.plan_upload import ask_for_plan
 from handlers.ui.editing import edit_in_place
+from handlers.ui.forms import Draft, Form, FormTexts, Mode
 from surveys.templates import SurveyTemplate
 
-PROJECT = "project"
-PROJECT_EDIT = "project_edit"
+PROJECT_ID = "project_id"
 
 
 class ProjectForm(StatesGroup):
+    """One state per step, named by the ProjectField values."""
+
     title_ru = State()
     title_kk = State()
     funder = State()
     period = State()
 
 
-class ProjectEdit(StatesGroup):
-    value = State()
-
-
-PROJECT_STEPS = ("title_ru", "title_kk", "funder", "period")
-OPTIONAL = {"title_kk", "funder", "period"}
+FORM = Form(
+    ProjectForm,
+    [field.value for field in ProjectField],
+    FormTexts(cancel="evf.btn.cancel", cancelled="evf.cancelled", skip="evf.btn.skip"),
+    optional={ProjectField.TITLE_KK, ProjectField.FUNDER, ProjectField.PERIOD},
+)
 
 
 class ProjectFromButton(Filter):
@@ -147,28 +143,24 @@ async def project_screen(
     return clip_html("\n".join(lines)), builder.as_markup()
 
 
-def _ask_keyboard(step: str, t: Translator) -> ReplyKeyboardMarkup:
-    builder = ReplyKeyboardBuilder()
-    if step in OPTIONAL:
-        builder.row(KeyboardButton(text=t("evf.btn.skip")))
-    builder.row(KeyboardButton(text=t("evf.btn.cancel")))
-    return builder.as_markup(resize_keyboard=True, is_persistent=True)
+async def _ask(message: Message, step: str, mode: Mode, t: Translator) -> None:
+    text, markup = FORM.prompt(step, mode, t, t(f"proj.ask.{step}"))
+    await message.answer(text, reply_markup=markup)
 
 
-async def _ask(message: Message, step: str, t: Translator) -> None:
-    await message.answer(t(f"proj.ask.{step}"), reply_markup=_ask_keyboard(step, t))
-
-
-def _answer(step: str, text: str, t: Translator) -> ProjectAnswer:
+def _read(step: str, message: Message, t: Translator) -> ProjectAnswer:
     """The answer to keep for a step: None when an optional one is skipped."""
-    if step in OPTIONAL and text == t("evf.btn.skip"):
+    text = (message.text or "").strip()
+    if FORM.skipped(step, text, t):
         return None
     return parse_project_value(step, text)
 
 
-async def _cancel(message: Message, state: FSMContext, t: Translator) -> None:
-    await state.clear()
-    await message.answer(t("evf.cancelled"), reply_markup=ReplyKeyboardRemove())
+async def _ask_again(
+    message: Message, error: FormInputError, step: str, mode: Mode, t: Translator
+) -> None:
+    await message.answer(t(f"evf.error.{error.reason}"))
+    await _ask(message, step, mode, t)
 
 
 def _actor(message: Message) -> int:
@@ -263,29 +255,29 @@ async def ask_field(
     state: FSMContext,
     t: Translator,
 ) -> None:
-    field = callback_data.field.value
-    await state.set_state(ProjectEdit.value)
-    await state.set_data({PROJECT_EDIT: {"project_id": project.id, "field": field}})
-    await _ask(message, field, t)
+    step = await FORM.start(
+        state, mode=Mode.EDIT, step=callback_data.field.value, context={PROJECT_ID: project.id}
+    )
+    await _ask(message, step, Mode.EDIT, t)
 
 
 async def edit_value(
-    message: Message, state: FSMContext, t: Translator, tz: ZoneInfo, events: EventService
+    message: Message,
+    state: FSMContext,
+    step: str,
+    draft: Draft,
+    t: Translator,
+    tz: ZoneInfo,
+    events: EventService,
 ) -> None:
-    editing = dict((await state.get_data()).get(PROJECT_EDIT, {}))
-    field = ProjectField(editing["field"]).value
-    text = (message.text or "").strip()
-    if text == t("evf.btn.cancel"):
-        await _cancel(message, state, t)
-        return
     try:
-        answer = _answer(field, text, t)
+        answer = _read(step, message, t)
     except FormInputError as error:
-        await message.answer(t(f"evf.error.{error.reason}"))
-        await _ask(message, field, t)
+        await _ask_again(message, error, step, Mode.EDIT, t)
         return
     await state.clear()
-    saved = await events.edit_project(int(editing["project_id"]), field, answer, _actor(message))
+    project_id = int(draft.context[PROJECT_ID])
+    saved = await events.edit_project(project_id, step, answer, _actor(message))
     if saved is None:
         await message.answer(t("proj.gone"), reply_markup=ReplyKeyboardRemove())
         return
@@ -300,33 +292,40 @@ async def edit_value(
 async def start_project(
     query: CallbackQuery, message: Message, state: FSMContext, t: Translator
 ) -> None:
-    await state.set_state(ProjectForm.title_ru)
-    await state.set_data({PROJECT: {}})
-    await _ask(message, "title_ru", t)
+    step = await FORM.start(state)
+    await _ask(message, step, Mode.CREATE, t)
 
 
 async def project_step(
-    message: Message, state: FSMContext, t: Translator, events: EventService
+    message: Message, state: FSMContext, step: str, draft: Draft, t: Translator
 ) -> None:
-    step = ((await state.get_state()) or "").split(":")[-1]
-    answers: dict[str, ProjectAnswer] = dict((await state.get_data()).get(PROJECT, {}))
-    text = (message.text or "").strip()
-    if text == t("evf.btn.cancel"):
-        await _cancel(message, state, t)
-        return
+    """A step of a new project before the last."""
     try:
-        answers[step] = _answer(step, text, t)
+        answer = _read(step, message, t)
     except FormInputError as error:
-        await message.answer(t(f"evf.error.{error.reason}"))
-        await _ask(message, step, t)
+        await _ask_again(message, error, step, Mode.CREATE, t)
         return
-    index = PROJECT_STEPS.index(step)
-    if index + 1 < len(PROJECT_STEPS):
-        following = PROJECT_STEPS[index + 1]
-        await state.update_data({PROJECT: answers})
-        await state.set_state(getattr(ProjectForm, following))
-        await _ask(message, following, t)
+    following = await FORM.advance(state, draft, step, answer)
+    if following is not None:
+        await _ask(message, following, Mode.CREATE, t)
+
+
+async def project_done(
+    message: Message,
+    state: FSMContext,
+    step: str,
+    draft: Draft,
+    t: Translator,
+    events: EventService,
+) -> None:
+    """The last step: the project is created (the form stays at this step if that fails, so
+    the answer can be sent again)."""
+    try:
+        answer = _read(step, message, t)
+    except FormInputError as error:
+        await _ask_again(message, error, step, Mode.CREATE, t)
         return
+    answers = {**draft.answers, step: answer}
     created = await events.create_project(new_project(answers), _actor(message))
     await state.clear()
     await message.answer(
@@ -347,6 +346,7 @@ async def project_step(
 
 def build_router() -> Router:
     router = Router(name="admin-panel")
+    FORM.register(router)
     router.message.register(admin, Command("admin"))
     with_message = F.message.as_("message")
     for action, handler in (
@@ -372,6 +372,7 @@ def build_router() -> Router:
     router.callback_query.register(
         ask_field, ProjectFieldCallback.filter(), ProjectFromButton(), with_message
     )
-    router.message.register(edit_value, StateFilter(ProjectEdit.value), ~F.text.startswith("/"))
-    router.message.register(project_step, StateFilter(ProjectForm), ~F.text.startswith("/"))
+    router.message.register(project_done, FORM.at(FORM.order[-1], mode=Mode.CREATE))
+    router.message.register(project_step, FORM.at(mode=Mode.CREATE))
+    router.message.register(edit_value, FORM.at(mode=Mode.EDIT))
     return router

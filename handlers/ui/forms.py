@@ -1,5 +1,5 @@
-"""Step-by-step forms on reply keyboards, written once (design §4.5): the walk-in and event
-forms, and next the project form and onboarding.
+"""Step-by-step forms on reply keyboards, written once (design §4.5): the walk-in, event and
+project forms, and the participant's profile (onboarding and /profile).
 
 A form is a StatesGroup with one state per step, the order of its steps and the catalog keys
 of its buttons. The step is the FSM state and the draft is the FSM data of the default
@@ -8,8 +8,11 @@ form that ends (finished or cancelled) clears both, and the storage drops the ro
 questionnaire in progress keeps its own destiny ("survey"), which no form touches.
 
 Two modes. CREATE asks every step in order, with "Step n of N" when the form shows progress
-and Back from the second step on. EDIT asks one step and saves it: no progress, no Back.
-Skip is offered on optional steps and reads as None. Cancel ends the form in either mode.
+and Back from the second step on. EDIT asks one step and saves it: no progress, and no Back
+unless the form offers it there, where it cancels the edit. Skip is offered on optional steps
+and reads as None. Cancel ends the form in either mode, with its own words in EDIT if the
+form has them. A form whose answers are saved as they come (the profile) moves on with
+`move_on` and keeps nothing in its draft but its context.
 
 Why not aiogram Scenes (aiogram/fsm/scene.py): `SceneWizard.exit()` ends with
 `set_state(None)` and leaves the draft data in the default destiny, the very leak §4.5 is
@@ -20,9 +23,10 @@ per update type (our forms start from buttons and from messages), while the scre
 start our forms have `state` only. And Scenes bring no Skip, progress or edit mode, which
 would be ours anyway. What remains, a state per step and a draft in the FSM, is this module.
 
-A form module registers Cancel and its Back handler with `Form.register`, then one handler
-per step or kind of step filtered by `Form.at(...)`, which hands the handler `step` (the
-step's name) and `draft`. The step names are the catalog key suffixes (`evf.ask.<step>`).
+A form module registers Cancel (and a command that cancels, if it has one) and its Back
+handler with `Form.register`, then one handler per step or kind of step filtered by
+`Form.at(...)`, which hands the handler `step` (the step's name) and `draft`. The step names
+are the catalog key suffixes (`evf.ask.<step>`).
 """
 
 from __future__ import annotations
@@ -34,7 +38,7 @@ from typing import Any
 
 from aiogram import Router
 from aiogram.dispatcher.event.handler import CallbackType
-from aiogram.filters import Filter
+from aiogram.filters import Command, Filter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import KeyboardButton, Message, ReplyKeyboardMarkup, ReplyKeyboardRemove
@@ -67,6 +71,12 @@ class FormTexts:
     skip: str | None = None
     back: str | None = None
     progress: str | None = None  # with {n} and {total}
+    edit_cancelled: str | None = None  # what Cancel says in EDIT mode, if not `cancelled`
+
+    def cancelled_in(self, mode: Mode) -> str:
+        if mode is Mode.EDIT and self.edit_cancelled is not None:
+            return self.edit_cancelled
+        return self.cancelled
 
 
 def two_per_row(
@@ -87,7 +97,8 @@ def two_per_row(
 class Form:
     """The steps of one form and how to move between them. `next` and `previous` follow the
     order; a form with a step outside it (a detour such as "type your district") overrides
-    them."""
+    them. `back_in_edit`: EDIT mode offers Back too, and it cancels the edit (the profile
+    form: going back from the one field edited is leaving it)."""
 
     def __init__(
         self,
@@ -96,11 +107,13 @@ class Form:
         texts: FormTexts,
         *,
         optional: Collection[str] = (),
+        back_in_edit: bool = False,
     ) -> None:
         self.states = states
         self.order = tuple(order)
         self.texts = texts
         self.optional = frozenset(optional)
+        self.back_in_edit = back_in_edit and texts.back is not None
         self._state_of = {_name(state): state for state in states.__states__}
         self._step_of = {state.state: name for name, state in self._state_of.items()}
         missing = set(self.order) - set(self._state_of)
@@ -127,10 +140,25 @@ class Form:
         `mode`, or either); it hands the handler `step` and `draft`."""
         return FormStep(self, frozenset(steps), mode)
 
-    def register(self, router: Router, *, back: CallbackType | None = None) -> None:
-        """Cancel, and the form's Back handler, ahead of the handlers of the steps."""
+    def register(
+        self,
+        router: Router,
+        *,
+        back: CallbackType | None = None,
+        cancel_command: str | None = None,
+    ) -> None:
+        """Cancel (the button, and `cancel_command` if given), Back in EDIT mode if it cancels
+        there, and the form's Back handler, ahead of the handlers of the steps."""
         router.message.register(cancel, self.at(), Pressed(self.texts.cancel))
-        if back is not None and self.texts.back is not None:
+        if cancel_command is not None:
+            router.message.register(
+                cancel, Command(cancel_command), FormStep(self, frozenset(), None, commands=True)
+            )
+        if self.texts.back is None:
+            return
+        if self.back_in_edit:
+            router.message.register(cancel, self.at(mode=Mode.EDIT), Pressed(self.texts.back))
+        if back is not None:
             router.message.register(back, self.at(mode=Mode.CREATE), Pressed(self.texts.back))
 
     async def start(
@@ -151,16 +179,24 @@ class Form:
     async def advance(self, state: FSMContext, draft: Draft, step: str, answer: Any) -> str | None:
         """Keeps the answer (JSON) and moves on; returns the step to ask, None after the last."""
         await state.update_data({ANSWERS: {**draft.answers, step: answer}})
+        return await self.move_on(state, step)
+
+    async def move_on(self, state: FSMContext, step: str) -> str | None:
+        """Moves to the step after `step`, keeping no answer (for a form whose answers are
+        saved as they come); returns the step to ask, None after the last."""
         following = self.next(step)
         if following is not None:
-            await state.set_state(self._state_of[following])
+            await self.move_to(state, following)
         return following
+
+    async def move_to(self, state: FSMContext, step: str) -> str:
+        """Moves to `step`, such as a detour off the order; returns it, to be asked."""
+        await state.set_state(self._state_of[step])
+        return step
 
     async def back(self, state: FSMContext, step: str) -> str:
         """Moves to the step before; returns it, to be asked again."""
-        previous = self.previous(step)
-        await state.set_state(self._state_of[previous])
-        return previous
+        return await self.move_to(state, self.previous(step))
 
     def skipped(self, step: str, text: str, t: Translator) -> bool:
         return step in self.optional and self.texts.skip is not None and text == t(self.texts.skip)
@@ -183,7 +219,9 @@ class Form:
         if step in self.optional and self.texts.skip is not None:
             skip.append(KeyboardButton(text=t(self.texts.skip)))
         nav = [KeyboardButton(text=t(self.texts.cancel))]
-        if creating and self.texts.back is not None and step != self.order[0]:
+        if self.texts.back is not None and (
+            step != self.order[0] if creating else self.back_in_edit
+        ):
             nav.insert(0, KeyboardButton(text=t(self.texts.back)))
         return question, two_per_row(choices, skip, nav)
 
@@ -202,12 +240,15 @@ def draft_of(data: dict[str, Any]) -> Draft:
 
 class FormStep(Filter):
     """A message answering the form: not a command, which goes on to the command's router
-    with the form left where it was."""
+    with the form left where it was (unless `commands`: the form's cancel command)."""
 
-    def __init__(self, form: Form, steps: frozenset[str], mode: Mode | None) -> None:
+    def __init__(
+        self, form: Form, steps: frozenset[str], mode: Mode | None, *, commands: bool = False
+    ) -> None:
         self.form = form
         self.steps = steps
         self.mode = mode
+        self.commands = commands
 
     async def __call__(
         self, message: Message, state: FSMContext, raw_state: str | None = None
@@ -215,7 +256,7 @@ class FormStep(Filter):
         step = self.form.step_of(raw_state)
         if step is None or (self.steps and step not in self.steps):
             return False
-        if (message.text or "").startswith("/"):
+        if not self.commands and (message.text or "").startswith("/"):
             return False
         draft = draft_of(await state.get_data())
         if self.mode is not None and draft.mode is not self.mode:
@@ -233,6 +274,8 @@ class Pressed(Filter):
         return (message.text or "").strip() == t(self.key)
 
 
-async def cancel(message: Message, state: FSMContext, t: Translator, form: Form) -> None:
+async def cancel(
+    message: Message, state: FSMContext, t: Translator, form: Form, draft: Draft
+) -> None:
     await state.clear()
-    await message.answer(t(form.texts.cancelled), reply_markup=ReplyKeyboardRemove())
+    await message.answer(t(form.texts.cancelled_in(draft.mode)), reply_markup=ReplyKeyboardRemove())

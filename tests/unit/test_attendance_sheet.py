@@ -9,7 +9,8 @@ from aiogram.methods import SendDocument
 from openpyxl import load_workbook
 
 from bot.clock import to_db
-from bot.reports.attendance import PRINT_WIDTHS, SIGN_ROW_HEIGHT, _height, _lines
+from bot.reports.attendance import PRINT_WIDTHS, SIGN_ROW_HEIGHT, _height
+from bot.reports.print_layout import text_lines
 from tests.conftest import NOW
 from tests.factories import make_event, make_participant, sign_up, walk_in
 from tests.harness import Harness, buttons, tg_user
@@ -91,6 +92,6 @@ def test_a_long_name_gets_a_row_tall_enough_to_show_it() -> None:
         _height([1, "Ким Ан", long, "Медеуский район", "", ""], PRINT_WIDTHS, (1, 2, 3)),
     )
     assert short == SIGN_ROW_HEIGHT
-    assert tall >= _lines(long, PRINT_WIDTHS[2]) * 14 > SIGN_ROW_HEIGHT
-    assert _lines("Сапарова Әйгерім", 28) == 1
-    assert _lines("a" * 60, 28) == 3, "a word longer than the column breaks where it must"
+    assert tall >= text_lines(long, PRINT_WIDTHS[2]) * 14 > SIGN_ROW_HEIGHT
+    assert text_lines("Сапарова Әйгерім", 28) == 1
+    assert text_lines("a" * 60, 28) == 3, "a word longer than the column breaks where it must"

@@ -55,7 +55,7 @@ async def test_project_report_and_attendance_sheet_from_the_command_line(
     assert result.returncode == 0, result.stderr
     present = {
         row[1]: (row[6], row[8])
-        for row in load_workbook(sheet).active.iter_rows(min_row=3, values_only=True)
+        for row in load_workbook(sheet)["Подробно"].iter_rows(min_row=3, values_only=True)
     }
     assert present == {
         "Сапарова Әйгерім": ("зарегистрирован(а)", "Да"),

@@ -125,7 +125,8 @@ async def test_cancel_pauses_and_start_resumes_at_the_same_step(harness: Harness
     calls = await harness.send(user, "Отмена")
     assert "приостановлено" in texts(calls)[0]
     calls = await harness.send(user, "/start")
-    assert "Шаг 1 из 5" in texts(calls)[-1], "after Cancel the form starts over from step 1"
+    assert "Продолжим анкету" in texts(calls)[0]
+    assert "Шаг 2 из 5" in texts(calls)[-1], "the name given before Cancel is kept"
 
 
 async def test_declining_consent_stores_no_personal_data(harness: Harness) -> None:

@@ -316,3 +316,23 @@ async def test_a_build_gives_up_when_the_bot_shuts_down(harness: Harness) -> Non
         await asyncio.to_thread(
             runner.build_project_report, harness.db.path, generated.project_id, ctx, stop
         )
+
+
+async def test_the_report_prints_on_a4_without_overlaps_or_cancelled_events_in_charts(
+    harness: Harness,
+) -> None:
+    generated = await generate(harness.db)
+    _, book, _, _ = await export(harness, generated.project_id)
+    for sheet in book.worksheets:
+        assert sheet.page_setup.paperSize == 9, f"{sheet.title} is set to A4"
+    events = book["Мероприятия"]
+    # "Анкет заполнено" wraps onto two lines: its row is tall enough not to cover row 3.
+    assert events.row_dimensions[2].height >= 30
+    listed = rows(events, 3)
+    assert listed[-2][11] == "отменено", "the cancelled event is listed last, before the totals"
+    [chart] = events._charts
+    [series] = chart.series
+    assert series.val.numRef.f.endswith(f"$I${2 + len(listed) - 2}"), "the chart stops before it"
+    feedback = book["Анкеты"]
+    widths = [feedback.column_dimensions[letter].width for letter in "CDEFGHIJ"]
+    assert max(widths) > 11, "a long option name widens its column instead of breaking"
