@@ -17,7 +17,7 @@ from bot.deeplinks import DeepLink
 from bot.events.model import Event, EventStatus, EventType
 from bot.events.service import CataloguePage, EventService
 from bot.people.users import UserRecord
-from bot.platform.telegram_text import clip, clip_html
+from bot.platform.telegram_text import TITLE_ON_BUTTON, clip, clip_html
 from bot.reference import Reference
 from bot.registration.rules import ACTIVE, RegistrationStatus
 from bot.registration.service import RegistrationService
@@ -33,7 +33,6 @@ from handlers.ui.editing import edit_in_place
 from handlers.ui.event_view import card, list_entry, status_text
 
 PAGE_SIZE = 5
-TITLE_ON_BUTTON = 40
 
 
 def _event_button(text: str, action: EventAction, event_id: int) -> InlineKeyboardButton:

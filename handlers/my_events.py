@@ -11,7 +11,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.clock import Clock
 from bot.people.users import UserRecord
-from bot.platform.telegram_text import clip, clip_html
+from bot.platform.telegram_text import TITLE_ON_BUTTON, clip, clip_html
 from bot.registration.rules import RegistrationStatus
 from bot.registration.service import RegistrationService
 from bot.texts import Translator
@@ -19,7 +19,6 @@ from handlers.ui.callbacks import EventAction, EventCallback
 from handlers.ui.event_view import status_text, when
 
 PAST_SHOWN = 10
-TITLE_ON_BUTTON = 40
 
 
 def build_router() -> Router:

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from aiogram import F, Router
-from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
@@ -17,31 +15,20 @@ from bot.platform.outgoing import OutgoingMessage, RenderContext
 from bot.registration.service import RegistrationService, promotion_due, reminder_event
 from bot.texts import Translator
 from handlers.filters import EventFromButton
-from handlers.ui.callbacks import EventAction, EventCallback, Id
+from handlers.ui.callbacks import AttendAnswer, AttendCallback, EventAction, EventCallback
 from handlers.ui.editing import edit_in_place
 from handlers.ui.event_view import when
-
-
-class Answer(StrEnum):
-    COMING = "y"
-    CANT = "n"  # asks for confirmation
-    CANT_CONFIRMED = "x"
-    KEEP = "k"
-
-
-class AttendCallback(CallbackData, prefix="att"):
-    answer: Answer
-    event_id: Id
 
 
 def _keyboard(t: Translator, event_id: int) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     builder.button(
         text=t("rem.btn.coming"),
-        callback_data=AttendCallback(answer=Answer.COMING, event_id=event_id),
+        callback_data=AttendCallback(answer=AttendAnswer.COMING, event_id=event_id),
     )
     builder.button(
-        text=t("rem.btn.cant"), callback_data=AttendCallback(answer=Answer.CANT, event_id=event_id)
+        text=t("rem.btn.cant"),
+        callback_data=AttendCallback(answer=AttendAnswer.CANT, event_id=event_id),
     )
     return builder.as_markup()
 
@@ -115,11 +102,11 @@ async def ask_cant(query: CallbackQuery, message: Message, event: Event, t: Tran
     builder = InlineKeyboardBuilder()
     builder.button(
         text=t("rem.btn.cant_confirm"),
-        callback_data=AttendCallback(answer=Answer.CANT_CONFIRMED, event_id=event.id),
+        callback_data=AttendCallback(answer=AttendAnswer.CANT_CONFIRMED, event_id=event.id),
     )
     builder.button(
         text=t("rem.btn.keep"),
-        callback_data=AttendCallback(answer=Answer.KEEP, event_id=event.id),
+        callback_data=AttendCallback(answer=AttendAnswer.KEEP, event_id=event.id),
     )
     builder.adjust(1)
     await message.answer(
@@ -147,10 +134,10 @@ async def keep(query: CallbackQuery, message: Message, event: Event, t: Translat
 def build_router() -> Router:
     router = Router(name="reminders")
     for handler, answer in (
-        (coming, Answer.COMING),
-        (ask_cant, Answer.CANT),
-        (cant, Answer.CANT_CONFIRMED),
-        (keep, Answer.KEEP),
+        (coming, AttendAnswer.COMING),
+        (ask_cant, AttendAnswer.CANT),
+        (cant, AttendAnswer.CANT_CONFIRMED),
+        (keep, AttendAnswer.KEEP),
     ):
         router.callback_query.register(
             handler,

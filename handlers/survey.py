@@ -11,13 +11,11 @@ from typing import Any
 
 from aiogram import F, Router
 from aiogram.filters import StateFilter
-from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.keyboard import InlineKeyboardBuilder
-from pydantic import Field
 
 from bot.clock import format_local
 from bot.events.model import Event
@@ -25,7 +23,7 @@ from bot.people.users import UserRecord
 from bot.platform.outgoing import OutgoingMessage, RenderContext
 from bot.platform.telegram_text import CALLBACK_ANSWER_LIMIT, clip, clip_html
 from bot.texts import Translator
-from handlers.ui.callbacks import Id, Position
+from handlers.ui.callbacks import SurveyCallback
 from handlers.ui.editing import edit_in_place
 from surveys import flow
 from surveys.flow import Answer, Progress
@@ -44,12 +42,6 @@ START, SKIP, BACK, DONE = "s", "-", "<", "!"
 ACTIONS = (START, SKIP, BACK, DONE)  # any other value is an option, a score or yes/no
 ACTIVE = "survey_active"
 SURVEY_DESTINY = "survey"
-
-
-class SurveyCallback(CallbackData, prefix="sv"):
-    event_id: Id
-    index: Position
-    value: str = Field(max_length=8)
 
 
 class SurveyForm(StatesGroup):
@@ -132,7 +124,7 @@ def question_view(
     question = template.questions[index]
     lines = [
         t("sv.progress", n=index + 1, total=len(template.questions)),
-        f"<b>{t('sv.question', text=question.label(t.language))}</b>",
+        t("sv.question", text=question.label(t.language)),
     ]
     builder = InlineKeyboardBuilder()
 

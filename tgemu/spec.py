@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -152,33 +152,57 @@ def _convert(type_name: str, value: Any) -> Any:
     return _convert_scalar(kind, value)
 
 
-def _convert_scalar(kind: Kind, value: Any) -> Any:
+def _is_number(value: Any) -> bool:
     # bool is an int subclass in Python but never a number in the Bot API.
-    is_number = isinstance(value, int | float) and not isinstance(value, bool)
-    if kind == "integer":
-        if isinstance(value, str) and INTEGER.fullmatch(value.strip()):
-            return int(value)
-        if is_number and float(value).is_integer():
-            return int(value)
-    elif kind == "boolean":
-        if isinstance(value, bool):
-            return value
-        flag = str(value).strip().lower()
-        if flag in ("true", "1"):
-            return True
-        if flag in ("false", "0"):
-            return False
-    elif kind == "float":
-        if is_number:
-            return float(value)
-        if isinstance(value, str):
-            try:
-                return float(value)
-            except ValueError:
-                return _MISMATCH
-    elif kind == "string":
-        if isinstance(value, str):
-            return value
-        if is_number:
-            return str(value)
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _to_integer(value: Any) -> Any:
+    if isinstance(value, str) and INTEGER.fullmatch(value.strip()):
+        return int(value)
+    if _is_number(value) and float(value).is_integer():
+        return int(value)
     return _MISMATCH
+
+
+def _to_boolean(value: Any) -> Any:
+    if isinstance(value, bool):
+        return value
+    flag = str(value).strip().lower()
+    if flag in ("true", "1"):
+        return True
+    if flag in ("false", "0"):
+        return False
+    return _MISMATCH
+
+
+def _to_float(value: Any) -> Any:
+    if _is_number(value):
+        return float(value)
+    if isinstance(value, str):
+        try:
+            return float(value)
+        except ValueError:
+            return _MISMATCH
+    return _MISMATCH
+
+
+def _to_string(value: Any) -> Any:
+    if isinstance(value, str):
+        return value
+    if _is_number(value):
+        return str(value)
+    return _MISMATCH
+
+
+_SCALAR_CONVERTERS: dict[Kind, Callable[[Any], Any]] = {
+    "integer": _to_integer,
+    "boolean": _to_boolean,
+    "float": _to_float,
+    "string": _to_string,
+}
+
+
+def _convert_scalar(kind: Kind, value: Any) -> Any:
+    convert = _SCALAR_CONVERTERS.get(kind)
+    return _MISMATCH if convert is None else convert(value)

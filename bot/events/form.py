@@ -102,35 +102,44 @@ def parse_deadline(raw: str, start: datetime, tz: ZoneInfo, now: datetime) -> da
     return deadline
 
 
+def _minutes(text: str, bare_unit: str) -> int | None:
+    """'90m', '2ч', '1 күн' in minutes; a number without a unit is in `bare_unit`. None when
+    it is not a duration."""
+    match = _DURATION.fullmatch(text)
+    if not match:
+        return None
+    return int(match.group(1)) * _UNIT_MINUTES[(match.group(2) or bare_unit).lower()]
+
+
+def _durations(raw: str, reason: str) -> list[int]:
+    """'24ч, 2ч' or '1d 90m': each duration in minutes, in the order typed (a bare number is in
+    hours); FormInputError(reason) when one is not a duration."""
+    parts = [part for part in re.split(r"[,;\s]+(?=\d)", raw.strip()) if part]
+    minutes: list[int] = []
+    for part in parts:
+        value = _minutes(part.strip().rstrip(",;"), "")
+        if value is None:
+            raise FormInputError(reason)
+        minutes.append(value)
+    return minutes
+
+
 def parse_reminders(raw: str) -> tuple[int, ...]:
     """'24ч, 2ч' or '1d 90m' to minutes before the start, longest first."""
-    parts = [part for part in re.split(r"[,;\s]+(?=\d)", raw.strip()) if part]
-    if not parts or len(parts) > REMINDERS_MAX:
+    minutes = _durations(raw, "reminders_format")
+    if not minutes or len(minutes) > REMINDERS_MAX:
         raise FormInputError("reminders_format")
-    minutes: set[int] = set()
-    for part in parts:
-        match = _DURATION.fullmatch(part.strip().rstrip(",;"))
-        if not match:
-            raise FormInputError("reminders_format")
-        value = int(match.group(1)) * _UNIT_MINUTES[(match.group(2) or "").lower()]
-        if not 1 <= value <= REMINDER_LONGEST.total_seconds() // 60:
-            raise FormInputError("reminders_range")
-        minutes.add(value)
-    return tuple(sorted(minutes, reverse=True))
+    if not all(1 <= value <= REMINDER_LONGEST.total_seconds() // 60 for value in minutes):
+        raise FormInputError("reminders_range")
+    return tuple(sorted(set(minutes), reverse=True))
 
 
 def parse_survey_timing(raw: str) -> tuple[int, int, int]:
     """'1h, 24h, 7d': the invitation after the end, the nudge after the invitation, and the
     closing after the end, in that order."""
-    parts = [part for part in re.split(r"[,;\s]+(?=\d)", raw.strip()) if part]
-    if len(parts) != 3:
+    minutes = _durations(raw, "timing_format")
+    if len(minutes) != 3:
         raise FormInputError("timing_format")
-    minutes: list[int] = []
-    for part in parts:
-        match = _DURATION.fullmatch(part.strip().rstrip(",;"))
-        if not match:
-            raise FormInputError("timing_format")
-        minutes.append(int(match.group(1)) * _UNIT_MINUTES[(match.group(2) or "").lower()])
     delay, nudge, close = minutes
     if not (0 <= delay < close and nudge > 0 and delay + nudge < close <= 60 * 24 * 60):
         raise FormInputError("timing_order")
@@ -138,12 +147,10 @@ def parse_survey_timing(raw: str) -> tuple[int, int, int]:
 
 
 def parse_margin(raw: str) -> int:
-    """Minutes before the start and after the end when check-in is open: 0 to 24 hours."""
-    match = _DURATION.fullmatch(raw.strip())
-    if not match:
-        raise FormInputError("margin_format")
-    minutes = int(match.group(1)) * _UNIT_MINUTES[(match.group(2) or "м").lower()]
-    if not 0 <= minutes <= 24 * 60:
+    """Minutes before the start and after the end when check-in is open: 0 to 24 hours (a bare
+    number is in minutes here)."""
+    minutes = _minutes(raw.strip(), "м")
+    if minutes is None or not 0 <= minutes <= 24 * 60:
         raise FormInputError("margin_format")
     return minutes
 

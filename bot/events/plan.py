@@ -4,14 +4,16 @@ and the errors name the row, the column and the reason, so nothing is half-impor
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from openpyxl import load_workbook
 
 from bot.clock import parse_local
-from bot.events.form import FormInputError, clean_place, clean_title
+from bot.events.form import CAPACITY_MAX, clean_place, clean_title
 from bot.events.model import EventStatus, EventType
 from bot.events.store import NewEvent
 from bot.reference import Reference
@@ -39,6 +41,7 @@ TYPE_NAMES = {
     "conference": ("конференция",), "forum": ("форум",), "other": ("другое", "басқа"),
 }  # fmt: skip
 MAX_ROWS = 500
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -64,12 +67,67 @@ def _moment(value: object, tz: ZoneInfo) -> datetime:
     return parse_local(_text(value), tz)
 
 
-def _type(value: str) -> EventType:
-    lowered = value.lower()
+def _title(value: object) -> str:
+    return clean_title(_text(value))
+
+
+def _optional_title(value: object) -> str:
+    text = _text(value)
+    return clean_title(text) if text else ""
+
+
+def _place(value: object) -> str:
+    return clean_place(_text(value))
+
+
+def _type(value: object) -> EventType:
+    lowered = _text(value).lower()
     for code, names in TYPE_NAMES.items():
         if lowered == code or lowered in names:
             return EventType(code)
     raise ValueError(value)
+
+
+def _capacity(value: object) -> int | None:
+    text = _text(value)
+    if not text:
+        return None
+    seats = float(text)
+    # 12.7 seats is a typo, not 12; and inf or nan are not numbers of seats.
+    if not seats.is_integer() or not 1 <= seats <= CAPACITY_MAX:
+        raise ValueError(text)
+    return int(seats)
+
+
+def _by_application(value: object) -> bool:
+    flag = _text(value).lower()
+    if flag in YES:
+        return True
+    if flag in NO:
+        return False
+    raise ValueError(flag)
+
+
+class _Row:
+    """One row's cells, and every problem found in them: a cell that cannot be read is noted
+    and the rest are still checked, so the coordinator sees all the errors at once."""
+
+    def __init__(self, number: int, cells: dict[str, object]) -> None:
+        self.number = number
+        self.cells = cells
+        self.errors: list[RowError] = []
+
+    def fail(self, column: str, reason: str) -> None:
+        self.errors.append(RowError(self.number, column, reason))
+
+    def read(self, column: str, parse: Callable[[object], T], reason: str, fallback: T) -> T:
+        """The cell parsed, or `fallback` with the error noted when `parse` refuses it (with a
+        ValueError: FormInputError is one)."""
+        try:
+            return parse(self.cells.get(column))
+        except ValueError:
+            self.fail(column, reason)
+            return fallback
 
 
 def read_plan(
@@ -121,63 +179,17 @@ def _read_row(
     districts: dict[str, str],
     now: datetime,
 ) -> tuple[NewEvent | None, list[RowError]]:
-    row_errors: list[RowError] = []
-
-    def fail(column: str, reason: str) -> None:
-        row_errors.append(RowError(number, column, reason))
-
-    title = title_kk = place = ""
-    try:
-        title = clean_title(_text(cells.get("title_ru")))
-    except FormInputError:
-        fail("title_ru", "title")
-    try:
-        kk_text = _text(cells.get("title_kk"))
-        title_kk = clean_title(kk_text) if kk_text else ""
-    except FormInputError:
-        fail("title_kk", "title")
-    try:
-        place = clean_place(_text(cells.get("place")))
-    except FormInputError:
-        fail("place", "place")
-    kind = EventType.SEMINAR
-    try:
-        kind = _type(_text(cells.get("type")))
-    except ValueError:
-        fail("type", "type")
-    start = end = now
-    try:
-        start = _moment(cells.get("start"), tz)
-        if start <= now:
-            fail("start", "past")
-    except ValueError:
-        fail("start", "datetime")
-    try:
-        end = _moment(cells.get("end"), tz)
-        if end <= start:
-            fail("end", "end_before_start")
-    except ValueError:
-        fail("end", "datetime")
-    district_text = _text(cells.get("district")).lower()
-    district = districts.get(district_text) if district_text else None
-    if district_text and district is None:
-        fail("district", "district")
-    capacity_text = _text(cells.get("capacity"))
-    capacity: int | None = None
-    if capacity_text:
-        try:
-            seats = float(capacity_text)
-            # 12.7 seats is a typo, not 12; and inf or nan are not numbers of seats.
-            if not seats.is_integer() or not 1 <= seats <= 10_000:
-                raise ValueError(capacity_text)
-            capacity = int(seats)
-        except ValueError:
-            fail("capacity", "capacity")
-    flag = _text(cells.get("by_application")).lower()
-    if flag not in YES | NO:
-        fail("by_application", "yes_no")
-    if row_errors:
-        return None, row_errors
+    row = _Row(number, cells)
+    title = row.read("title_ru", _title, "title", "")
+    title_kk = row.read("title_kk", _optional_title, "title", "")
+    place = row.read("place", _place, "place", "")
+    kind = row.read("type", _type, "type", EventType.SEMINAR)
+    start, end = _times(row, tz, now)
+    district = row.read("district", lambda value: _district(value, districts), "district", None)
+    capacity = row.read("capacity", _capacity, "capacity", None)
+    by_application = row.read("by_application", _by_application, "yes_no", False)
+    if row.errors:
+        return None, row.errors
     return (
         NewEvent(
             project_id=project_id,
@@ -189,8 +201,29 @@ def _read_row(
             place=place,
             district=district,
             capacity=capacity,
-            by_application=flag in YES,
+            by_application=by_application,
             status=EventStatus.DRAFT,
         ),
         [],
     )
+
+
+def _times(row: _Row, tz: ZoneInfo, now: datetime) -> tuple[datetime, datetime]:
+    """The start, which must be in the future, and the end after it (after `now` when the start
+    could not be read)."""
+    start = row.read("start", lambda value: _moment(value, tz), "datetime", None)
+    if start is not None and start <= now:
+        row.fail("start", "past")
+    end = row.read("end", lambda value: _moment(value, tz), "datetime", None)
+    if end is not None and end <= (start or now):
+        row.fail("end", "end_before_start")
+    return start or now, end or now
+
+
+def _district(value: object, districts: dict[str, str]) -> str | None:
+    text = _text(value).lower()
+    if not text:
+        return None
+    if text not in districts:
+        raise ValueError(text)
+    return districts[text]

@@ -7,6 +7,9 @@ import re
 MESSAGE_LIMIT = 4096
 CAPTION_LIMIT = 1024
 CALLBACK_ANSWER_LIMIT = 200
+# How much of an event title (or a person's name) a button shows, so that a column of buttons
+# stays readable on a phone.
+TITLE_ON_BUTTON = 40
 
 
 def utf16_len(text: str) -> int:

@@ -31,6 +31,7 @@ from bot.registration.rules import (
     RegistrationStatus,
     cancellable,
     seats_can_move,
+    seats_left,
     status_for_new,
 )
 from bot.registration.store import Applicant, MyRegistration, Promotion, Registration
@@ -209,8 +210,8 @@ class RegistrationService:
         if not seats_can_move(event, now):
             return 0
         taken = await store.seats_taken_in(conn, event.id)
-        free = None if event.capacity is None else event.capacity - taken
-        if free is not None and free <= 0:
+        free = seats_left(event.capacity, taken)
+        if free == 0:
             return 0
         heads = await store.queue_heads(conn, event.id, free)
         deadline = self.policy.deadline(now, event.starts_at)
@@ -244,8 +245,7 @@ class RegistrationService:
                 return Decision(DecisionResult.CLOSED, registration)
             if (
                 decision is RegistrationStatus.CONFIRMED
-                and event.capacity is not None
-                and await store.seats_taken_in(conn, event.id) >= event.capacity
+                and seats_left(event.capacity, await store.seats_taken_in(conn, event.id)) == 0
             ):
                 return Decision(DecisionResult.FULL, registration)
             await store.set_status(conn, [registration.id], decision, now)
@@ -276,8 +276,8 @@ class RegistrationService:
             event = await events.event_in(conn, event_id)
             if event is None or not seats_can_move(event, now):
                 return []
-            taken = await store.seats_taken_in(conn, event_id)
-            room = count if event.capacity is None else min(count, event.capacity - taken)
+            free = seats_left(event.capacity, await store.seats_taken_in(conn, event_id))
+            room = count if free is None else min(count, free)
             if room <= 0:
                 return []
             first = await store.first_applications(conn, event_id, room)

@@ -14,6 +14,7 @@ from datetime import datetime
 
 import aiosqlite
 
+from bot.broadcasts.model import Audience
 from bot.clock import from_db, to_db
 from bot.events.model import Event
 from bot.events.store import event_from_row
@@ -316,43 +317,48 @@ async def undecided_applications(db: Database, event_id: int) -> int:
     return int(str(found))
 
 
-def _audience_sql(group: str) -> str:
-    """Reachable people of an event: 'confirmed', 'waiting' (list and offers) or 'present'."""
-    if group == "present":
+# The registrations each audience is made of; PRESENT is read from the check-ins.
+_AUDIENCE_STATUSES = {
+    Audience.CONFIRMED: in_list({RegistrationStatus.CONFIRMED}),
+    Audience.WAITING: in_list({RegistrationStatus.WAITLISTED, RegistrationStatus.OFFERED}),
+}
+
+
+def _audience_sql(who: Audience) -> str:
+    if who is Audience.PRESENT:
         return (
             "SELECT c.user_id FROM checkins c JOIN users u ON u.id = c.user_id "
             "WHERE c.event_id = ? AND u.deleted_at IS NULL AND u.unreachable_at IS NULL "
             "ORDER BY c.id"
         )
-    statuses = "('confirmed')" if group == "confirmed" else "('waitlisted', 'offered')"
     return (
         "SELECT r.user_id FROM registrations r JOIN users u ON u.id = r.user_id "
-        f"WHERE r.event_id = ? AND r.status IN {statuses} AND u.deleted_at IS NULL "
+        f"WHERE r.event_id = ? AND r.status IN {_AUDIENCE_STATUSES[who]} AND u.deleted_at IS NULL "
         "AND u.unreachable_at IS NULL ORDER BY r.id"
     )
 
 
-async def audience(db: Database, event_id: int, group: str) -> list[int]:
-    """Reachable people of an event: 'confirmed', 'waiting' (list and offers) or 'present'."""
-    rows = await db.fetch_all(_audience_sql(group), (event_id,))
+async def audience(db: Database, event_id: int, who: Audience) -> list[int]:
+    """The people of an event in the audience the bot can still reach, in the order they came."""
+    rows = await db.fetch_all(_audience_sql(who), (event_id,))
     return [row[0] for row in rows]
 
 
-async def audience_in(conn: aiosqlite.Connection, event_id: int, group: str) -> list[int]:
+async def audience_in(conn: aiosqlite.Connection, event_id: int, who: Audience) -> list[int]:
     """As audience(), read inside the caller's transaction."""
-    async with conn.execute(_audience_sql(group), (event_id,)) as cursor:
+    async with conn.execute(_audience_sql(who), (event_id,)) as cursor:
         return [row[0] for row in await cursor.fetchall()]
 
 
 async def confirmed_recipients(db: Database, event_id: int) -> list[int]:
     """Confirmed participants the bot can still reach."""
-    return await audience(db, event_id, "confirmed")
+    return await audience(db, event_id, Audience.CONFIRMED)
 
 
 async def survey_audience(db: Database, event_id: int) -> list[int]:
     """Those checked in; everyone confirmed when no attendance was taken."""
-    present = await audience(db, event_id, "present")
-    return present or await audience(db, event_id, "confirmed")
+    present = await audience(db, event_id, Audience.PRESENT)
+    return present or await audience(db, event_id, Audience.CONFIRMED)
 
 
 async def confirm_attendance(

@@ -15,6 +15,7 @@ from bot.clock import Clock
 from bot.errors import StaleButtonError
 from bot.events.model import Event
 from bot.events.service import EventService
+from bot.people.users import UserRecord
 from bot.platform.outgoing import OutgoingMessage, RenderContext
 from bot.platform.telegram_text import CALLBACK_ANSWER_LIMIT, clip, clip_html
 from bot.reference import Reference
@@ -63,13 +64,34 @@ def applications_button(event: Event, t: Translator) -> list[InlineKeyboardButto
     ]
 
 
+def _decision_buttons(
+    number: int, registration_id: int, status: RegistrationStatus, t: Translator
+) -> list[InlineKeyboardButton]:
+    """Approve, reserve and reject for the numbered applicant; one already in reserve is not
+    offered the reserve again."""
+    return [
+        InlineKeyboardButton(
+            text=f"{number}. {t(key)}",
+            callback_data=ApplicationCallback(
+                registration_id=registration_id, decision=decision
+            ).pack(),
+        )
+        for decision, key in (
+            (Decision.APPROVE, "app.btn.approve"),
+            (Decision.RESERVE, "app.btn.reserve"),
+            (Decision.REJECT, "app.btn.reject"),
+        )
+        if not (decision is Decision.RESERVE and status is RegistrationStatus.RESERVE)
+    ]
+
+
 async def applications_screen(
     event: Event, t: Translator, reference: Reference, registration: RegistrationService
 ) -> tuple[str, InlineKeyboardMarkup]:
     people = await registration.applicants(event.id)
     taken = await registration.seats_taken(event.id)
     capacity = str(event.capacity) if event.capacity else "∞"
-    lines = [t("app.head", title=event.title_ru, taken=taken, capacity=capacity)]
+    lines = [t("app.head", title=event.title(t.language), taken=taken, capacity=capacity)]
     builder = InlineKeyboardBuilder()
     for number, person in enumerate(people[:SHOWN], start=1):
         lines.append(
@@ -84,21 +106,7 @@ async def applications_screen(
                 motivation=clip(person.motivation or "—", 300),
             )
         )
-        row = InlineKeyboardBuilder()
-        for decision, key in (
-            (Decision.APPROVE, "app.btn.approve"),
-            (Decision.RESERVE, "app.btn.reserve"),
-            (Decision.REJECT, "app.btn.reject"),
-        ):
-            if decision is Decision.RESERVE and person.status is RegistrationStatus.RESERVE:
-                continue
-            row.button(
-                text=f"{number}. {t(key)}",
-                callback_data=ApplicationCallback(
-                    registration_id=person.registration_id, decision=decision
-                ),
-            )
-        builder.row(*row.buttons)
+        builder.row(*_decision_buttons(number, person.registration_id, person.status, t))
     if not people:
         lines.append(t("app.none"))
     elif len(people) > SHOWN:
@@ -181,6 +189,7 @@ async def decide(
 async def approve_first(
     message: Message,
     state: FSMContext,
+    user: UserRecord,
     t: Translator,
     reference: Reference,
     clock: Clock,
@@ -206,8 +215,7 @@ async def approve_first(
         await message.answer(t("app.n_beyond", n=count, free=free))
         return
     await state.clear()
-    actor = message.from_user.id if message.from_user else 0
-    approved = await registration.approve_first(event.id, count, actor)
+    approved = await registration.approve_first(event.id, count, user.id)
     await message.answer(t.plural("app.approved_n", len(approved)))
     screen, markup = await applications_screen(event, t, reference, registration)
     await message.answer(screen, reply_markup=markup)

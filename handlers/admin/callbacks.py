@@ -121,3 +121,19 @@ class MessageCallback(CallbackData, prefix="Amsg"):
 class CardCallback(CallbackData, prefix="Apc"):
     registration_id: Id
     page: Position = 0
+
+
+class SurveyResultsCallback(CallbackData, prefix="Asv"):
+    event_id: Id
+
+
+class ExportCallback(CallbackData, prefix="Arep"):
+    """The attendance sheet of an event."""
+
+    event_id: Id
+
+
+class ProjectExportCallback(CallbackData, prefix="Aprep"):
+    """The project report."""
+
+    project_id: Id

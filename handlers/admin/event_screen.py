@@ -3,12 +3,17 @@ the participant list (tap to mark present), and the check-in QR code with its ty
 
 from __future__ import annotations
 
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from aiogram import Bot, F, Router
 from aiogram.fsm.context import FSMContext
-from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.types import (
+    BufferedInputFile,
+    CallbackQuery,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+)
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.deep_linking import create_start_link
 from aiogram.utils.keyboard import InlineKeyboardBuilder
@@ -21,7 +26,13 @@ from bot.clock import format_local
 from bot.errors import StaleButtonError
 from bot.events.model import Event, EventStatus
 from bot.events.service import EventService
-from bot.platform.telegram_text import CALLBACK_ANSWER_LIMIT, CAPTION_LIMIT, clip, clip_html
+from bot.platform.telegram_text import (
+    CALLBACK_ANSWER_LIMIT,
+    CAPTION_LIMIT,
+    TITLE_ON_BUTTON,
+    clip,
+    clip_html,
+)
 from bot.reference import Reference
 from bot.registration.rules import RegistrationStatus
 from bot.texts import Translator
@@ -39,18 +50,16 @@ from handlers.admin.menu import EVENT_BUTTONS
 from handlers.admin.walkins import start_walkin
 from handlers.filters import EventFromButton
 from handlers.ui.editing import edit_in_place
-from handlers.ui.event_view import when
+from handlers.ui.event_view import when, where_lines
 
 PAGE_SIZE = 10
 
 
 def _button(
     t: Translator, key: str, action: EventAdminAction, event_id: int, page: int = 0
-) -> dict[str, Any]:
-    return {
-        "text": t(key),
-        "callback_data": EventAdminCallback(action=action, event_id=event_id, page=page),
-    }
+) -> InlineKeyboardButton:
+    data = EventAdminCallback(action=action, event_id=event_id, page=page)
+    return InlineKeyboardButton(text=t(key), callback_data=data.pack())
 
 
 async def event_screen(
@@ -59,15 +68,14 @@ async def event_screen(
     turnout = await events.turnout(event.id)
     counts = turnout.by_status
     lines = [
-        t("adm.event.head", title=event.title_ru, status=t(f"adm.status.{event.status.value}")),
+        t(
+            "adm.event.head",
+            title=event.title(t.language),
+            status=t(f"adm.status.{event.status.value}"),
+        ),
         t("card.when", when=when(event, tz)),
+        *where_lines(event, t, reference),
     ]
-    if event.place:
-        lines.append(t("card.place", place=event.place))
-    if event.district:
-        lines.append(
-            t("card.district", district=reference.districts.label(event.district, t.language))
-        )
     capacity = str(event.capacity) if event.capacity else t("adm.unlimited")
     lines.append(
         t(
@@ -83,18 +91,19 @@ async def event_screen(
     )
     builder = InlineKeyboardBuilder()
     if event.status is EventStatus.DRAFT:
-        builder.button(**_button(t, "adm.btn.publish", EventAdminAction.PUBLISH, event.id))
+        builder.add(_button(t, "adm.btn.publish", EventAdminAction.PUBLISH, event.id))
     if event.status is not EventStatus.CANCELLED:
-        builder.button(**_button(t, "adm.btn.edit", EventAdminAction.EDIT, event.id))
-        builder.button(**_button(t, "adm.btn.list", EventAdminAction.LIST, event.id))
-        builder.button(**_button(t, "adm.btn.checkin", EventAdminAction.CHECKIN, event.id))
         walkins_key = "adm.btn.walkins_off" if event.walkins_allowed else "adm.btn.walkins_on"
-        builder.button(**_button(t, walkins_key, EventAdminAction.WALKINS, event.id))
-        builder.button(**_button(t, "adm.btn.add_walkin", EventAdminAction.ADD_WALKIN, event.id))
+        builder.add(
+            _button(t, "adm.btn.edit", EventAdminAction.EDIT, event.id),
+            _button(t, "adm.btn.list", EventAdminAction.LIST, event.id),
+            _button(t, "adm.btn.checkin", EventAdminAction.CHECKIN, event.id),
+            _button(t, walkins_key, EventAdminAction.WALKINS, event.id),
+            _button(t, "adm.btn.add_walkin", EventAdminAction.ADD_WALKIN, event.id),
+        )
         for extra in EVENT_BUTTONS:
-            for button in extra(event, t):
-                builder.add(button)
-        builder.button(**_button(t, "adm.btn.cancel_event", EventAdminAction.CANCEL, event.id))
+            builder.add(*extra(event, t))
+        builder.add(_button(t, "adm.btn.cancel_event", EventAdminAction.CANCEL, event.id))
     builder.button(
         text=t("adm.btn.to_project"),
         callback_data=ProjectCallback(action=ProjectAction.OPEN, project_id=event.project_id),
@@ -127,7 +136,7 @@ async def participant_list(
     """Marking mode: a tap on an absent person marks them present. Cards mode: a tap opens
     the person's card."""
     rows, total = await checkin.participants(event.id, page * PAGE_SIZE, PAGE_SIZE)
-    lines = [t("adm.list.head", title=event.title_ru, total=total)]
+    lines = [t("adm.list.head", title=event.title(t.language), total=total)]
     builder = InlineKeyboardBuilder()
     for number, row in enumerate(rows, start=page * PAGE_SIZE + 1):
         mark = "✅" if row.present else "▫️"
@@ -142,7 +151,7 @@ async def participant_list(
                 district=reference.districts.label(row.district, t.language),
             )
         )
-        label = clip(f"{mark} {number}. {row.full_name or '—'}", 40)
+        label = clip(f"{mark} {number}. {row.full_name or '—'}", TITLE_ON_BUTTON)
         if cards:
             builder.button(
                 text=label,
@@ -154,20 +163,16 @@ async def participant_list(
                 callback_data=MarkCallback(registration_id=row.registration_id, page=page),
             )
     mode = EventAdminAction.CARDS if cards else EventAdminAction.LIST
-    nav = InlineKeyboardBuilder()
+    nav = []
     if page > 0:
-        nav.button(**_button(t, "cat.btn.prev", mode, event.id, page - 1))
+        nav.append(_button(t, "cat.btn.prev", mode, event.id, page - 1))
     if (page + 1) * PAGE_SIZE < total:
-        nav.button(**_button(t, "cat.btn.next", mode, event.id, page + 1))
+        nav.append(_button(t, "cat.btn.next", mode, event.id, page + 1))
     other = EventAdminAction.LIST if cards else EventAdminAction.CARDS
-    nav.button(**_button(t, f"adm.btn.mode_{other.name.lower()}", other, event.id, page))
+    nav.append(_button(t, f"adm.btn.mode_{other.name.lower()}", other, event.id, page))
     builder.adjust(1)
-    builder.row(*nav.buttons)
-    builder.row(
-        *InlineKeyboardBuilder()
-        .button(**_button(t, "adm.btn.back_event", EventAdminAction.OPEN, event.id))
-        .buttons
-    )
+    builder.row(*nav)
+    builder.row(_button(t, "adm.btn.back_event", EventAdminAction.OPEN, event.id))
     if total == 0:
         lines.append(t("adm.list.empty"))
     lines.append(t("adm.list.hint_cards" if cards else "adm.list.hint"))
@@ -232,12 +237,13 @@ async def ask_to_cancel(
     query: CallbackQuery, message: Message, event: Event, t: Translator
 ) -> None:
     builder = InlineKeyboardBuilder()
-    builder.button(
-        **_button(t, "adm.btn.cancel_confirm", EventAdminAction.CANCEL_CONFIRM, event.id)
+    builder.add(
+        _button(t, "adm.btn.cancel_confirm", EventAdminAction.CANCEL_CONFIRM, event.id),
+        _button(t, "adm.btn.keep_event", EventAdminAction.OPEN, event.id),
     )
-    builder.button(**_button(t, "adm.btn.keep_event", EventAdminAction.OPEN, event.id))
     builder.adjust(1)
-    await edit_in_place(message, t("adm.cancel_ask", title=event.title_ru), builder.as_markup())
+    text = t("adm.cancel_ask", title=event.title(t.language))
+    await edit_in_place(message, text, builder.as_markup())
 
 
 async def cancel(
@@ -246,7 +252,8 @@ async def cancel(
     told = await events.cancel(event.id, query.from_user.id)
     if told is None:
         raise StaleButtonError(query.data or "")
-    await edit_in_place(message, t.plural("adm.cancelled", told, title=event.title_ru))
+    title = event.title(t.language)
+    await edit_in_place(message, t.plural("adm.cancelled", told, title=title))
 
 
 async def choose_field(query: CallbackQuery, message: Message, event: Event, t: Translator) -> None:
@@ -256,9 +263,10 @@ async def choose_field(query: CallbackQuery, message: Message, event: Event, t: 
             text=t(f"adm.field.{field.value}"),
             callback_data=EditFieldCallback(event_id=event.id, field=field),
         )
-    builder.button(**_button(t, "adm.btn.back_event", EventAdminAction.OPEN, event.id))
+    builder.add(_button(t, "adm.btn.back_event", EventAdminAction.OPEN, event.id))
     builder.adjust(2)
-    await edit_in_place(message, t("adm.edit_which", title=event.title_ru), builder.as_markup())
+    text = t("adm.edit_which", title=event.title(t.language))
+    await edit_in_place(message, text, builder.as_markup())
 
 
 async def show_participants(
@@ -284,7 +292,7 @@ async def send_checkin_code(
     opens, closes = window(event)
     caption = t(
         "adm.checkin.caption",
-        title=event.title_ru,
+        title=event.title(t.language),
         code=event.checkin_code or "—",
         opens=format_local(opens, tz),
         closes=format_local(closes, tz),
@@ -357,10 +365,8 @@ async def card(
                 registration_id=row.registration_id, page=callback_data.page
             ),
         )
-    builder.button(
-        **_button(
-            t, "adm.btn.back_list", EventAdminAction.CARDS, found.event_id, callback_data.page
-        )
+    builder.add(
+        _button(t, "adm.btn.back_list", EventAdminAction.CARDS, found.event_id, callback_data.page)
     )
     builder.adjust(1)
     await edit_in_place(message, "\n".join(lines), builder.as_markup())

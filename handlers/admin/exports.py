@@ -7,7 +7,6 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 from aiogram import Bot, F, Router
-from aiogram.filters.callback_data import CallbackData
 from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardButton, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
@@ -21,17 +20,9 @@ from bot.reports.project import ReportContext
 from bot.reports.runner import ProjectReport, ReportRunner
 from bot.reports.service import ReportService
 from bot.texts import Translator
+from handlers.admin.callbacks import ExportCallback, ProjectExportCallback
 from handlers.filters import EventFromButton
-from handlers.ui.callbacks import Id
 from surveys.templates import SurveyTemplate
-
-
-class ExportCallback(CallbackData, prefix="Arep"):
-    event_id: Id
-
-
-class ProjectExportCallback(CallbackData, prefix="Aprep"):
-    project_id: Id
 
 
 def export_button(event: Event, t: Translator) -> list[InlineKeyboardButton]:

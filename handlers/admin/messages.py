@@ -19,6 +19,7 @@ from bot.broadcasts.service import BroadcastService
 from bot.errors import StaleButtonError
 from bot.events.model import Event
 from bot.events.service import EventService, event_for_notice
+from bot.people.users import UserRecord
 from bot.platform.outgoing import OutgoingMessage, RenderContext, send
 from bot.platform.telegram_text import utf16_len
 from bot.texts import Html, Translator
@@ -89,7 +90,8 @@ async def choose_audience(
             callback_data=MessageCallback(step=step, event_id=event.id),
         )
     builder.adjust(1)
-    await message.answer(t("msg.who", title=event.title_ru), reply_markup=builder.as_markup())
+    text = t("msg.who", title=event.title(t.language))
+    await message.answer(text, reply_markup=builder.as_markup())
 
 
 async def start_draft(
@@ -169,6 +171,7 @@ def _refusal(t: Translator, message: Message, body: str) -> str | None:
 async def take_draft(
     message: Message,
     state: FSMContext,
+    user: UserRecord,
     t: Translator,
     bot: Bot,
     events: EventService,
@@ -194,8 +197,7 @@ async def take_draft(
     await state.set_state(MessageForm.preview)
     await state.update_data({DRAFT: draft})
     await message.answer(t("msg.preview_head", n=people))
-    assert message.from_user is not None
-    await send(bot, message.from_user.id, compose(t, event, draft))
+    await send(bot, user.id, compose(t, event, draft))
     markup = InlineKeyboardMarkup(
         inline_keyboard=[
             [_button(t, "msg.btn.send", MessageStep.SEND, event.id)],

@@ -9,11 +9,12 @@ from aiogram import Bot, F, Router
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import Message
+from aiogram.types import Document, Message
 
 from bot.clock import Clock
 from bot.events.plan import PlanError, RowError, read_plan
 from bot.events.service import EventService
+from bot.people.users import UserRecord
 from bot.platform.telegram_text import clip_html
 from bot.reference import Reference
 from bot.texts import Translator
@@ -51,19 +52,19 @@ def describe(errors: list[RowError], t: Translator) -> str:
 def build_router() -> Router:
     router = Router(name="admin-plan-upload")
 
-    @router.message(StateFilter(PlanUpload.file), F.document)
+    @router.message(StateFilter(PlanUpload.file), F.document.as_("document"))
     async def upload(
         message: Message,
+        document: Document,
         state: FSMContext,
         bot: Bot,
         t: Translator,
         tz: ZoneInfo,
         clock: Clock,
         reference: Reference,
+        user: UserRecord,
         events: EventService,
     ) -> None:
-        document = message.document
-        assert document is not None
         project = await events.project(int((await state.get_data()).get(PROJECT_ID) or 0))
         if project is None:
             await state.clear()
@@ -84,8 +85,7 @@ def build_router() -> Router:
             text = t("imp.failed") + "\n" + describe(error.errors, t)
             await message.answer(clip_html(text))
             return
-        actor = message.from_user.id if message.from_user else 0
-        count = await events.import_plan(project.id, plan, actor)
+        count = await events.import_plan(project.id, plan, user.id)
         await state.clear()
         await message.answer(t.plural("imp.done", count, title=project.title(t.language)))
 

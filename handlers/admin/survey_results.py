@@ -5,7 +5,6 @@ goes to the Excel report."""
 from __future__ import annotations
 
 from aiogram import F, Router
-from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, InlineKeyboardButton, Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
@@ -13,17 +12,12 @@ from bot.errors import StaleButtonError
 from bot.events.model import Event
 from bot.platform.telegram_text import clip_html
 from bot.texts import Translator
-from handlers.admin.callbacks import EventAdminAction, EventAdminCallback
-from handlers.ui.callbacks import Id
+from handlers.admin.callbacks import EventAdminAction, EventAdminCallback, SurveyResultsCallback
 from handlers.ui.editing import edit_in_place
 from surveys import flow
 from surveys.flow import QuestionSummary
 from surveys.service import Results, SurveyService
 from surveys.templates import Question, QuestionKind
-
-
-class SurveyResultsCallback(CallbackData, prefix="Asv"):
-    event_id: Id
 
 
 def results_button(event: Event, t: Translator) -> list[InlineKeyboardButton]:
@@ -62,7 +56,7 @@ def build_router() -> Router:
 def _summary(found: Results, t: Translator) -> str:
     head = t(
         "svr.head",
-        title=found.event.title_ru,
+        title=found.event.title(t.language),
         completed=found.completed,
         invited=found.invited,
         rate=found.rate,

@@ -74,6 +74,29 @@ class FilterPick(StrEnum):
     TYPE = "t"
 
 
+class AttendAnswer(StrEnum):
+    """The buttons under a reminder."""
+
+    COMING = "y"
+    CANT = "n"  # asks for confirmation
+    CANT_CONFIRMED = "x"
+    KEEP = "k"
+
+
+class AttendCallback(CallbackData, prefix="att"):
+    answer: AttendAnswer
+    event_id: Id
+
+
+class SurveyCallback(CallbackData, prefix="sv"):
+    """A questionnaire's buttons: `value` is a score, yes/no, an option id, or one of the
+    actions handlers/survey.py names (start, skip, back, done)."""
+
+    event_id: Id
+    index: Position
+    value: str = Field(max_length=8)
+
+
 class CatalogueCallback(CallbackData, prefix="cat"):
     page: Position = 0
     # index in the configured district list; -1: all districts

@@ -1,4 +1,5 @@
-"""How an event reads to a participant: list lines, the card, registration statuses."""
+"""How an event reads to a participant: list lines, the card, registration statuses (the
+coordinator's event screen shares the time and place lines)."""
 
 from __future__ import annotations
 
@@ -46,6 +47,18 @@ def list_entry(
     )
 
 
+def where_lines(event: Event, t: Translator, reference: Reference) -> list[str]:
+    """The place and district lines of a card (the participant's and the coordinator's), for
+    what the event has."""
+    lines = []
+    if event.place:
+        lines.append(t("card.place", place=event.place))
+    if event.district:
+        district = reference.districts.label(event.district, t.language)
+        lines.append(t("card.district", district=district))
+    return lines
+
+
 def status_text(status: RegistrationStatus, t: Translator, position: int | None = None) -> str:
     if status is RegistrationStatus.WAITLISTED and position:
         return t("status.waitlisted_at", n=position)
@@ -66,12 +79,7 @@ def card(
         t("card.head", title=event.title(t.language), type=t(f"evtype.{event.type.value}")),
         t("card.when", when=when(event, tz)),
     ]
-    if event.place:
-        parts.append(t("card.place", place=event.place))
-    if event.district:
-        parts.append(
-            t("card.district", district=reference.districts.label(event.district, t.language))
-        )
+    parts += where_lines(event, t, reference)
     if event.status is EventStatus.CANCELLED:
         parts.append(t("card.cancelled"))
     elif event.registration_open(now):

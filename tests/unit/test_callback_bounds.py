@@ -18,21 +18,27 @@ from handlers.admin.callbacks import (
     EventAdminAction,
     EventAdminCallback,
     EventField,
+    ExportCallback,
     MarkCallback,
     MessageCallback,
     MessageStep,
     ProjectAction,
     ProjectCallback,
+    ProjectExportCallback,
     ProjectField,
     ProjectFieldCallback,
+    SurveyResultsCallback,
     TeamAction,
     TeamCallback,
 )
-from handlers.admin.exports import ExportCallback, ProjectExportCallback
-from handlers.admin.survey_results import SurveyResultsCallback
-from handlers.reminders import Answer, AttendCallback
-from handlers.survey import SurveyCallback
-from handlers.ui.callbacks import CatalogueCallback, EventAction, EventCallback
+from handlers.ui.callbacks import (
+    AttendAnswer,
+    AttendCallback,
+    CatalogueCallback,
+    EventAction,
+    EventCallback,
+    SurveyCallback,
+)
 from tests.conftest import NOW
 from tests.factories import make_event, make_participant, make_project, sign_up
 from tests.harness import Harness, texts, tg_user
@@ -71,7 +77,7 @@ def real_buttons(real: dict[str, int]) -> dict[type[CallbackData], CallbackData]
         EventCallback(action=EventAction.REGISTER, event_id=event),
         CatalogueCallback(page=0, district=0),
         SurveyCallback(event_id=event, index=0, value="1"),
-        AttendCallback(answer=Answer.COMING, event_id=event),
+        AttendCallback(answer=AttendAnswer.COMING, event_id=event),
         ProjectCallback(action=ProjectAction.OPEN, project_id=project),
         ProjectFieldCallback(project_id=project, field=ProjectField.FUNDER),
         EventAdminCallback(action=EventAdminAction.LIST, event_id=event, page=0),

@@ -114,6 +114,13 @@ def test_coordinator_buttons_are_recognisable_by_prefix() -> None:
         assert factory.__prefix__.startswith("A") == is_admin, factory
 
 
+def test_callback_data_is_defined_in_the_two_callback_modules() -> None:
+    # One place to read what any button carries: the participant's and the coordinator's.
+    homes = {"handlers.ui.callbacks", "handlers.admin.callbacks"}
+    strays = [f"{f.__module__}.{f.__name__}" for f in FACTORIES if f.__module__ not in homes]
+    assert not strays
+
+
 def test_int_fields_are_found() -> None:
     assert INT_FIELDS
 

@@ -1,5 +1,6 @@
-"""The coordinator's message to an event's people, saved with its audit row or not at all, and
-the team screen; through the production Dispatcher."""
+"""The coordinator's message to an event's people, saved with its audit row or not at all, the
+team screen, and event titles in the coordinator's language; through the production
+Dispatcher."""
 
 from __future__ import annotations
 
@@ -94,3 +95,18 @@ async def test_the_team_screen_says_when_nobody_was_invited_yet(harness: Harness
     )
     listing = await harness.press(COORDINATOR, "Ac:l:0")
     assert "Коллега Вторая" in texts(listing)[0] and "Пока никого" not in texts(listing)[0]
+
+
+async def test_a_kazakh_coordinator_sees_the_kazakh_title_and_the_russian_one_when_it_is_missing(
+    harness: Harness,
+) -> None:
+    coordinator = tg_user(1, "kk")
+    await make_participant(harness.db, coordinator.id, NOW, language="kk")
+    both = await make_event(harness.db, NOW)
+    russian_only = await make_event(harness.db, NOW, title_ru="Круглый стол акимата", title_kk=None)
+
+    screen = texts(await harness.press(coordinator, f"Aev:o:{both.id}:0"))[0]
+    assert both.title_kk is not None and both.title_kk in screen
+    assert both.title_ru not in screen
+    screen = texts(await harness.press(coordinator, f"Aev:o:{russian_only.id}:0"))[0]
+    assert "Круглый стол акимата" in screen
