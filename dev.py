@@ -1,16 +1,20 @@
-"""The project's two everyday commands, runnable with nothing but Python 3.11+.
+"""The project's everyday commands, runnable with nothing but Python 3.11+.
 
-    python3 dev.py run     # set up .venv on first use, apply migrations, start the bot
+    python3 dev.py run     # set up .venv on first use, apply migrations, start the bot;
+                           # with no BOT_TOKEN (environment or .env): the demo instead
+    python3 dev.py demo    # the demo: the bot without Telegram, in the browser
     python3 dev.py test    # set up .venv on first use, run ruff, mypy, the import
                            # contracts and the whole test suite
 
-Extra arguments after `run` go to `python -m bot`, after `test` to pytest.
+Extra arguments after `run` go to `python -m bot`, after `demo` to `python -m bot.demo`
+(--port N), after `test` to pytest.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import signal
 import subprocess
 import sys
 import venv
@@ -41,7 +45,30 @@ def ensure_venv() -> Path:
 
 
 def run(python: Path, *args: str) -> int:
-    return subprocess.call([str(python), *args], cwd=ROOT)
+    """Run and wait. Ctrl+C reaches the child from the terminal and it stops cleanly, so here
+    it only waits on (subprocess.call would kill the child mid-shutdown); SIGTERM is passed on."""
+    with subprocess.Popen([str(python), *args], cwd=ROOT) as child:
+        if hasattr(signal, "SIGTERM"):
+            signal.signal(signal.SIGTERM, lambda signum, frame: child.terminate())
+        while True:
+            try:
+                return child.wait()
+            except KeyboardInterrupt:
+                continue
+
+
+def has_token() -> bool:
+    """BOT_TOKEN set in the environment or in .env, as the bot's settings read it."""
+    if os.environ.get("BOT_TOKEN", "").strip():
+        return True
+    env_file = ROOT / ".env"
+    if not env_file.exists():
+        return False
+    for line in env_file.read_text(encoding="utf-8").splitlines():
+        key, sep, value = line.partition("=")
+        if sep and key.strip() == "BOT_TOKEN" and value.strip().strip("'\"").strip():
+            return True
+    return False
 
 
 def main(argv: list[str]) -> int:
@@ -49,10 +76,20 @@ def main(argv: list[str]) -> int:
         print(f"Python 3.11 or newer is required, this is {sys.version.split()[0]}")
         return 2
     command, rest = (argv[0], argv[1:]) if argv else ("", [])
-    if command not in {"run", "test"}:
+    if command not in {"run", "demo", "test"}:
         print(__doc__)
         return 2
     python = ensure_venv()
+    if command == "run" and not rest and not has_token():
+        print(
+            "No BOT_TOKEN (in the environment or .env), so this is the demo: the bot without "
+            "Telegram.\nFor the real bot: cp .env.example .env, put the token from @BotFather "
+            "into BOT_TOKEN, run this again.",
+            flush=True,
+        )
+        command = "demo"
+    if command == "demo":
+        return run(python, "-m", "bot.demo", *rest)
     if command == "run":
         return run(python, "-m", "bot", *rest)
     for step in (

@@ -1,20 +1,21 @@
 """`python -m bot` runs the bot; `python -m bot migrate` only applies migrations;
 `python -m bot events import ...` loads an event plan; `python -m bot export ...` writes the
-attendance sheet of an event or the project report."""
+attendance sheet of an event or the project report; `python -m bot backup|restore PATH` copies
+the database or puts a copy back; `python -m bot webhook delete` removes the webhook."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import sys
 import zoneinfo
 from pathlib import Path
 
 # aiogram and the app are imported only after the settings check, so a bad .env answers at once.
-from bot.config import SettingsError, load_settings
+from bot.config import Settings, SettingsError, load_settings
 from bot.platform.db import MigrationError
 from bot.platform.instance_lock import DatabaseUnwritableError, InstanceLockError, TokenInUseError
+from bot.platform.logs import configure as configure_logging
 from bot.reference import ReferenceDataError
 from bot.texts import LANGUAGES
 from surveys.templates import TemplateError
@@ -25,8 +26,16 @@ EXIT_CONFIG = 2
 def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
     commands = parser.add_subparsers(dest="command")
-    commands.add_parser("run", help="start long polling (the default)")
+    commands.add_parser("run", help="run the bot (the default), by polling or webhook (MODE)")
     commands.add_parser("migrate", help="apply database migrations and exit")
+    backup = commands.add_parser("backup", help="copy the database, also while the bot runs")
+    backup.add_argument("path", type=Path, help="the copy to write")
+    restore = commands.add_parser("restore", help="put a copy back (the bot stopped)")
+    restore.add_argument("path", type=Path, help="a copy made by `backup`")
+    webhook = commands.add_parser("webhook", help="the webhook (MODE=webhook)")
+    webhook.add_subparsers(dest="action", required=True).add_parser(
+        "delete", help="remove the webhook, e.g. before going back to polling"
+    )
     events = commands.add_parser("events", help="event plans").add_subparsers(dest="action")
     plan = events.add_parser("import", help="import an event plan from an .xlsx file")
     plan.add_argument("plan", type=Path, help="the spreadsheet, one row per event")
@@ -49,6 +58,30 @@ async def migrate_only() -> None:
     await db.close()
 
 
+def operate(args: argparse.Namespace, settings: Settings) -> int:
+    """The operator's commands: backups, and the webhook."""
+    if args.command == "backup":
+        from bot.cli.backup import backup
+
+        return backup(settings, args.path)
+    if args.command == "restore":
+        from bot.cli.backup import restore
+
+        return restore(settings, args.path)
+    from aiogram.exceptions import TelegramAPIError, TelegramNetworkError
+
+    from bot.app import build_bot
+    from bot.platform.webhook import delete_webhook
+
+    try:
+        asyncio.run(delete_webhook(build_bot(settings)))
+    except (TelegramAPIError, TelegramNetworkError) as error:
+        print(f"Webhook not removed: {error}", file=sys.stderr)
+        return 1
+    print("Webhook removed: the bot can poll again (MODE=polling).")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     # Time zones from the tzdata package only: a server's older system database still has
     # Asia/Almaty at UTC+6, which would put every time an hour off.
@@ -59,13 +92,13 @@ def main(argv: list[str] | None = None) -> int:
     except SettingsError as exc:
         print(exc, file=sys.stderr)
         return EXIT_CONFIG
-    logging.basicConfig(
-        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    configure_logging(settings.log_level, settings.log_format)
     try:
         if args.command == "migrate":
             asyncio.run(migrate_only())
             print("Database is up to date.")
+        elif args.command in {"backup", "restore", "webhook"}:
+            return operate(args, settings)
         elif args.command == "events":
             from bot.cli.plan import import_plan_file
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import time
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -16,16 +17,19 @@ from aiogram.fsm.storage.memory import SimpleEventIsolation
 from aiogram.types import LinkPreviewOptions
 
 import handlers
-from bot.clock import Clock, SystemClock
+from bot.clock import Clock
 from bot.config import Settings
+from bot.demo.clock import clock_for, wake_on_jump
 from bot.events.service import EventService
 from bot.notice_queue import NoticeQueue
 from bot.people.service import PeopleService
+from bot.platform.backup import daily_backup
 from bot.platform.callbacks import ButtonViews, PressGuard, TimelyCallbackAnswer
 from bot.platform.commands import publish_commands
 from bot.platform.database_file import open_database
 from bot.platform.db import Database
 from bot.platform.fsm_storage import SQLiteStorage
+from bot.platform.health import CountUpdates, Liveness, Metrics, PollWatch, Probes
 from bot.platform.middlewares import (
     CallbackGuardMiddleware,
     InFlightMiddleware,
@@ -36,6 +40,7 @@ from bot.platform.pacing import Pacer, PaceSettings
 from bot.platform.scheduler import Scheduler, SchedulerSettings
 from bot.platform.telegram_calls import PacedCalls
 from bot.platform.updates import HandledOnce, Polling
+from bot.platform.webhook import receive_updates
 from bot.reference import Reference, load_reference
 from bot.registration.service import RegistrationService
 from bot.reports.runner import ReportRunner
@@ -64,6 +69,7 @@ class App:
     registration: RegistrationService
     events: EventService
     people: PeopleService
+    metrics: Metrics
 
     def attach(self, bot: Bot) -> Bot:
         """Route every call of `bot` through the shared pace and retries, let the press
@@ -140,7 +146,11 @@ def build_app(
     dispatcher.update.outer_middleware(in_flight)
     # Before anything that acts, so a copy of a handled update does nothing; inside the
     # in-flight count, so shutdown waits for the note of the last update too.
-    dispatcher.update.outer_middleware(HandledOnce(db, clock))
+    handled_once = HandledOnce(db, clock)
+    dispatcher.update.outer_middleware(handled_once)
+    # Inside HandledOnce: a copy it skips is counted there, not as an update handled.
+    metrics = Metrics(pacer, scheduler, handled_once)
+    dispatcher.update.outer_middleware(CountUpdates(metrics))
     dispatcher.update.outer_middleware(UserContextMiddleware(db, texts, settings.default_language))
     dispatcher.callback_query.middleware(TimelyCallbackAnswer())
     dispatcher.callback_query.middleware(CallbackGuardMiddleware())
@@ -163,17 +173,27 @@ def build_app(
         registration,
         events,
         services.people,
+        metrics=metrics,
     )
 
 
 async def run(settings: Settings) -> None:
-    """Long polling until SIGTERM or SIGINT; then finish in-flight updates and close the DB."""
+    """Polling or webhook (MODE) until SIGTERM or SIGINT; then finish in-flight updates and
+    close the DB."""
     db = await open_database(settings)
-    app = build_app(settings, db, Texts(settings.default_language), SystemClock())
+    # The system clock, or the demo's (only with DEMO set: see Settings).
+    app = build_app(settings, db, Texts(settings.default_language), clock_for(settings))
     bot = app.attach(build_bot(settings))
+    liveness = Liveness(settings.mode, time.monotonic)
+    bot.session.middleware(PollWatch(liveness))
+    daily = daily_backup(settings, app.clock)
+    if daily is not None:
+        app.scheduler.every_tick(daily.run)
+        app.metrics.daily_backup = daily
 
     async def on_startup() -> None:
         await app.scheduler.start(bot)
+        wake_on_jump(settings, app.scheduler.poke)
         coordinators = await app.people.coordinator_ids()
         await publish_commands(bot, app.texts, settings.default_language, coordinators)
 
@@ -190,7 +210,9 @@ async def run(settings: Settings) -> None:
     gc.collect()
     gc.freeze()
     try:
-        await app.dispatcher.start_polling(bot, handle_signals=True)
+        await receive_updates(
+            app.dispatcher, bot, settings, Probes(db, app.clock, liveness, app.metrics)
+        )
     finally:
         await db.close()
         log.info("Stopped; database closed")

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from datetime import time, timedelta
 from pathlib import Path
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.due_work import QuietHours
@@ -38,6 +40,21 @@ class Settings(BaseSettings):
     quiet_hours_start: time = time(22, 0)
     quiet_hours_end: time = time(8, 0)
     scheduler_tick_seconds: float = Field(default=60, gt=0)
+    # Running it for real (README): how updates arrive, health and metrics, logs, backups.
+    mode: Literal["polling", "webhook"] = "polling"
+    webhook_url: str | None = Field(default=None, validate_default=True)
+    webhook_secret: SecretStr | None = Field(default=None, validate_default=True)
+    webhook_path: str = "/telegram"
+    webhook_port: int = Field(default=8080, ge=1, le=65535)
+    listen_host: str = "127.0.0.1"
+    health_port: int | None = Field(default=None, ge=1, le=65535)
+    log_format: Literal["text", "json"] = "text"
+    backup_dir: Path | None = None
+    backup_keep: int = Field(default=7, ge=1)
+    # The demo (python -m bot.demo): against the emulator on this machine only, and only there
+    # may the clock be moved.
+    demo: bool = False
+    demo_clock_file: Path | None = None
 
     @field_validator("bot_token")
     @classmethod
@@ -72,6 +89,68 @@ class Settings(BaseSettings):
         if not value.startswith(("http://", "https://")):
             raise ValueError("must start with http:// or https://")
         return value.rstrip("/")
+
+    @field_validator("demo")
+    @classmethod
+    def _demo_is_local(cls, value: bool, info: ValidationInfo) -> bool:
+        host = urlsplit(info.data.get("telegram_api_url") or "").hostname
+        if value and host not in ("127.0.0.1", "::1", "localhost"):
+            raise ValueError("runs only against the emulator on this machine (TELEGRAM_API_URL)")
+        return value
+
+    @field_validator("demo_clock_file", mode="before")
+    @classmethod
+    def _demo_only(cls, value: object, info: ValidationInfo) -> object:
+        if value in (None, ""):  # .env.example lists the key empty
+            return None
+        if not info.data.get("demo"):
+            raise ValueError("moves the bot's clock: only with DEMO=true, never in production")
+        return value
+
+    @field_validator("webhook_url", "webhook_secret", "health_port", "backup_dir", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        # .env.example lists these keys empty; pydantic would read "" as the path "."
+        return None if value == "" else value
+
+    @field_validator("webhook_url")
+    @classmethod
+    def _webhook_url(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is None:
+            if info.data.get("mode") == "webhook":
+                raise ValueError("is required when MODE=webhook (the bot's public address)")
+            return None
+        # http:// is for a self-hosted Bot API server on the same network; Telegram's own
+        # needs https on port 443, 80, 88 or 8443.
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must start with https:// (or http:// for a self-hosted Bot API)")
+        return value.rstrip("/")
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _webhook_secret(cls, value: SecretStr | None, info: ValidationInfo) -> SecretStr | None:
+        if value is None:
+            if info.data.get("mode") == "webhook":
+                raise ValueError("is required when MODE=webhook")
+            return None
+        # Telegram's rule for secret_token; anything else makes setWebhook fail at start.
+        if not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", value.get_secret_value()):
+            raise ValueError("must be 1-256 characters: letters, digits, _ and -")
+        return value
+
+    @field_validator("health_port")
+    @classmethod
+    def _own_port(cls, value: int | None, info: ValidationInfo) -> int | None:
+        if value is not None and value == info.data.get("webhook_port"):
+            raise ValueError("must differ from WEBHOOK_PORT (empty: health on the webhook server)")
+        return value
+
+    @field_validator("webhook_path")
+    @classmethod
+    def _webhook_path(cls, value: str) -> str:
+        if not value.startswith("/"):
+            raise ValueError("must start with /, e.g. /telegram")
+        return value
 
     @property
     def tz(self) -> ZoneInfo:

@@ -253,6 +253,10 @@ class Emulator:
         lines = [call.describe() for call in self.calls[-count:]]
         return "last bot calls:\n  " + "\n  ".join(lines or ["(none)"])
 
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
     def close(self) -> None:
         """End pending long polls so the transport can shut down promptly."""
         self._closed = True

@@ -2,13 +2,14 @@
 
 ``POST /bot<token>/<method>`` with a JSON, urlencoded or multipart body (GET with a query string
 works too, as with Telegram) and ``GET /file/bot<token>/<file_path>`` for downloads.
+With a ``ChatPage``, also the page people use from a browser under ``/chat/``.
 """
 
 from __future__ import annotations
 
 import ipaddress
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
 from aiohttp import web
@@ -17,17 +18,23 @@ from tgemu.engine import Emulator
 from tgemu.errors import ApiError, bad_request, not_found, unauthorized
 from tgemu.files import Upload
 
+if TYPE_CHECKING:
+    from tgemu.chat_page import ChatPage
+
 EMULATOR_KEY = web.AppKey("emulator", Emulator)
 # Telegram accepts uploads up to 50 MB.
 MAX_REQUEST_BYTES = 50 * 1024 * 1024
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
-def create_app(emulator: Emulator) -> web.Application:
+def create_app(emulator: Emulator, page: ChatPage | None = None) -> web.Application:
+    """The Bot API, and with `page` the chat page people use from a browser (/chat/)."""
     app = web.Application(client_max_size=MAX_REQUEST_BYTES)
     app[EMULATOR_KEY] = emulator
     app.router.add_route("*", "/bot{token}/{method}", handle_method)
     app.router.add_get("/file/bot{token}/{file_path:.+}", handle_file)
+    if page is not None:
+        page.add_routes(app)
 
     async def end_long_polls(app: web.Application) -> None:
         app[EMULATOR_KEY].close()
@@ -37,7 +44,7 @@ def create_app(emulator: Emulator) -> web.Application:
 
 
 async def start_server(
-    emulator: Emulator, host: str = "127.0.0.1", port: int = 0
+    emulator: Emulator, host: str = "127.0.0.1", port: int = 0, page: ChatPage | None = None
 ) -> tuple[web.AppRunner, str]:
     """Serve on a loopback address (port 0 picks a free one); returns the runner and base URL.
 
@@ -47,7 +54,9 @@ async def start_server(
     if host != "localhost" and not ipaddress.ip_address(host).is_loopback:
         raise ValueError(f"the emulator serves loopback addresses only, not {host}")
     # Cancelling handlers when the client disconnects ends a killed bot's long poll at once.
-    runner = web.AppRunner(create_app(emulator), handler_cancellation=True, shutdown_timeout=2.0)
+    runner = web.AppRunner(
+        create_app(emulator, page), handler_cancellation=True, shutdown_timeout=2.0
+    )
     await runner.setup()
     site = web.TCPSite(runner, host, port)
     await site.start()

@@ -83,17 +83,24 @@ def _alive_here(owner: str) -> bool:
     return True
 
 
+def holds(owner: str, heartbeat_at: datetime, now: datetime) -> bool:
+    """Whether the lock row's owner still runs: it refreshed the lock lately and is not a
+    process on this machine that is gone. Also asked by `restore` (bot/platform/backup.py)."""
+    return now - heartbeat_at < STALE_AFTER and _alive_here(owner)
+
+
 async def acquire(db: Database, now: datetime) -> None:
     async with db.write() as conn:
         async with conn.execute("SELECT owner, heartbeat_at FROM scheduler_lock") as cursor:
             row = await cursor.fetchone()
-        if row is not None and row["owner"] != _me():
-            fresh = now - from_db(row["heartbeat_at"]) < STALE_AFTER
-            if fresh and _alive_here(row["owner"]):
-                raise InstanceLockError(
-                    f"another bot process ({row['owner']}) is running on this database; "
-                    "stop it first"
-                )
+        if (
+            row is not None
+            and row["owner"] != _me()
+            and holds(row["owner"], from_db(row["heartbeat_at"]), now)
+        ):
+            raise InstanceLockError(
+                f"another bot process ({row['owner']}) is running on this database; stop it first"
+            )
         await conn.execute(
             "INSERT INTO scheduler_lock (id, owner, heartbeat_at) VALUES (1, ?, ?) "
             "ON CONFLICT (id) DO UPDATE SET owner = excluded.owner, "

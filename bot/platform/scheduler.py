@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -61,6 +62,15 @@ class Scheduler:
         self._stopping = False
         self._idle = asyncio.Event()
         self._idle.set()
+        self._every_tick: list[Callable[[], Awaitable[None]]] = []
+        # The wake-up asked for and not run yet, and how late the last one ran
+        # (/metrics: a loop too busy to keep time shows here first).
+        self._due_since: datetime | None = None
+        self.lag = timedelta(0)
+
+    def every_tick(self, job: Callable[[], Awaitable[None]]) -> None:
+        """Work of its own, checked at start and then at every tick (the daily backup)."""
+        self._every_tick.append(job)
 
     async def start(self, bot: Bot) -> None:
         """Take the database's scheduler lock (InstanceLockError if another process holds it),
@@ -83,6 +93,15 @@ class Scheduler:
             max_instances=3,
             coalesce=True,
         )
+        for number, job in enumerate(self._every_tick):
+            self._aps.add_job(
+                job,
+                "interval",
+                seconds=self.settings.tick.total_seconds(),
+                id=f"every-tick-{number}",
+                coalesce=True,
+                next_run_time=datetime.now(UTC),
+            )
         self._aps.start()
         self.poke()
 
@@ -100,13 +119,16 @@ class Scheduler:
 
     def poke(self, at: datetime | None = None) -> None:
         """Run due work at `at` (now by default): after a submit, or for the next due moment."""
+        # Replaced like the job itself: the wake-up that will come is the one set last.
+        self._due_since = at or self.clock.now()
         if self._aps is None:
             return
         self._aps.add_job(
             self.run_due,
             "date",
-            # APScheduler wakes on wall time, not on our Clock: the one real now() here.
-            run_date=at or datetime.now(UTC),
+            # APScheduler wakes on wall time, not on our Clock (the demo's runs ahead): the
+            # same distance from now, on the wall. The one real now() here.
+            run_date=datetime.now(UTC) + (at - self.clock.now() if at else timedelta(0)),
             id="wake",
             replace_existing=True,
             max_instances=3,
@@ -125,6 +147,7 @@ class Scheduler:
             return
         self._running = True
         self._idle.clear()
+        self._note_lag()
         try:
             self._again = True
             while self._again and not self._stopping:
@@ -133,6 +156,12 @@ class Scheduler:
         finally:
             self._running = False
             self._idle.set()
+
+    def _note_lag(self) -> None:
+        now = self.clock.now()
+        if self._due_since is not None and self._due_since <= now:
+            self.lag = now - self._due_since
+            self._due_since = None
 
     async def _run_once(self, bot: Bot) -> None:
         now = self.clock.now()

@@ -71,6 +71,7 @@ class HandledOnce(BaseMiddleware):
         self.db = db
         self.clock = clock
         self.remember = remember
+        self.repeats = 0  # copies skipped, for /metrics
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         if not isinstance(event, Update):
@@ -79,6 +80,7 @@ class HandledOnce(BaseMiddleware):
         before = await updates.outcome(self.db, event.update_id, since)
         if before is not None:
             log.info("Update %d came again (first %s); skipped", event.update_id, before)
+            self.repeats += 1
             return UNHANDLED
         try:
             result = await handler(event, data)
@@ -136,7 +138,12 @@ class Polling(BaseRequestMiddleware):
             polled = method.model_copy(update={"offset": self._skip_below})
         try:
             response = await make_request(bot, cast(TelegramMethod[TelegramType], polled))
-        except TelegramConflictError:
+        except TelegramConflictError as error:
+            if "webhook" in error.message:
+                raise TokenInUseError(
+                    "a webhook is set for this bot token (MODE=webhook somewhere?); "
+                    "run `python -m bot webhook delete` first, or set MODE=webhook"
+                ) from None
             self._conflict()
             raise
         except ClientDecodeError as error:
@@ -165,7 +172,7 @@ class Polling(BaseRequestMiddleware):
                     "Update %d (%s) cannot be read and is skipped: %s",
                     update_id,
                     kind,
-                    _fields(problem),
+                    validation_summary(problem),
                 )
         return readable
 
@@ -188,7 +195,8 @@ class Polling(BaseRequestMiddleware):
         )
 
 
-def _fields(problem: ValidationError) -> str:
+def validation_summary(problem: ValidationError) -> str:
+    """Field names and reasons, never values: an update carries names and messages."""
     errors = problem.errors(include_input=False, include_url=False)
     shown = "; ".join(
         f"{'.'.join(str(part) for part in error['loc'])}: {error['msg']}"

@@ -1,0 +1,5 @@
+import sys
+
+from bot.demo.launcher import main
+
+sys.exit(main())
