@@ -33,7 +33,7 @@ from bot.people import users
 from bot.platform import outbox_store as store
 from bot.platform.db import Database
 from bot.platform.outbox_store import Delivery, JobProgress
-from bot.platform.outgoing import OutgoingMessage, RenderContext, Renderer, parts
+from bot.platform.outgoing import OutgoingMessage, Part, RenderContext, Renderer, parts
 from bot.platform.pacing import Pacer, Priority
 from bot.platform.telegram_calls import outbox_call
 from bot.texts import Texts
@@ -104,48 +104,21 @@ class Outbox:
                 await store.finish(self.db, delivery.id, "failed", self.clock.now(), repr(error))
 
     async def _deliver(self, bot: Bot, delivery: Delivery) -> None:
-        now = self.clock.now()
-        if not delivery.job.urgent:
-            release = self.settings.quiet.release_time(now)
-            limit = delivery.job.hold_limit
-            if release > now and (limit is None or release < limit):
-                await store.postpone(
-                    self.db, delivery.id, release, count_attempt=False, error="quiet hours"
-                )
-                return
+        if await self._held_for_quiet_hours(delivery):
+            return
         message = await self._render(delivery)
         if message is None:
-            await store.finish(self.db, delivery.id, "skipped", now)
+            await store.finish(self.db, delivery.id, "skipped", self.clock.now())
             return
-        claimed = False
-        steps = parts(message)
-        # Parts already delivered, also by an earlier attempt: a failure on the text must
-        # not resend the photo.
-        done = delivery.parts_sent
-        if 0 < len(steps) <= done:
-            # Rendered again, the text now fits the caption: the media went out, the text not.
-            steps, done = parts(replace(message, photo=None, document=None)), 0
+        attempt = _Attempt.of(message, delivery.parts_sent)
         for _ in range(MAX_FLOOD_WAITS):
             try:
-                while done < len(steps):
-                    # One slot per API call: a photo with its text is two messages. The slot
-                    # also waits out a 429 pause.
-                    await self.pacer.acquire(delivery.user_id, Priority.BULK)
-                    if not claimed:
-                        if self._stopping:
-                            return  # still pending: the next start sends it
-                        if not await store.start_sending(self.db, delivery.id):
-                            return
-                        claimed = True
-                    with outbox_call():
-                        await steps[done](bot, delivery.user_id)
-                    done += 1
-                    if done < len(steps):
-                        await store.part_sent(self.db, delivery.id, done)
+                if not await self._send_parts(bot, delivery, attempt):
+                    return
             except TelegramRetryAfter as error:
                 # In flight only while a request is on the wire: pending again for the pause.
                 await store.stop_sending(self.db, delivery.id)
-                claimed = False
+                attempt.claimed = False
                 self.pacer.pause(error.retry_after, delivery.user_id)
                 continue
             except TelegramForbiddenError as error:
@@ -163,6 +136,39 @@ class Outbox:
         await store.postpone(
             self.db, delivery.id, self.clock.now(), count_attempt=False, error="flood control"
         )
+
+    async def _held_for_quiet_hours(self, delivery: Delivery) -> bool:
+        if delivery.job.urgent:
+            return False
+        now = self.clock.now()
+        release = self.settings.quiet.release_time(now)
+        limit = delivery.job.hold_limit
+        if release > now and (limit is None or release < limit):
+            await store.postpone(
+                self.db, delivery.id, release, count_attempt=False, error="quiet hours"
+            )
+            return True
+        return False
+
+    async def _send_parts(self, bot: Bot, delivery: Delivery, attempt: _Attempt) -> bool:
+        """False when the delivery was left for later: the bot is stopping, or another run
+        took it."""
+        while attempt.done < len(attempt.steps):
+            # One slot per API call: a photo with its text is two messages. The slot also
+            # waits out a 429 pause.
+            await self.pacer.acquire(delivery.user_id, Priority.BULK)
+            if not attempt.claimed:
+                if self._stopping:
+                    return False  # still pending: the next start sends it
+                if not await store.start_sending(self.db, delivery.id):
+                    return False
+                attempt.claimed = True
+            with outbox_call():
+                await attempt.steps[attempt.done](bot, delivery.user_id)
+            attempt.done += 1
+            if attempt.done < len(attempt.steps):
+                await store.part_sent(self.db, delivery.id, attempt.done)
+        return True
 
     async def _render(self, delivery: Delivery) -> OutgoingMessage | None:
         renderer = self.renderers.get(delivery.job.kind)
@@ -191,3 +197,22 @@ class Outbox:
             count_attempt=True,
             error=error,
         )
+
+
+@dataclass
+class _Attempt:
+    """The API calls of one delivery, how many went out, and whether this run holds it."""
+
+    steps: list[Part]
+    done: int
+    claimed: bool = False
+
+    @classmethod
+    def of(cls, message: OutgoingMessage, parts_sent: int) -> _Attempt:
+        # Parts already delivered, also by an earlier attempt: a failure on the text must
+        # not resend the photo.
+        steps = parts(message)
+        if 0 < len(steps) <= parts_sent:
+            # Rendered again, the text now fits the caption: the media went out, the text not.
+            return cls(parts(replace(message, photo=None, document=None)), 0)
+        return cls(steps, parts_sent)
