@@ -244,7 +244,7 @@ async def publish_chosen(
     await state.clear()
     key = "evf.created_published" if publish else "evf.created_draft"
     await message.answer(
-        t(key, title=event.title_ru, when=format_local(event.starts_at, tz)),
+        t(key, title=event.title(t.language), when=format_local(event.starts_at, tz)),
         reply_markup=ReplyKeyboardRemove(),
     )
     await send_event_screen(message, events, event, t, tz, reference)

@@ -18,7 +18,7 @@ from bot.errors import StaleButtonError
 from bot.events.form import FormInputError, ProjectAnswer, new_project, parse_project_value
 from bot.events.model import Project
 from bot.events.service import EventService
-from bot.platform.telegram_text import clip, clip_html
+from bot.platform.telegram_text import TITLE_ON_BUTTON, clip, clip_html
 from bot.reference import Reference
 from bot.texts import Translator
 from handlers.admin import event_form
@@ -110,13 +110,13 @@ async def project_screen(
             t(
                 "proj.event_line",
                 n=number,
-                title=event.title_ru,
+                title=event.title(t.language),
                 when=format_local(event.starts_at, tz),
                 status=status,
             )
         )
         builder.button(
-            text=clip(f"{number}. {event.title_ru}", 40),
+            text=clip(f"{number}. {event.title(t.language)}", TITLE_ON_BUTTON),
             callback_data=EventAdminCallback(action=EventAdminAction.OPEN, event_id=event.id),
         )
     if not planned:
@@ -329,7 +329,7 @@ async def project_done(
     created = await events.create_project(new_project(answers), _actor(message))
     await state.clear()
     await message.answer(
-        t("proj.created", title=created.title_ru), reply_markup=ReplyKeyboardRemove()
+        t("proj.created", title=created.title(t.language)), reply_markup=ReplyKeyboardRemove()
     )
     builder = InlineKeyboardBuilder()
     builder.button(

@@ -109,7 +109,8 @@ async def district_chosen(
         await message.answer(t("evf.event_gone"), reply_markup=ReplyKeyboardRemove())
         return
     await message.answer(
-        t("walkin.added", name=name, title=event.title_ru), reply_markup=ReplyKeyboardRemove()
+        t("walkin.added", name=name, title=event.title(t.language)),
+        reply_markup=ReplyKeyboardRemove(),
     )
 
 
