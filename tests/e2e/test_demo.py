@@ -183,6 +183,19 @@ class Page:
 
         return WebDriverWait(self.driver, seconds).until(check, f"waited for {what}\n{self.chat()}")
 
+    def click(self, find: Callable[[], Any], what: str, seconds: float = STEP_SECONDS) -> None:
+        """Finds and clicks in one try, tried again until it works: the page re-renders as
+        messages come in, and an element found a moment ago may be gone when clicked."""
+
+        def found_and_clicked() -> bool:
+            element = find()
+            if not element:
+                return False
+            element.click()
+            return True
+
+        self.until(found_and_clicked, what, seconds)
+
     def chat(self) -> str:
         """The last messages as shown, for a failure's message."""
         script = (
@@ -192,20 +205,24 @@ class Page:
         return str(self.driver.execute_script(script))
 
     def play(self, persona_id: int, name: str) -> None:
-        self.until(
-            lambda: self.driver.find_elements(By.CSS_SELECTOR, f'[data-persona="{persona_id}"]'),
+        self.click(
+            lambda: next(
+                iter(self.driver.find_elements(By.CSS_SELECTOR, f'[data-persona="{persona_id}"]')),
+                None,
+            ),
             f"persona {persona_id} in the list",
-        )[0].click()
+        )
         self.until(lambda: name in self.driver.find_element(By.ID, "chat-who").text, name)
 
-    def bot_says(self, text: str) -> Any:
-        """The newest bot message showing `text`."""
+    def bot_says(self, text: str) -> str:
+        """The text of the newest bot message showing `text`."""
 
-        def found() -> Any:
+        def found() -> str | None:
             messages = self.driver.find_elements(By.CSS_SELECTOR, "#messages .message.in")
-            return next((m for m in reversed(messages) if text in m.text), None)
+            shown = (m.text for m in reversed(messages))
+            return next((t for t in shown if text in t), None)
 
-        return self.until(found, f"a bot message with {text!r}")
+        return str(self.until(found, f"a bot message with {text!r}"))
 
     def press(self, label: str, exact: bool = True) -> None:
         """The newest inline button with this label (or starting with it)."""
@@ -215,10 +232,10 @@ class Page:
             matches = [b for b in buttons if (b.text == label if exact else label in b.text)]
             return matches[-1] if matches else None
 
-        self.until(button, f"the button {label!r}").click()
+        self.click(button, f"the button {label!r}")
 
     def reply(self, label: str) -> None:
-        self.until(
+        self.click(
             lambda: next(
                 (
                     b
@@ -228,7 +245,7 @@ class Page:
                 None,
             ),
             f"the keyboard button {label!r}",
-        ).click()
+        )
 
     def send(self, text: str) -> None:
         field = self.driver.find_element(By.ID, "text")
@@ -238,7 +255,7 @@ class Page:
     def command(self, name: str) -> None:
         """From the command menu, as a tap on ☰ and then on the command."""
         self.driver.find_element(By.ID, "menu-button").click()
-        self.until(
+        self.click(
             lambda: next(
                 (
                     item
@@ -248,7 +265,7 @@ class Page:
                 None,
             ),
             f"/{name} in the menu",
-        ).click()
+        )
 
 
 def test_newcomer_registers_and_coordinator_downloads_the_attendance_sheet(
@@ -259,8 +276,12 @@ def test_newcomer_registers_and_coordinator_downloads_the_attendance_sheet(
     newcomer = f"{NEWCOMER.last_name} {NEWCOMER.first_name}"
 
     page.play(NEWCOMER.user_id, NEWCOMER.first_name)
-    page.until(lambda: browser.find_element(By.ID, "start-button").is_displayed(), "Start")
-    browser.find_element(By.ID, "start-button").click()
+    page.click(
+        lambda: next(
+            (b for b in browser.find_elements(By.ID, "start-button") if b.is_displayed()), None
+        ),
+        "Start",
+    )
     page.press("✓ Русский")
     page.bot_says("персональных данных")
     page.press("✅ Согласен(на)")
@@ -299,11 +320,11 @@ def test_newcomer_registers_and_coordinator_downloads_the_attendance_sheet(
     page.bot_says("Участники: Семинар-тренинг для членов ИПГ: Алатауский район (всего 19)")
     # Ten a page, in the order they signed up: the newcomer is the last, on the second page.
     page.press("Далее ›")
-    assert "19. " + newcomer in page.bot_says(newcomer).text
+    assert "19. " + newcomer in page.bot_says(newcomer)
     page.press("« К мероприятию")
     page.press("📄 Лист посещаемости (Excel)")
 
-    link = page.until(
+    page.click(
         lambda: next(
             (
                 d
@@ -315,7 +336,6 @@ def test_newcomer_registers_and_coordinator_downloads_the_attendance_sheet(
         "the attendance sheet",
         seconds=40,
     )
-    link.click()
     sheet = page.until(
         lambda: next((f for f in downloads.glob("*.xlsx") if f.stat().st_size), None),
         "the download",
