@@ -1,10 +1,11 @@
 """Signing up from the event card: register (one tap plus a confirmation), apply with a short
 motivation, cancel, take or decline an offered seat, get the .ics file. One handler per button;
-`EventFromButton` hands each the event its button points at."""
+`EventFromButton` hands each the event its button points at. Every button of a cancelled
+event's old messages but "No" just says the event is cancelled."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -18,7 +19,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.clock import Clock
 from bot.errors import StaleButtonError
-from bot.events.model import Event
+from bot.events.model import Event, EventStatus
 from bot.events.service import EventService
 from bot.ics import event_calendar
 from bot.people.users import UserRecord
@@ -197,6 +198,10 @@ async def motivation(
         await state.clear()
         await message.answer(t("reg.closed"))
         return
+    if event.status is EventStatus.CANCELLED:
+        await state.clear()
+        await message.answer(t("reg.event_cancelled", title=event.title(t.language)))
+        return
     try:
         text = clean_motivation(message.text or "")
     except MotivationError as error:
@@ -209,6 +214,23 @@ async def motivation(
     await message.answer(_outcome_text(outcome, event.title(t.language), t))
 
 
+async def event_cancelled(
+    query: CallbackQuery, event: Event, t: Translator, callback_answer: CallbackAnswer
+) -> None:
+    """A button of an old card (or confirmation, or offer) of an event cancelled since: said
+    at once, with nothing asked and nothing sent."""
+    callback_answer.text = clip(
+        # An alert is plain text: a title with "&" must not read "&amp;".
+        t.plain("reg.event_cancelled", title=event.title(t.language)),
+        CALLBACK_ANSWER_LIMIT,
+    )
+    callback_answer.show_alert = True
+
+
+def _is_cancelled(_: CallbackQuery, event: Event) -> bool:
+    return event.status is EventStatus.CANCELLED
+
+
 CallbackHandler = Callable[..., Awaitable[None]]
 
 # The buttons that sign the person up: they need a finished profile.
@@ -217,6 +239,28 @@ SIGN_UP: dict[EventAction, CallbackHandler] = {
     EventAction.CONFIRM: register,
     EventAction.APPLY: ask_motivation,
 }
+
+
+# The other buttons a cancelled event's old messages carry; KEEP ("No") changes nothing anyway.
+AFTER_SIGN_UP = frozenset(
+    {
+        EventAction.CANCEL,
+        EventAction.CANCEL_CONFIRM,
+        EventAction.DECLINE,
+        EventAction.ACCEPT,
+        EventAction.CALENDAR,
+    }
+)
+
+
+def _guard_cancelled(router: Router, actions: Iterable[EventAction]) -> None:
+    """Registered before the buttons' own handlers, so a cancelled event never gets to them."""
+    router.callback_query.register(
+        event_cancelled,
+        EventCallback.filter(F.action.in_(frozenset(actions))),
+        EventFromButton(),
+        _is_cancelled,
+    )
 
 
 def _register_buttons(router: Router, handlers: dict[EventAction, CallbackHandler]) -> None:
@@ -232,12 +276,14 @@ def _register_buttons(router: Router, handlers: dict[EventAction, CallbackHandle
 def build_onboarded_router() -> Router:
     """Signing up needs a finished profile (handlers/start.py puts this behind the gate)."""
     router = Router(name="registration-onboarded")
+    _guard_cancelled(router, SIGN_UP)
     _register_buttons(router, SIGN_UP)
     return router
 
 
 def build_router() -> Router:
     router = Router(name="registration")
+    _guard_cancelled(router, AFTER_SIGN_UP)
     _register_buttons(
         router,
         {

@@ -67,6 +67,20 @@ class Standing:
     position: int | None = None
 
 
+@dataclass(frozen=True)
+class MyEvents:
+    """/my in sections: what the person may still go to, their applications not approved and
+    the events the organisers cancelled (both not over yet), then the latest past ones."""
+
+    upcoming: list[MyRegistration]
+    not_approved: list[MyRegistration]
+    cancelled: list[MyRegistration]
+    past: list[MyRegistration]
+
+    def empty(self) -> bool:
+        return not (self.upcoming or self.not_approved or self.cancelled or self.past)
+
+
 class RegistrationService:
     def __init__(self, db: Database, notices: Notices, clock: Clock, policy: OfferPolicy) -> None:
         self.db = db
@@ -79,9 +93,23 @@ class RegistrationService:
         position = await store.waitlist_position(self.db, mine) if mine else None
         return Standing(await store.seats_taken(self.db, event_id), mine, position)
 
-    async def registrations_of(self, user_id: int) -> list[MyRegistration]:
-        """/my: the person's registrations with their events, nearest upcoming first."""
-        return await store.for_user(self.db, user_id)
+    async def my_events(self, user_id: int, past_shown: int) -> MyEvents:
+        """/my: the person's registrations sorted out, nearest first in each section."""
+        now = self.clock.now()
+        upcoming: list[MyRegistration] = []
+        not_approved: list[MyRegistration] = []
+        cancelled: list[MyRegistration] = []
+        past: list[MyRegistration] = []
+        for item in await store.for_user(self.db, user_id):
+            if item.event.ends_at <= now:
+                past.append(item)
+            elif item.event.status is EventStatus.CANCELLED:
+                cancelled.append(item)
+            elif item.registration.status is RegistrationStatus.REJECTED:
+                not_approved.append(item)
+            else:
+                upcoming.append(item)
+        return MyEvents(upcoming, not_approved, cancelled, past[-past_shown:])
 
     async def holds_seat(self, event_id: int, user_id: int) -> bool:
         return await store.holds_seat(self.db, event_id, user_id)
