@@ -16,6 +16,7 @@ from handlers import (
     checkin,
     errors,
     fallback,
+    inline,
     language,
     membership,
     my_events,
@@ -61,6 +62,8 @@ def build_router() -> Router:
         reminders.build_router(),
         checkin.build_router(),
         survey.build_router(),
+        # Inline queries belong to no chat: the private-chat filter lets them through.
+        inline.build_router(),
         # The fallback answers whatever nobody else took, so it stays last.
         fallback.build_router(),
     )

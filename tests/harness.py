@@ -44,7 +44,14 @@ from bot.texts import Texts
 from tgemu.text import format_text
 
 TOKEN = "42:TEST-token-for-the-in-process-harness-000"
-BOT_USER = User(id=42, is_bot=True, first_name="Civic bot", username="civic_test_bot")
+# As set up (README): inline mode on at @BotFather, so getMe says the bot takes inline queries.
+BOT_USER = User(
+    id=42,
+    is_bot=True,
+    first_name="Civic bot",
+    username="civic_test_bot",
+    supports_inline_queries=True,
+)
 
 
 @dataclass

@@ -9,7 +9,13 @@ from datetime import datetime
 from bot import audit
 from bot.checkin import store
 from bot.checkin.links import opens, read_checkin_link
-from bot.checkin.participants import ParticipantRow, participant_card, participant_page
+from bot.checkin.participants import (
+    ListCounts,
+    ParticipantRow,
+    WalkinRow,
+    participant_card,
+    participant_page,
+)
 from bot.checkin.rules import CheckinMethod, CheckinResult, decide, window
 from bot.checkin.store import Attendance
 from bot.clock import Clock
@@ -112,8 +118,9 @@ class CheckinService:
 
     async def participants(
         self, event_id: int, offset: int, limit: int
-    ) -> tuple[list[ParticipantRow], int]:
-        """One page of the participant list, and how many there are in all."""
+    ) -> tuple[list[ParticipantRow | WalkinRow], ListCounts]:
+        """One page of the participant list (the registered, then the walk-ins), and its
+        counts."""
         return await participant_page(self.db, event_id, offset, limit)
 
     async def card(self, registration_id: int) -> ParticipantCard | None:

@@ -53,6 +53,30 @@ class CataloguePage:
 
 
 @dataclass(frozen=True)
+class ProjectPage:
+    """A page of a project's events (or of the projects), in the order the screen lists them."""
+
+    events: list[Event]
+    total: int  # events in the project, on every page
+    page: int  # the page shown: the last, when the one asked for is past the end
+    pages: int  # at least 1, even for a project without events
+    first: int  # the number the first event on the page has in the whole list, from 1
+
+
+@dataclass(frozen=True)
+class ProjectsPage:
+    projects: list[Project]
+    page: int  # the page shown: the last, when the one asked for is past the end
+    pages: int  # at least 1
+
+
+def _page_of(total: int, page: int, size: int) -> tuple[int, int]:
+    """(the page to show, how many pages): a page past the end gives the last."""
+    pages = max(1, -(-total // size))
+    return min(page, pages - 1), pages
+
+
+@dataclass(frozen=True)
 class Turnout:
     """The coordinator's event screen counts: sign-ups by status, and people checked in."""
 
@@ -227,6 +251,25 @@ class EventService:
 
     async def project_events(self, project_id: int) -> list[Event]:
         return await store.list_events(self.db, project_id)
+
+    async def projects_page(self, page: int, size: int) -> ProjectsPage:
+        """A page of the projects, for the panel's list."""
+        projects = await store.list_projects(self.db)
+        page, pages = _page_of(len(projects), page, size)
+        return ProjectsPage(projects[page * size : (page + 1) * size], page, pages)
+
+    async def project_page(
+        self, project_id: int, page: int, size: int, *, holding: int = 0
+    ) -> ProjectPage:
+        """A page of a project's events, in date order; with `holding`, the page that event
+        is on (the way back from it), whatever page was asked for."""
+        planned = await store.list_events(self.db, project_id)
+        where = next((n for n, event in enumerate(planned) if event.id == holding), None)
+        if where is not None:
+            page = where // size
+        page, pages = _page_of(len(planned), page, size)
+        shown = planned[page * size : (page + 1) * size]
+        return ProjectPage(shown, len(planned), page, pages, page * size + 1)
 
     async def create_project(self, new: NewProject, actor: int) -> Project:
         now = self.clock.now()

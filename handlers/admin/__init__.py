@@ -20,6 +20,7 @@ from handlers.admin import (
     messages,
     panel,
     plan_upload,
+    share,
     stats,
     survey_results,
     team,
@@ -47,6 +48,7 @@ def build_router() -> Router:
         stats.build_router(),
         survey_results.build_router(),
         exports.build_router(),
+        share.build_router(),
     )
     admin.include_routers(staff, _deny_router())
     return admin

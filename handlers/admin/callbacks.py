@@ -4,12 +4,25 @@ can refuse a forged one from a participant."""
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Self
 
 from aiogram.filters.callback_data import CallbackData
+from pydantic_core import PydanticUndefined
 
 # Re-exported: the edit-field screen and its tests name it from here.
 from bot.events.form import EventField as EventField
 from handlers.ui.callbacks import Id, Position
+
+
+def _with_defaults(factory: type[CallbackData], value: str) -> str:
+    """Data packed before a factory's last fields were added, completed with their defaults,
+    so buttons already in chats keep working."""
+    parts = value.split(factory.__separator__)
+    fields = list(factory.model_fields.values())
+    missing = fields[len(parts) - 1 :]
+    if len(parts) > 1 and all(f.default is not PydanticUndefined for f in missing):
+        parts += [str(f.default) for f in missing]
+    return factory.__separator__.join(parts)
 
 
 class PanelAction(StrEnum):
@@ -20,6 +33,11 @@ class PanelAction(StrEnum):
 
 class PanelCallback(CallbackData, prefix="Ap"):
     action: PanelAction
+    page: Position = 0  # of the project list
+
+    @classmethod
+    def unpack(cls, value: str) -> Self:
+        return super().unpack(_with_defaults(cls, value))
 
 
 class ProjectAction(StrEnum):
@@ -32,6 +50,12 @@ class ProjectAction(StrEnum):
 class ProjectCallback(CallbackData, prefix="Apr"):
     action: ProjectAction
     project_id: Id
+    page: Position = 0  # of the project's event list
+    event_id: Id = 0  # when set, the page of the event list holding this event (the way back)
+
+    @classmethod
+    def unpack(cls, value: str) -> Self:
+        return super().unpack(_with_defaults(cls, value))
 
 
 class ProjectField(StrEnum):
@@ -137,3 +161,15 @@ class ProjectExportCallback(CallbackData, prefix="Aprep"):
     """The project report."""
 
     project_id: Id
+
+
+class ShareAction(StrEnum):
+    LINK = "l"  # the registration link, the poster and the share button
+    POSTER = "q"  # the poster PNG: the link's QR code with the title, date and place
+
+
+class ShareCallback(CallbackData, prefix="Ash"):
+    """The event's registration link, t.me/<bot>?start=e_<code> (never the check-in link)."""
+
+    action: ShareAction
+    event_id: Id

@@ -19,6 +19,7 @@ from aiogram.utils.deep_linking import create_start_link
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.checkin.links import checkin_link
+from bot.checkin.participants import ParticipantRow, WalkinRow
 from bot.checkin.qr import qr_png
 from bot.checkin.rules import window
 from bot.checkin.service import CheckinService
@@ -106,7 +107,9 @@ async def event_screen(
         builder.add(_button(t, "adm.btn.cancel_event", EventAdminAction.CANCEL, event.id))
     builder.button(
         text=t("adm.btn.to_project"),
-        callback_data=ProjectCallback(action=ProjectAction.OPEN, project_id=event.project_id),
+        callback_data=ProjectCallback(
+            action=ProjectAction.OPEN, project_id=event.project_id, event_id=event.id
+        ),
     )
     builder.adjust(2)
     return "\n".join(lines), builder.as_markup()
@@ -124,6 +127,40 @@ async def send_event_screen(
     await message.answer(text, reply_markup=markup)
 
 
+def _list_line(row: ParticipantRow | WalkinRow, n: int, t: Translator, reference: Reference) -> str:
+    if isinstance(row, WalkinRow):
+        mark = "✅"
+        status = t("adm.list.walkin" if row.user_id is not None else "adm.list.walkin_offline")
+    else:
+        mark = "✅" if row.present else "▫️"
+        status = t(f"plist.status.{row.status.value}")
+    return t(
+        "adm.list.line",
+        n=n,
+        mark=mark,
+        name=row.full_name or t("adm.list.deleted"),
+        status=status,
+        category=reference.categories.label(row.category, t.language),
+        district=reference.districts.label(row.district, t.language),
+    )
+
+
+def _list_button(
+    builder: InlineKeyboardBuilder, row: ParticipantRow, n: int, page: int, *, cards: bool
+) -> None:
+    """Cards mode: a button per registered person; marking mode: per one still absent."""
+    label = clip(f"{'✅' if row.present else '▫️'} {n}. {row.full_name or '—'}", TITLE_ON_BUTTON)
+    if cards:
+        data: CardCallback | MarkCallback = CardCallback(
+            registration_id=row.registration_id, page=page
+        )
+    elif not row.present and row.full_name:
+        data = MarkCallback(registration_id=row.registration_id, page=page)
+    else:
+        return
+    builder.button(text=label, callback_data=data)
+
+
 async def participant_list(
     checkin: CheckinService,
     event: Event,
@@ -134,46 +171,29 @@ async def participant_list(
     cards: bool = False,
 ) -> tuple[str, InlineKeyboardMarkup]:
     """Marking mode: a tap on an absent person marks them present. Cards mode: a tap opens
-    the person's card."""
-    rows, total = await checkin.participants(event.id, page * PAGE_SIZE, PAGE_SIZE)
-    lines = [t("adm.list.head", title=event.title(t.language), total=total)]
+    the person's card. Walk-ins are listed after the registered, present, with no button."""
+    rows, counts = await checkin.participants(event.id, page * PAGE_SIZE, PAGE_SIZE)
+    lines = [
+        t("adm.list.head", title=event.title(t.language), total=counts.total),
+        t("adm.list.counts", present=counts.present, walkins=counts.walkins),
+    ]
     builder = InlineKeyboardBuilder()
     for number, row in enumerate(rows, start=page * PAGE_SIZE + 1):
-        mark = "✅" if row.present else "▫️"
-        lines.append(
-            t(
-                "adm.list.line",
-                n=number,
-                mark=mark,
-                name=row.full_name or t("adm.list.deleted"),
-                status=t(f"plist.status.{row.status.value}"),
-                category=reference.categories.label(row.category, t.language),
-                district=reference.districts.label(row.district, t.language),
-            )
-        )
-        label = clip(f"{mark} {number}. {row.full_name or '—'}", TITLE_ON_BUTTON)
-        if cards:
-            builder.button(
-                text=label,
-                callback_data=CardCallback(registration_id=row.registration_id, page=page),
-            )
-        elif not row.present and row.full_name:
-            builder.button(
-                text=label,
-                callback_data=MarkCallback(registration_id=row.registration_id, page=page),
-            )
+        lines.append(_list_line(row, number, t, reference))
+        if isinstance(row, ParticipantRow):
+            _list_button(builder, row, number, page, cards=cards)
     mode = EventAdminAction.CARDS if cards else EventAdminAction.LIST
     nav = []
     if page > 0:
         nav.append(_button(t, "cat.btn.prev", mode, event.id, page - 1))
-    if (page + 1) * PAGE_SIZE < total:
+    if (page + 1) * PAGE_SIZE < counts.total:
         nav.append(_button(t, "cat.btn.next", mode, event.id, page + 1))
     other = EventAdminAction.LIST if cards else EventAdminAction.CARDS
     nav.append(_button(t, f"adm.btn.mode_{other.name.lower()}", other, event.id, page))
     builder.adjust(1)
     builder.row(*nav)
     builder.row(_button(t, "adm.btn.back_event", EventAdminAction.OPEN, event.id))
-    if total == 0:
+    if counts.total == 0:
         lines.append(t("adm.list.empty"))
     lines.append(t("adm.list.hint_cards" if cards else "adm.list.hint"))
     return clip_html("\n".join(lines)), builder.as_markup()

@@ -16,6 +16,7 @@ from bot.texts import Translator
 from handlers.admin.applications import applications_button
 from handlers.admin.exports import export_button, project_export_button
 from handlers.admin.messages import message_button
+from handlers.admin.share import share_button
 from handlers.admin.survey_results import results_button
 from handlers.admin.team import team_button
 
@@ -26,6 +27,7 @@ EventButtons = Callable[[Event, Translator], list[InlineKeyboardButton]]
 PANEL_BUTTONS: tuple[PanelButtons, ...] = (team_button,)
 PROJECT_BUTTONS: tuple[ProjectButtons, ...] = (project_export_button,)
 EVENT_BUTTONS: tuple[EventButtons, ...] = (
+    share_button,
     applications_button,
     message_button,
     results_button,

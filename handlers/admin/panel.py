@@ -3,6 +3,7 @@ one of its fields (handlers/ui/forms.py: Skip and Cancel, no Back or progress)."
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
 from aiogram import F, Router
@@ -10,7 +11,13 @@ from aiogram.filters import Command, Filter
 from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message, ReplyKeyboardRemove
+from aiogram.types import (
+    CallbackQuery,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+    ReplyKeyboardRemove,
+)
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.clock import format_local
@@ -39,6 +46,10 @@ from handlers.ui.forms import Draft, Form, FormTexts, Mode
 from surveys.templates import SurveyTemplate
 
 PROJECT_ID = "project_id"
+# One page of a list keeps the screen within Telegram's limits (100 buttons, 4096 characters)
+# whatever the titles: 12 lines of at most 200-character titles and 12 buttons.
+EVENTS_PER_PAGE = 12
+PROJECTS_PER_PAGE = 20
 
 
 class ProjectForm(StatesGroup):
@@ -90,10 +101,23 @@ def home(t: Translator) -> tuple[str, InlineKeyboardMarkup]:
     return t("adm.home"), builder.as_markup()
 
 
-async def project_screen(
-    events: EventService, t: Translator, tz: ZoneInfo, project: Project
-) -> tuple[str, InlineKeyboardMarkup]:
-    planned = await events.project_events(project.id)
+def _nav(
+    t: Translator, page: int, pages: int, target: Callable[[int], CallbackData]
+) -> list[InlineKeyboardButton]:
+    """Previous and Next, where there is such a page."""
+    row = []
+    if page > 0:
+        row.append(
+            InlineKeyboardButton(text=t("cat.btn.prev"), callback_data=target(page - 1).pack())
+        )
+    if page + 1 < pages:
+        row.append(
+            InlineKeyboardButton(text=t("cat.btn.next"), callback_data=target(page + 1).pack())
+        )
+    return row
+
+
+def _head(t: Translator, project: Project) -> list[str]:
     lines = [t("proj.head", title=project.title(t.language), funder=project.funder or "—")]
     if project.starts_on and project.ends_on:
         lines.append(
@@ -103,8 +127,23 @@ async def project_screen(
                 end=f"{project.ends_on:%d.%m.%Y}",
             )
         )
+    return lines
+
+
+async def project_screen(
+    events: EventService,
+    t: Translator,
+    tz: ZoneInfo,
+    project: Project,
+    page: int = 0,
+    *,
+    holding: int = 0,
+) -> tuple[str, InlineKeyboardMarkup]:
+    """The project and one page of its events (the page holding event `holding`, if set)."""
+    shown = await events.project_page(project.id, page, EVENTS_PER_PAGE, holding=holding)
+    lines = _head(t, project)
     builder = InlineKeyboardBuilder()
-    for number, event in enumerate(planned, start=1):
+    for number, event in enumerate(shown.events, start=shown.first):
         status = t(f"adm.status.{event.status.value}")
         lines.append(
             t(
@@ -119,27 +158,37 @@ async def project_screen(
             text=clip(f"{number}. {event.title(t.language)}", TITLE_ON_BUTTON),
             callback_data=EventAdminCallback(action=EventAdminAction.OPEN, event_id=event.id),
         )
-    if not planned:
+    if not shown.events:
         lines.append(t("proj.no_events"))
-    builder.button(
+    if shown.pages > 1:
+        lines.append(t("proj.page", page=shown.page + 1, pages=shown.pages, total=shown.total))
+    builder.adjust(1)
+
+    def to_page(number: int) -> ProjectCallback:
+        return ProjectCallback(action=ProjectAction.OPEN, project_id=project.id, page=number)
+
+    builder.row(*_nav(t, shown.page, shown.pages, to_page))
+    tools = InlineKeyboardBuilder()
+    tools.button(
         text=t("adm.btn.new_event"),
         callback_data=ProjectCallback(action=ProjectAction.NEW_EVENT, project_id=project.id),
     )
-    builder.button(
+    tools.button(
         text=t("imp.btn"),
         callback_data=ProjectCallback(action=ProjectAction.IMPORT, project_id=project.id),
     )
     for extra in PROJECT_BUTTONS:
         for button in extra(project, t):
-            builder.add(button)
-    builder.button(
+            tools.add(button)
+    tools.button(
         text=t("proj.btn.edit"),
         callback_data=ProjectCallback(action=ProjectAction.EDIT, project_id=project.id),
     )
-    builder.button(
+    tools.button(
         text=t("adm.btn.projects"), callback_data=PanelCallback(action=PanelAction.PROJECTS)
     )
-    builder.adjust(1)
+    tools.adjust(1)
+    builder.attach(tools)
     return clip_html("\n".join(lines)), builder.as_markup()
 
 
@@ -181,19 +230,34 @@ async def show_home(query: CallbackQuery, message: Message, t: Translator) -> No
 
 
 async def list_projects(
-    query: CallbackQuery, message: Message, t: Translator, events: EventService
+    query: CallbackQuery,
+    callback_data: PanelCallback,
+    message: Message,
+    t: Translator,
+    events: EventService,
 ) -> None:
-    projects = await events.projects()
+    shown = await events.projects_page(callback_data.page, PROJECTS_PER_PAGE)
     builder = InlineKeyboardBuilder()
-    for project in projects:
+    for project in shown.projects:
         builder.button(
             text=clip(project.title(t.language), 60),
             callback_data=ProjectCallback(action=ProjectAction.OPEN, project_id=project.id),
         )
-    builder.button(text=t("adm.btn.home"), callback_data=PanelCallback(action=PanelAction.HOME))
     builder.adjust(1)
-    key = "adm.projects" if projects else "adm.no_projects"
-    await edit_in_place(message, t(key), builder.as_markup())
+
+    def to_page(number: int) -> PanelCallback:
+        return PanelCallback(action=PanelAction.PROJECTS, page=number)
+
+    builder.row(*_nav(t, shown.page, shown.pages, to_page))
+    builder.row(
+        InlineKeyboardButton(
+            text=t("adm.btn.home"), callback_data=PanelCallback(action=PanelAction.HOME).pack()
+        )
+    )
+    lines = [t("adm.projects" if shown.projects else "adm.no_projects")]
+    if shown.pages > 1:
+        lines.append(t("adm.projects_page", page=shown.page + 1, pages=shown.pages))
+    await edit_in_place(message, "\n".join(lines), builder.as_markup())
 
 
 # --- one project -------------------------------------------------------------------------------
@@ -201,13 +265,16 @@ async def list_projects(
 
 async def open_project(
     query: CallbackQuery,
+    callback_data: ProjectCallback,
     message: Message,
     project: Project,
     t: Translator,
     tz: ZoneInfo,
     events: EventService,
 ) -> None:
-    text, markup = await project_screen(events, t, tz, project)
+    text, markup = await project_screen(
+        events, t, tz, project, callback_data.page, holding=callback_data.event_id
+    )
     await edit_in_place(message, text, markup)
 
 

@@ -22,11 +22,15 @@ from handlers.admin.callbacks import (
     MarkCallback,
     MessageCallback,
     MessageStep,
+    PanelAction,
+    PanelCallback,
     ProjectAction,
     ProjectCallback,
     ProjectExportCallback,
     ProjectField,
     ProjectFieldCallback,
+    ShareAction,
+    ShareCallback,
     SurveyResultsCallback,
     TeamAction,
     TeamCallback,
@@ -79,6 +83,7 @@ def real_buttons(real: dict[str, int]) -> dict[type[CallbackData], CallbackData]
         SurveyCallback(event_id=event, index=0, value="1"),
         AttendCallback(answer=AttendAnswer.COMING, event_id=event),
         ProjectCallback(action=ProjectAction.OPEN, project_id=project),
+        PanelCallback(action=PanelAction.PROJECTS, page=0),
         ProjectFieldCallback(project_id=project, field=ProjectField.FUNDER),
         EventAdminCallback(action=EventAdminAction.LIST, event_id=event, page=0),
         EditFieldCallback(event_id=event, field=EventField.PLACE),
@@ -91,6 +96,7 @@ def real_buttons(real: dict[str, int]) -> dict[type[CallbackData], CallbackData]
         ExportCallback(event_id=event),
         ProjectExportCallback(project_id=project),
         SurveyResultsCallback(event_id=event),
+        ShareCallback(action=ShareAction.LINK, event_id=event),
     ]
     return {type(button): button for button in buttons}
 

@@ -135,7 +135,7 @@ async def test_the_webhook_is_set_for_the_updates_the_bot_handles(harness: Harne
     assert call.secret_token == SECRET
     assert call.allowed_updates == dispatcher.resolve_used_update_types()
     assert {"message", "callback_query", "my_chat_member"} <= set(call.allowed_updates)
-    assert "inline_query" not in call.allowed_updates
+    assert "inline_query" in call.allowed_updates  # the share button's event card
     assert call.drop_pending_updates is False
 
 
