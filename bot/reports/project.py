@@ -151,14 +151,6 @@ def _wrapped(sheet: PrintedSheet, value: str | None) -> Any:
     return sheet.wrapped(value) if value else value
 
 
-def _long(sheet: PrintedSheet, value: Any, column: int) -> Any:
-    """Wrapped only where it does not fit: a style on each of 100,000 answers would cost
-    the export much of its speed."""
-    if isinstance(value, str) and len(value) > sheet.widths[column] - 2:
-        return _wrapped(sheet, value)
-    return value
-
-
 def _title(sheet: PrintedSheet, text: str) -> None:
     sheet.put([cells.styled(sheet.ws, text, font=cells.TITLE)])
 
@@ -530,16 +522,6 @@ def _answers_sheet(
     anonymous = t("rep.anonymous")
     deleted = t("adm.list.deleted")
     written = 2
-    # An event's title and a question come back on thousands of rows: one styled cell each.
-    # A write-only row is written as it is appended, so a cell can be handed out again.
-    styled_once: dict[tuple[str, int], Any] = {}
-
-    def repeated(value: str, column: int) -> Any:
-        key = (value, column)
-        if key not in styled_once:
-            styled_once[key] = _long(sheet, value, column)
-        return styled_once[key]
-
     for number, (_, group) in enumerate(
         itertools.groupby(lines, key=lambda line: line.response_id), start=1
     ):
@@ -570,17 +552,22 @@ def _answers_sheet(
             who = first.respondent or "—"
         for line in answers:
             question = _find(template, line.question)
-            sheet.put(
-                [
-                    number,
-                    repeated(titles[event.id], 1),
-                    cells.styled(sheet.ws, days[event.id], number_format=cells.DATE),
-                    district,
-                    category,
-                    who,
-                    repeated(question.label(ctx.language) if question else line.question, 6),
-                    _long(sheet, _answer_value(ctx, question, line), 7),
-                ],
+            # The raw answers are for filtering, not for print: plain rows, without the
+            # heights and wrapping that would cost the export much of its speed.
+            sheet.ws.append(
+                cells.row(
+                    sheet.ws,
+                    [
+                        number,
+                        titles[event.id],
+                        cells.styled(sheet.ws, days[event.id], number_format=cells.DATE),
+                        district,
+                        category,
+                        who,
+                        question.label(ctx.language) if question else line.question,
+                        _answer_value(ctx, question, line),
+                    ],
+                )
             )
             written += 1
     sheet.ws.auto_filter.ref = f"A2:{get_column_letter(len(keys))}{written}"
