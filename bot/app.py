@@ -46,6 +46,7 @@ from bot.registration.service import RegistrationService
 from bot.reports.runner import ReportRunner
 from bot.services import build_services
 from bot.texts import Texts
+from handlers.admin.messages import ProgressBoards
 from handlers.renderers import build_renderers
 
 log = logging.getLogger(__name__)
@@ -114,6 +115,7 @@ def build_app(
 
     services = build_services(settings, db, clock)
     queue, registration, events = services.queue, services.registration, services.events
+    outbox.after_each_batch(ProgressBoards(services.broadcasts, texts).refresh)
     scheduler = Scheduler(
         db,
         outbox,

@@ -165,6 +165,7 @@ class Settings(BaseSettings):
         return OfferPolicy(
             window=timedelta(hours=self.offer_window_hours),
             ttl=timedelta(hours=self.offer_ttl_hours),
+            quiet=self.quiet_hours,
         )
 
     @classmethod

@@ -46,26 +46,62 @@ class QuietHours:
     end: time
     tz: ZoneInfo
 
+    @classmethod
+    def never(cls) -> QuietHours:
+        """No quiet hours: every moment is a sending moment."""
+        return cls(time(0), time(0), ZoneInfo("UTC"))
+
+    def holds(self, moment: datetime) -> bool:
+        """True when `moment` falls in the quiet window."""
+        if self.start == self.end:
+            return False
+        clock = moment.astimezone(self.tz).time()
+        if self.start > self.end:  # crosses midnight
+            return clock >= self.start or clock < self.end
+        return self.start <= clock < self.end
+
     def release_time(self, now: datetime) -> datetime:
         """`now` if sending is allowed, else when the quiet period ends (in UTC)."""
-        if self.start == self.end:
+        if not self.holds(now):
             return now
-        local = now.astimezone(self.tz)
-        clock = local.time()
-        crosses_midnight = self.start > self.end
-        quiet = (
-            (clock >= self.start or clock < self.end)
-            if crosses_midnight
-            else (self.start <= clock < self.end)
-        )
-        if not quiet:
-            return now
-        release = local.replace(hour=self.end.hour, minute=self.end.minute, second=0, microsecond=0)
-        if release <= local:
-            release += timedelta(days=1)
-        return release.astimezone(now.tzinfo)
+        return self._next(now, self.end, after=True)
+
+    def began(self, moment: datetime) -> datetime:
+        """When the quiet period that holds `moment` started (`moment` itself at its start)."""
+        return self._next(moment, self.start, after=False)
+
+    def next_start(self, moment: datetime) -> datetime:
+        """The next evening quiet hours begin, after `moment`."""
+        return self._next(moment, self.start, after=True)
+
+    def _next(self, moment: datetime, at: time, *, after: bool) -> datetime:
+        """The nearest local `at` strictly after `moment`, or else at or before it."""
+        local = moment.astimezone(self.tz)
+        found = local.replace(hour=at.hour, minute=at.minute, second=0, microsecond=0)
+        if after and found <= local:
+            found += timedelta(days=1)
+        if not after and found > local:
+            found -= timedelta(days=1)
+        return found.astimezone(moment.tzinfo)
 
 
 def retry_delay(attempts: int) -> timedelta:
     """Backoff after a failed send: 2, 4, 8 ... seconds, at most ten minutes."""
     return timedelta(seconds=min(2**attempts, 600))
+
+
+# A coordinator's progress message is edited at most this often while a delivery goes on
+# (retries one by one would otherwise edit it at every one); the end is shown at once.
+BOARD_EDIT_EVERY = timedelta(seconds=5)
+
+
+def board_edit_due(
+    shown: str | None, counts: str, shown_at: datetime | None, now: datetime, done: bool
+) -> bool:
+    """Whether the progress message showing `shown` since `shown_at` is to show `counts` now;
+    never the same counts again (Telegram refuses an edit that changes nothing)."""
+    if shown == counts:
+        return False
+    if done or shown_at is None:
+        return True
+    return now - shown_at >= BOARD_EDIT_EVERY

@@ -19,6 +19,12 @@ def _stamp(moment: datetime) -> str:
 
 
 def _escape(text: str) -> str:
+    """A TEXT value (RFC 5545 §3.3.11): a line break of any kind becomes \\n, and control
+    characters, which TEXT may not hold, go."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = "".join(
+        char for char in text if char in "\n\t" or (ord(char) >= 0x20 and char != "\x7f")
+    )
     return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
 
 

@@ -15,6 +15,7 @@ import aiosqlite
 class NoticeKind(StrEnum):
     REMINDER = "reminder"
     PROMOTION = "promotion"  # a seat, or the offer of one, freed for someone on the waiting list
+    OFFER_LAPSED = "offer_lapsed"  # an offered seat not taken in time went to the next person
     EVENT_CHANGED = "event_changed"
     EVENT_CANCELLED = "event_cancelled"
     APPLICATION_DECISION = "application_decision"

@@ -11,7 +11,7 @@ from bot.events.model import Event
 from bot.events.service import EventService
 from bot.people.profile import is_onboarded
 from bot.people.service import PeopleService
-from bot.people.users import UserRecord
+from bot.people.users import UserRecord, telegram_language
 
 
 class CoordinatorFilter(Filter):
@@ -31,9 +31,15 @@ class Onboarded(Filter):
         return is_onboarded(user)
 
 
-class LanguageChosen(Filter):
-    async def __call__(self, event: TelegramObject, user: UserRecord) -> bool:
-        return user.language_chosen
+class LanguageKnown(Filter):
+    """The person chose a language, or Telegram says they use one of the bot's: then the bot
+    starts in it (with a way to switch) instead of asking."""
+
+    async def __call__(
+        self, event: TelegramObject, user: UserRecord, event_from_user: User | None = None
+    ) -> bool:
+        code = event_from_user.language_code if event_from_user else None
+        return user.language_chosen or telegram_language(code) is not None
 
 
 class EventFromButton(Filter):

@@ -15,7 +15,14 @@ from typing import Any
 from aiogram import F, Router
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import CallbackQuery, KeyboardButton, Message, ReplyKeyboardRemove
+from aiogram.types import (
+    CallbackQuery,
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    Message,
+    ReplyKeyboardRemove,
+)
+from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.people.profile import (
@@ -32,10 +39,11 @@ from bot.people.profile import (
 )
 from bot.people.service import PeopleService
 from bot.people.users import UserRecord
+from bot.platform.telegram_text import CALLBACK_ANSWER_LIMIT, clip
 from bot.reference import Reference, ReferenceList
-from bot.texts import Translator
+from bot.texts import LANGUAGES, Texts, Translator
 from handlers.links import START_PAYLOAD, open_link
-from handlers.ui.callbacks import ConsentCallback
+from handlers.ui.callbacks import ConsentCallback, ConsentLanguageCallback, LanguageCode
 from handlers.ui.editing import edit_in_place, remove_buttons
 from handlers.ui.forms import Draft, Form, FormTexts, Mode, Pressed, draft_of
 from handlers.ui.profile_view import profile_keyboard, profile_text
@@ -79,6 +87,16 @@ FORM = ProfileForm(
 LAST = frozenset({ProfileField.DISTRICT.value, DISTRICT_OTHER})
 
 
+class StaffSteps(StatesGroup):
+    name = State()
+
+
+# A coordinator's one question: the panel needs a name, not a participant profile.
+STAFF_FORM = Form(
+    StaffSteps, ["name"], FormTexts(cancel="onb.btn.cancel", cancelled="onb.staff.cancelled")
+)
+
+
 def field_of(step: str) -> ProfileField:
     return ProfileField.DISTRICT if step == DISTRICT_OTHER else ProfileField(step)
 
@@ -117,12 +135,79 @@ async def ask_again(
     await ask(message, step, mode, t, reference)
 
 
-async def offer_consent(message: Message, t: Translator) -> None:
+def consent_keyboard(t: Translator, *, languages: bool) -> InlineKeyboardMarkup:
+    """Agree and decline; `languages`: under them both languages, the one shown ticked, for
+    someone whose language the bot took from Telegram and who has not confirmed it."""
     builder = InlineKeyboardBuilder()
     builder.button(text=t("onb.btn.agree"), callback_data=ConsentCallback(accept=True))
     builder.button(text=t("onb.btn.decline"), callback_data=ConsentCallback(accept=False))
-    builder.adjust(1)
-    await message.answer(t("onb.consent"), reply_markup=builder.as_markup())
+    rows = [1, 1]
+    if languages:
+        for code in sorted(LANGUAGES, key=lambda code: code != t.language):
+            mark = "✓ " if code == t.language else ""
+            builder.button(
+                text=mark + t.texts.of(code)("lang.name"),
+                callback_data=ConsentLanguageCallback(code=LanguageCode(code)),
+            )
+        rows.append(len(LANGUAGES))
+    builder.adjust(*rows)
+    return builder.as_markup()
+
+
+async def offer_consent(message: Message, t: Translator, *, languages: bool = False) -> None:
+    await message.answer(t("onb.consent"), reply_markup=consent_keyboard(t, languages=languages))
+
+
+async def consent_language(
+    query: CallbackQuery,
+    callback_data: ConsentLanguageCallback,
+    message: Message,
+    user: UserRecord,
+    texts: Texts,
+    people: PeopleService,
+    callback_answer: CallbackAnswer,
+) -> None:
+    """The language row of the consent screen: the ticked one confirms the language and the
+    row goes; the other redraws the screen in it, the row kept to switch back."""
+    language = callback_data.code.value
+    await people.choose_language(user.id, language)
+    t = texts.of(language)
+    switched = language != user.language
+    callback_answer.text = clip(
+        t("lang.changed" if switched else "lang.kept"), CALLBACK_ANSWER_LIMIT
+    )
+    if user.consent_at is not None:
+        await remove_buttons(message)
+        return
+    await edit_in_place(message, t("onb.consent"), consent_keyboard(t, languages=switched))
+
+
+async def greet_staff(message: Message, user: UserRecord, state: FSMContext, t: Translator) -> None:
+    """A coordinator goes to the panel with a name only; asked for it if the bot has none."""
+    if user.full_name:
+        await message.answer(t("onb.staff.ready", name=user.full_name))
+        return
+    await STAFF_FORM.start(state)
+    await ask_staff_name(message, t)
+
+
+async def ask_staff_name(message: Message, t: Translator) -> None:
+    text, markup = STAFF_FORM.prompt("name", Mode.CREATE, t, t("onb.staff.ask_name"))
+    await message.answer(text, reply_markup=markup)
+
+
+async def staff_name(
+    message: Message, state: FSMContext, t: Translator, user: UserRecord, people: PeopleService
+) -> None:
+    try:
+        name = clean_full_name((message.text or "").strip())
+    except ProfileInputError as error:
+        await message.answer(t(f"onb.error.{error.reason}"))
+        await ask_staff_name(message, t)
+        return
+    await people.name_coordinator(user.id, t.language, name)
+    await state.clear()
+    await message.answer(t("onb.staff.ready", name=name), reply_markup=ReplyKeyboardRemove())
 
 
 async def _link_to_open(state: FSMContext) -> str | None:
@@ -156,7 +241,7 @@ async def resume(
     """Take a person who has not finished onboarding to the step they are at: the form's step
     while it is on (after a restart too), else the first question not answered yet."""
     if user.consent_at is None:
-        await offer_consent(message, t)
+        await offer_consent(message, t, languages=not user.language_chosen)
         return
     step = FORM.step_of(await state.get_state())
     if step is not None:
@@ -223,8 +308,9 @@ async def consent(
         await remove_buttons(message)
         return
     if not callback_data.accept:
-        await edit_in_place(message, t("onb.declined"))
+        staff = await people.decline_consent(user.id, t.language)
         await state.clear()
+        await edit_in_place(message, t("onb.declined_staff" if staff else "onb.declined"))
         return
     await people.give_consent(user.id, t.language)
     await edit_in_place(message, t("onb.consent_given"))
@@ -322,6 +408,11 @@ def build_router() -> Router:
     router = Router(name="onboarding")
     FORM.register(router, back=back, cancel_command="cancel")
     router.callback_query.register(consent, ConsentCallback.filter(), F.message.as_("message"))
+    router.callback_query.register(
+        consent_language, ConsentLanguageCallback.filter(), F.message.as_("message")
+    )
+    STAFF_FORM.register(router)
+    router.message.register(staff_name, STAFF_FORM.at())
     router.message.register(
         district_other_chosen,
         FORM.at(ProfileField.DISTRICT),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from aiogram import F, Router
@@ -12,6 +13,7 @@ from bot.clock import format_local
 from bot.events.model import Event
 from bot.people.users import UserRecord
 from bot.platform.outgoing import OutgoingMessage, RenderContext
+from bot.registration.rules import ACTIVE, RegistrationStatus
 from bot.registration.service import RegistrationService, promotion_due, reminder_event
 from bot.texts import Translator
 from handlers.filters import EventFromButton
@@ -33,20 +35,55 @@ def _keyboard(t: Translator, event_id: int) -> InlineKeyboardMarkup:
     return builder.as_markup()
 
 
+# Nearer than this, the reminder counts the time left ("через 2 часа"); further, it names the
+# day and the hour ("завтра в 10:00").
+COUNTDOWN_WITHIN = timedelta(hours=3)
+_DAYS_AHEAD = {0: "rem.soon.today", 1: "rem.soon.tomorrow", 2: "rem.soon.day_after"}
+
+
+def starts_in(starts_at: datetime, now: datetime, tz: ZoneInfo, t: Translator) -> str:
+    """When the event starts, seen from the moment the reminder goes out, so a reminder held
+    through quiet hours or a restart still says the truth."""
+    left = starts_at - now
+    if left <= COUNTDOWN_WITHIN:
+        return _countdown(left, t)
+    start = starts_at.astimezone(tz)
+    days = (start.date() - now.astimezone(tz).date()).days
+    hour = f"{start:%H:%M}"
+    if days in _DAYS_AHEAD:
+        return t(_DAYS_AHEAD[days], time=hour)
+    return t("rem.soon.on", date=f"{start:%d.%m}", time=hour)
+
+
+def _countdown(left: timedelta, t: Translator) -> str:
+    minutes = max(round(left.total_seconds() / 60), 1)
+    if minutes >= 15:
+        # The sender runs a few seconds after the due time: 1:59:57 left is "2 hours".
+        minutes = 5 * round(minutes / 5)
+    hours, minutes = divmod(minutes, 60)
+    if not minutes:
+        return t.plural("rem.soon.hours", hours)
+    if not hours:
+        return t.plural("rem.soon.minutes", minutes)
+    return t.plural("rem.soon.hours_minutes", minutes, hours=t.plural("rem.span.hours", hours))
+
+
 async def render_reminder(ctx: RenderContext) -> OutgoingMessage | None:
-    event = await reminder_event(
+    due = await reminder_event(
         ctx.db, int(ctx.payload["event_id"]), ctx.payload.get("starts_at"), ctx.user.id, ctx.now
     )
-    if event is None:
+    if due is None:
         return None
-    t = ctx.t
+    t, event = ctx.t, due.event
     text = t(
-        "rem.text",
+        # Someone who already said they are coming is not asked again.
+        "rem.text_coming" if due.coming else "rem.text",
         title=event.title(t.language),
+        soon=starts_in(event.starts_at, ctx.now, ctx.tz, t),
         when=when(event, ctx.tz),
         place=event.place or "—",
     )
-    return OutgoingMessage(text=text, reply_markup=_keyboard(t, event.id))
+    return OutgoingMessage(text=text, reply_markup=None if due.coming else _keyboard(t, event.id))
 
 
 def offer_keyboard(event_id: int, t: Translator) -> InlineKeyboardMarkup:
@@ -98,7 +135,22 @@ async def coming(
     await edit_in_place(message, t(key, title=event.title(t.language), when=when(event, tz)))
 
 
-async def ask_cant(query: CallbackQuery, message: Message, event: Event, t: Translator) -> None:
+async def ask_cant(
+    query: CallbackQuery,
+    message: Message,
+    event: Event,
+    user: UserRecord,
+    t: Translator,
+    registration: RegistrationService,
+) -> None:
+    """The question takes the reminder's place, so once answered no old button is left."""
+    mine = await registration.own(event.id, user.id)
+    title = event.title(t.language)
+    if mine is None or mine.status not in ACTIVE:
+        cancelled = mine is not None and mine.status is RegistrationStatus.CANCELLED
+        key = "rem.already_cancelled" if cancelled else "rem.not_registered"
+        await edit_in_place(message, t(key, title=title))
+        return
     builder = InlineKeyboardBuilder()
     builder.button(
         text=t("rem.btn.cant_confirm"),
@@ -109,9 +161,7 @@ async def ask_cant(query: CallbackQuery, message: Message, event: Event, t: Tran
         callback_data=AttendCallback(answer=AttendAnswer.KEEP, event_id=event.id),
     )
     builder.adjust(1)
-    await message.answer(
-        t("rem.cant_ask", title=event.title(t.language)), reply_markup=builder.as_markup()
-    )
+    await edit_in_place(message, t("rem.cant_ask", title=title), builder.as_markup())
 
 
 async def cant(
@@ -127,8 +177,18 @@ async def cant(
     await edit_in_place(message, t(key, title=event.title(t.language)))
 
 
-async def keep(query: CallbackQuery, message: Message, event: Event, t: Translator) -> None:
-    await edit_in_place(message, t("rem.kept", title=event.title(t.language)))
+async def keep(
+    query: CallbackQuery,
+    message: Message,
+    event: Event,
+    user: UserRecord,
+    t: Translator,
+    registration: RegistrationService,
+) -> None:
+    """Saying "No, I'll come" is saying "I'm coming": the next reminder does not ask again."""
+    confirmed = await registration.confirm_attendance(event.id, user.id)
+    key = "rem.kept" if confirmed else "rem.not_registered"
+    await edit_in_place(message, t(key, title=event.title(t.language)))
 
 
 def build_router() -> Router:

@@ -15,13 +15,14 @@ from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot.deeplinks import DeepLink, LinkKind
 from bot.events.model import Event
+from bot.people.service import PeopleService
 from bot.people.users import UserRecord
 from bot.platform.commands import PARTICIPANT_COMMANDS, help_lines
 from bot.platform.telegram_text import CALLBACK_ANSWER_LIMIT, clip
 from bot.reference import Reference
 from bot.texts import Html, Translator
 from handlers import checkin, onboarding, profile, registration
-from handlers.filters import EventFromButton, LanguageChosen, Onboarded
+from handlers.filters import EventFromButton, LanguageKnown, Onboarded
 from handlers.links import START_PAYLOAD, needs_profile, open_link
 from handlers.ui.callbacks import EventCallback, ProfileEditCallback
 from handlers.ui.keyboards import language_keyboard
@@ -60,16 +61,23 @@ async def start_newcomer(
     t: Translator,
     state: FSMContext,
     reference: Reference,
+    people: PeopleService,
     **data: Any,
 ) -> None:
+    """Someone without a profile: a link that needs one waits for it; a coordinator goes to
+    the panel with a name only (after their invitation, if that is the link)."""
     payload = command.args
-    if payload and not needs_profile(payload):
-        deps = {**data, "user": user, "t": t, "state": state, "reference": reference}
-        await open_link(message, payload, deps)
+    if payload and needs_profile(payload):
+        await state.update_data({START_PAYLOAD: payload})
+        await onboarding.resume(message, user, state, t, reference)
         return
     if payload:
-        await state.update_data({START_PAYLOAD: payload})
-    await onboarding.resume(message, user, state, t, reference)
+        deps = {**data, "user": user, "t": t, "state": state, "reference": reference}
+        await open_link(message, payload, {**deps, "people": people})
+    if await people.is_coordinator(user.id):
+        await onboarding.greet_staff(message, user, state, t)
+    elif not payload:
+        await onboarding.resume(message, user, state, t, reference)
 
 
 async def help_(message: Message, t: Translator) -> None:
@@ -143,7 +151,7 @@ def _newcomers() -> Router:
 
 def build_router() -> Router:
     router = Router(name="start")
-    router.message.register(choose_language_first, CommandStart(), ~LanguageChosen())
+    router.message.register(choose_language_first, CommandStart(), ~LanguageKnown())
     router.message.register(help_, Command("help"))
     router.include_routers(_onboarded(), _newcomers())
     return router

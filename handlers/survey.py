@@ -6,10 +6,12 @@ person and event; after the survey closes, answers are refused politely."""
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import replace
 from typing import Any
 
-from aiogram import F, Router
+from aiogram import Bot, F, Router
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
@@ -24,7 +26,7 @@ from bot.platform.outgoing import OutgoingMessage, RenderContext
 from bot.platform.telegram_text import CALLBACK_ANSWER_LIMIT, clip, clip_html
 from bot.texts import Translator
 from handlers.ui.callbacks import SurveyCallback
-from handlers.ui.editing import edit_in_place
+from handlers.ui.editing import edit_in_place, remove_buttons
 from surveys import flow
 from surveys.flow import Answer, Progress
 from surveys.service import (
@@ -75,13 +77,24 @@ async def _progress_of(state: FSMContext, event_id: int) -> Progress | None:
     return _progress_in(await progress(state).get_data(), event_id)
 
 
-async def _keep(state: FSMContext, event_id: int, at: Progress) -> None:
-    """The place in the questionnaire, and the event typed answers go to."""
+def _buttons_on(data: dict[str, Any], event_id: int) -> int | None:
+    """The message whose Back and Skip a typed answer leaves behind."""
+    slot = data.get(_slot(event_id))
+    shown = slot.get("buttons_on") if isinstance(slot, dict) else None
+    return shown if isinstance(shown, int) else None
+
+
+async def _keep(
+    state: FSMContext, event_id: int, at: Progress, buttons_on: int | None = None
+) -> None:
+    """The place in the questionnaire, the event typed answers go to, and the message with
+    the current question's buttons."""
     slot = {
         "response": at.response,
         "index": at.index,
         "chosen": list(at.chosen),
         "other": at.other,
+        "buttons_on": buttons_on,
     }
     await state.set_state(SurveyForm.answering)
     await progress(state).update_data({_slot(event_id): slot, ACTIVE: event_id})
@@ -181,6 +194,8 @@ async def start(
     if isinstance(outcome, Refused):
         _alert(callback_answer, t(f"sv.{outcome.reason}"))
         return
+    # Without its button, a second tap of the invitation cannot show question 1 again.
+    await remove_buttons(message)
     if outcome.event.survey_anonymous:
         await message.answer(t("sv.anonymous"))
     await _step(outcome, message, state, t, edit=False)
@@ -251,7 +266,12 @@ async def back(
 
 
 async def typed(
-    message: Message, state: FSMContext, user: UserRecord, t: Translator, surveys: SurveyService
+    message: Message,
+    bot: Bot,
+    state: FSMContext,
+    user: UserRecord,
+    t: Translator,
+    surveys: SurveyService,
 ) -> None:
     data = await progress(state).get_data()
     event_id = int(data.get(ACTIVE) or 0)
@@ -263,6 +283,14 @@ async def typed(
     elif isinstance(outcome, Invalid):
         await message.answer(t(f"sv.error.{outcome.reason}", limit=outcome.limit))
     else:
+        previous = _buttons_on(data, event_id)
+        if previous is not None:
+            # Answered: its Back and Skip would now act on the next question. The person
+            # may have deleted that message, which is no reason to fail the answer.
+            with contextlib.suppress(TelegramBadRequest):
+                await bot.edit_message_reply_markup(
+                    chat_id=message.chat.id, message_id=previous, reply_markup=None
+                )
         await _step(outcome, message, state, t, edit=False)
 
 
@@ -315,12 +343,14 @@ async def _step(
         await message.answer(clip_html(_summary(outcome, t)))
         return
     at = outcome.progress
-    await _keep(state, outcome.event.id, at)
     text, markup = question_view(outcome.event, outcome.template, at.index, t, at.chosen)
     if edit:
         await edit_in_place(message, text, markup)
+        shown = message
     else:
-        await message.answer(text, reply_markup=markup)
+        shown = await message.answer(text, reply_markup=markup)
+    buttons_on = shown.message_id if any(markup.inline_keyboard) else None
+    await _keep(state, outcome.event.id, at, buttons_on)
 
 
 def _alert(callback_answer: CallbackAnswer, text: str) -> None:
@@ -353,4 +383,6 @@ def _describe(question: Question, answer: Answer | None, t: Translator) -> str:
         if answer.text:
             labels.append(clip(answer.text, 200))
         return ", ".join(labels)
+    if question.kind is QuestionKind.MULTI and not answer.text:
+        return t("sv.nothing_chosen")
     return clip(answer.text or "", 200)

@@ -183,7 +183,9 @@ class RecordingSession(BaseSession):
 _update_ids = itertools.count(1)
 
 
-def tg_user(user_id: int, language_code: str | None = "ru", first_name: str = "Test") -> User:
+def tg_user(user_id: int, language_code: str | None = None, first_name: str = "Test") -> User:
+    """No language by default, so a first /start asks for it; with "ru" or "kk" the bot
+    takes Telegram's word and starts in it."""
     return User(id=user_id, is_bot=False, first_name=first_name, language_code=language_code)
 
 

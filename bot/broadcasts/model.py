@@ -19,3 +19,12 @@ class Content:
     text: str  # Telegram HTML as the coordinator wrote it; empty for a bare photo or file
     photo: str | None = None  # a Telegram file_id
     document: str | None = None  # a Telegram file_id
+
+
+@dataclass(frozen=True)
+class Board:
+    """The coordinator's message that shows a delivery's progress, edited as it goes."""
+
+    chat_id: int
+    message_id: int
+    language: str

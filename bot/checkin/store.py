@@ -47,10 +47,18 @@ async def record(
     now: datetime,
     by: int | None,
 ) -> None:
+    """With the district and category the person has now, where reach counts them for good."""
     await conn.execute(
-        "INSERT INTO checkins (event_id, user_id, method, checked_in_at, checked_in_by) "
-        "VALUES (?, ?, ?, ?, ?)",
-        (event_id, user_id, method.value, to_db(now), by),
+        "INSERT INTO checkins (event_id, user_id, method, checked_in_at, checked_in_by, "
+        "district_at, category_at) VALUES (?, ?, ?, ?, ?, "
+        "(SELECT district FROM users WHERE id = ?), (SELECT category FROM users WHERE id = ?))",
+        (event_id, user_id, method.value, to_db(now), by, user_id, user_id),
+    )
+    await conn.execute(
+        "UPDATE registrations SET district_at = u.district, category_at = u.category "
+        "FROM users u WHERE u.id = registrations.user_id "
+        "AND registrations.event_id = ? AND registrations.user_id = ?",
+        (event_id, user_id),
     )
 
 
@@ -65,8 +73,9 @@ async def record_walkin(
 ) -> None:
     await conn.execute(
         "INSERT INTO checkins (event_id, walkin_name, walkin_category, walkin_district, method, "
-        "checked_in_at, checked_in_by) VALUES (?, ?, ?, ?, 'walkin', ?, ?)",
-        (event_id, name, category, district, to_db(now), by),
+        "checked_in_at, checked_in_by, district_at, category_at) "
+        "VALUES (?, ?, ?, ?, 'walkin', ?, ?, ?, ?)",
+        (event_id, name, category, district, to_db(now), by, district, category),
     )
 
 

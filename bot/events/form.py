@@ -12,10 +12,13 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.clock import local, parse_local
-from bot.events.model import EventType, NewProject
+from bot.events.model import EventType, NewProject, ProjectPlan
 
 TITLE_MIN, TITLE_MAX = 3, 200
 PLACE_MIN, PLACE_MAX = 2, 300
+# A description is read on a phone, on the event card under the title, time and place; the
+# card keeps within Telegram's 4096 characters with room to spare at this length.
+DESCRIPTION_MAX = 2000
 CAPACITY_MAX = 10_000
 REMINDERS_MAX = 5
 REMINDER_LONGEST = timedelta(days=14)
@@ -45,6 +48,17 @@ def clean_place(raw: str) -> str:
     text = " ".join(raw.split())
     if not PLACE_MIN <= len(text) <= PLACE_MAX:
         raise FormInputError("place_length")
+    return text
+
+
+def clean_description(raw: str) -> str:
+    """The text as typed, paragraphs kept: spaces inside a line and blank lines squeezed."""
+    lines = [" ".join(line.split()) for line in raw.replace("\r", "\n").split("\n")]
+    text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+    if not text:
+        raise FormInputError("need_text")
+    if len(text) > DESCRIPTION_MAX:
+        raise FormInputError("description_length")
     return text
 
 
@@ -163,6 +177,8 @@ class EventField(StrEnum):
 
     TITLE_RU = "title_ru"
     TITLE_KK = "title_kk"
+    DESCRIPTION_RU = "description_ru"
+    DESCRIPTION_KK = "description_kk"
     TYPE = "type"
     STARTS_AT = "starts_at"
     ENDS_AT = "ends_at"
@@ -181,7 +197,15 @@ class EventField(StrEnum):
 EDIT_ONLY = frozenset({EventField.SURVEY_TIMING, EventField.CHECKIN_MARGIN})
 # The fields a new event is asked for, in the order asked.
 CREATE_ORDER = tuple(field for field in EventField if field not in EDIT_ONLY)
-OPTIONAL_FIELDS = frozenset({EventField.TITLE_KK, EventField.DISTRICT, EventField.DEADLINE})
+OPTIONAL_FIELDS = frozenset(
+    {
+        EventField.TITLE_KK,
+        EventField.DESCRIPTION_RU,
+        EventField.DESCRIPTION_KK,
+        EventField.DISTRICT,
+        EventField.DEADLINE,
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -202,6 +226,8 @@ class Known:
 _TYPED: dict[EventField, Callable[[str, Known], object]] = {
     EventField.TITLE_RU: lambda text, _: clean_title(text),
     EventField.TITLE_KK: lambda text, _: clean_title(text),
+    EventField.DESCRIPTION_RU: lambda text, _: clean_description(text),
+    EventField.DESCRIPTION_KK: lambda text, _: clean_description(text),
     EventField.STARTS_AT: lambda text, known: parse_start(text, known.tz, known.now),
     EventField.ENDS_AT: lambda text, known: parse_end(text, known.start(), known.tz),
     EventField.PLACE: lambda text, _: clean_place(text),
@@ -261,8 +287,68 @@ def typed_answers(raw: Mapping[str, Any]) -> dict[EventField, object]:
 
 
 # A project form answer as kept between steps (in the FSM, so JSON): a clean title, the
-# period as two ISO dates, or None for a skipped optional step.
-ProjectAnswer = str | list[str] | None
+# period as two ISO dates, the planned events by format, the target reach, or None for a
+# skipped optional step.
+ProjectAnswer = str | list[str] | dict[str, int] | int | None
+PLAN_FIELDS = frozenset({"plan", "reach"})
+PLANNED_MAX = 10_000
+REACH_MAX = 1_000_000
+# How a coordinator names a format, in Russian or Kazakh: the start of a word is enough
+# ("семинар-тренинг" is a seminar, as the first name found wins).
+_FORMAT_WORDS = (
+    (EventType.SEMINAR, ("семинар",)),
+    (EventType.TRAINING, ("тренинг",)),
+    (EventType.STUDY_TOUR, ("ознаком", "поездк", "танысу", "сапар", "study")),
+    (EventType.WORKING_MEETING, ("рабоч", "встреч", "жұмыс", "кездесу")),
+    (EventType.ROUND_TABLE, ("кругл", "дөңгелек", "үстел")),
+    (EventType.CONFERENCE, ("конференц",)),
+    (EventType.FORUM, ("форум",)),
+    (EventType.OTHER, ("друг", "мероприят", "басқа", "шара")),
+)
+_PLANNED = re.compile(r"^(.*?)\s*[-—–:]?\s*(\d+)$|^(\d+)\s+(.*)$")
+
+
+def _format_named(name: str) -> EventType:
+    words = name.lower().replace("-", " ").split()
+    for event_type, stems in _FORMAT_WORDS:
+        if any(word.startswith(stem) for word in words for stem in stems):
+            return event_type
+    raise FormInputError("plan_format")
+
+
+def parse_planned_events(text: str) -> dict[str, int]:
+    """ "семинар 7, рабочая встреча 4, конференция 1": events planned per format."""
+    planned: dict[str, int] = {}
+    for part in re.split(r"[,;\n]+", text):
+        part = part.strip()
+        if not part:
+            continue
+        found = _PLANNED.match(part)
+        if not found:
+            raise FormInputError("plan_format")
+        name, count = (found[1], found[2]) if found[2] else (found[4], found[3])
+        event_type = _format_named(name)
+        if not 0 < int(count) <= PLANNED_MAX or event_type.value in planned:
+            raise FormInputError("plan_format")
+        planned[event_type.value] = int(count)
+    if not planned:
+        raise FormInputError("plan_format")
+    return planned
+
+
+def parse_reach(text: str) -> int:
+    digits = text.replace(" ", "").replace("\u00a0", "")
+    if not digits.isdigit() or not 0 < int(digits) <= REACH_MAX:
+        raise FormInputError("reach_number")
+    return int(digits)
+
+
+def plan_of(answers: Mapping[str, ProjectAnswer]) -> ProjectPlan:
+    planned, reach = answers.get("plan"), answers.get("reach")
+    return ProjectPlan(
+        events={str(k): int(v) for k, v in planned.items()} if isinstance(planned, dict) else {},
+        reach=reach if isinstance(reach, int) else None,
+    )
 
 
 def parse_period(text: str) -> tuple[date, date]:
@@ -278,9 +364,13 @@ def parse_period(text: str) -> tuple[date, date]:
     return start, end
 
 
-def parse_project_value(step: str, text: str) -> str | list[str]:
+def parse_project_value(step: str, text: str) -> str | list[str] | dict[str, int] | int:
     if not text:
         raise FormInputError("need_text")
+    if step == "plan":
+        return parse_planned_events(text)
+    if step == "reach":
+        return parse_reach(text)
     if step == "period":
         start, end = parse_period(text)
         return [start.isoformat(), end.isoformat()]
@@ -288,7 +378,7 @@ def parse_project_value(step: str, text: str) -> str | list[str]:
 
 
 def _period_dates(answer: ProjectAnswer) -> tuple[date | None, date | None]:
-    if not answer:
+    if not isinstance(answer, list) or not answer:
         return None, None
     return date.fromisoformat(answer[0]), date.fromisoformat(answer[1])
 
@@ -296,9 +386,10 @@ def _period_dates(answer: ProjectAnswer) -> tuple[date | None, date | None]:
 def project_columns(field: str, answer: ProjectAnswer) -> dict[str, object]:
     """The columns one answer of the project form changes, as stored: the period is two."""
     if field == "period":
+        starts_on, ends_on = _period_dates(answer)
         return {
-            "starts_on": answer[0] if answer else None,
-            "ends_on": answer[1] if answer else None,
+            "starts_on": starts_on.isoformat() if starts_on else None,
+            "ends_on": ends_on.isoformat() if ends_on else None,
         }
     if field == "funder":
         return {"funder": answer or ""}
@@ -315,4 +406,5 @@ def new_project(answers: Mapping[str, ProjectAnswer]) -> NewProject:
         funder=str(funder or ""),
         starts_on=starts_on,
         ends_on=ends_on,
+        plan=plan_of(answers),
     )

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 
@@ -40,12 +41,21 @@ class Project:
 
 
 @dataclass(frozen=True)
+class ProjectPlan:
+    """What a project promised its funder: events per format and the unique people reached."""
+
+    events: Mapping[str, int] = field(default_factory=dict)  # by EventType value
+    reach: int | None = None
+
+
+@dataclass(frozen=True)
 class NewProject:
     title_ru: str
     title_kk: str | None = None
     funder: str = ""
     starts_on: date | None = None
     ends_on: date | None = None
+    plan: ProjectPlan = field(default_factory=ProjectPlan)
 
 
 DEFAULT_REMINDER_MINUTES = (24 * 60, 2 * 60)

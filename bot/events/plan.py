@@ -4,7 +4,7 @@ and the errors name the row, the column and the reason, so nothing is half-impor
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TypeVar
@@ -13,10 +13,11 @@ from zoneinfo import ZoneInfo
 from openpyxl import load_workbook
 
 from bot.clock import parse_local
-from bot.events.form import CAPACITY_MAX, clean_place, clean_title
+from bot.events.form import CAPACITY_MAX, clean_description, clean_place, clean_title
 from bot.events.model import EventStatus, EventType
 from bot.events.store import NewEvent
 from bot.reference import Reference
+from surveys.templates import SurveyTemplate, load_templates
 
 # Header text (lower-case, ru or en) -> field. The example plan uses the Russian headers.
 COLUMNS = {
@@ -29,6 +30,15 @@ COLUMNS = {
     "район": "district", "district": "district",
     "мест": "capacity", "capacity": "capacity",
     "по заявкам": "by_application", "by_application": "by_application",
+    "регистрация": "registration", "тіркелу": "registration", "registration": "registration",
+    "анкета": "survey_template", "сауалнама": "survey_template",
+    "survey_template": "survey_template",
+    "анонимность": "survey_anonymous", "жасырындығы": "survey_anonymous",
+    "survey_anonymous": "survey_anonymous",
+    "описание": "description_ru", "сипаттамасы (орыс.)": "description_ru",
+    "description_ru": "description_ru",
+    "описание (каз.)": "description_kk", "сипаттамасы": "description_kk",
+    "сипаттамасы (қаз.)": "description_kk", "description_kk": "description_kk",
 }  # fmt: skip
 REQUIRED = ("title_ru", "type", "start", "end", "place")
 YES = {"да", "yes", "иә", "1", "true"}
@@ -40,6 +50,16 @@ TYPE_NAMES = {
     "round_table": ("круглый стол", "дөңгелек үстел"),
     "conference": ("конференция",), "forum": ("форум",), "other": ("другое", "басқа"),
 }  # fmt: skip
+# The words of the event form's buttons, in both languages; an empty cell is the first.
+REGISTRATION = {
+    "": False, "открытая": False, "открытое": False, "ашық": False, "open": False,
+    "по заявкам": True, "өтінім бойынша": True, "by application": True,
+}  # fmt: skip
+ANONYMITY = {
+    "": False, "именная": False, "аты-жөнімен": False, "named": False,
+    "анонимная": True, "жасырын": True, "anonymous": True,
+}  # fmt: skip
+NO_SURVEY = {"", "без анкеты", "сауалнамасыз", "none"}
 MAX_ROWS = 500
 T = TypeVar("T")
 
@@ -99,6 +119,35 @@ def _capacity(value: object) -> int | None:
     return int(seats)
 
 
+def _description(value: object) -> str | None:
+    """A description keeps its line breaks (a cell may hold paragraphs)."""
+    text = "" if value is None else str(value).strip()
+    return clean_description(text) if text else None
+
+
+def _choice(words: Mapping[str, bool]) -> Callable[[object], bool]:
+    def read(value: object) -> bool:
+        word = _text(value).lower()
+        if word not in words:
+            raise ValueError(word)
+        return words[word]
+
+    return read
+
+
+def _survey(value: object, templates: Mapping[str, SurveyTemplate]) -> str | None:
+    """A questionnaire by its title in either language (as the event form shows it) or id."""
+    name = _text(value).lower()
+    if name in NO_SURVEY:
+        return None
+    for template in templates.values():
+        if name == template.id.lower() or name in {
+            title.lower() for title in template.title.values()
+        }:
+            return template.id
+    raise ValueError(name)
+
+
 def _by_application(value: object) -> bool:
     flag = _text(value).lower()
     if flag in YES:
@@ -131,9 +180,16 @@ class _Row:
 
 
 def read_plan(
-    data: bytes, project_id: int, tz: ZoneInfo, reference: Reference, now: datetime
+    data: bytes,
+    project_id: int,
+    tz: ZoneInfo,
+    reference: Reference,
+    now: datetime,
+    templates: Mapping[str, SurveyTemplate] | None = None,
 ) -> list[NewEvent]:
-    """The events of the plan, or PlanError listing every problem."""
+    """The events of the plan, or PlanError listing every problem; questionnaires are named
+    among `templates`, by default the bundled ones."""
+    templates = load_templates() if templates is None else templates
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:
@@ -160,7 +216,7 @@ def read_plan(
         cells = {field: value for field, value in zip(header, row, strict=False) if field}
         if all(_text(value) == "" for value in cells.values()):
             continue
-        event, row_errors = _read_row(number, cells, project_id, tz, districts, now)
+        event, row_errors = _read_row(number, cells, project_id, tz, districts, now, templates)
         errors += row_errors
         if event is not None:
             events.append(event)
@@ -178,6 +234,7 @@ def _read_row(
     tz: ZoneInfo,
     districts: dict[str, str],
     now: datetime,
+    templates: Mapping[str, SurveyTemplate],
 ) -> tuple[NewEvent | None, list[RowError]]:
     row = _Row(number, cells)
     title = row.read("title_ru", _title, "title", "")
@@ -188,6 +245,14 @@ def _read_row(
     district = row.read("district", lambda value: _district(value, districts), "district", None)
     capacity = row.read("capacity", _capacity, "capacity", None)
     by_application = row.read("by_application", _by_application, "yes_no", False)
+    if _text(cells.get("registration")):
+        by_application = row.read("registration", _choice(REGISTRATION), "registration", False)
+    survey = row.read(
+        "survey_template", lambda value: _survey(value, templates), "survey_template", None
+    )
+    anonymous = row.read("survey_anonymous", _choice(ANONYMITY), "anonymity", False)
+    description_ru = row.read("description_ru", _description, "description", None)
+    description_kk = row.read("description_kk", _description, "description", None)
     if row.errors:
         return None, row.errors
     return (
@@ -195,6 +260,8 @@ def _read_row(
             project_id=project_id,
             title_ru=title,
             title_kk=title_kk or None,
+            description_ru=description_ru,
+            description_kk=description_kk,
             type=kind,
             starts_at=start,
             ends_at=end,
@@ -202,6 +269,8 @@ def _read_row(
             district=district,
             capacity=capacity,
             by_application=by_application,
+            survey_template=survey,
+            survey_anonymous=anonymous and survey is not None,
             status=EventStatus.DRAFT,
         ),
         [],

@@ -17,7 +17,7 @@ from bot.checkin import store as checkins
 from bot.clock import Clock
 from bot.events import catalogue, store
 from bot.events.catalogue import CatalogueFilter, Listed
-from bot.events.form import EventField, ProjectAnswer, project_columns
+from bot.events.form import PLAN_FIELDS, EventField, ProjectAnswer, plan_of, project_columns
 from bot.events.model import Event, EventStatus, EventType, NewProject, Project
 from bot.events.rules import TOLD_FIELDS, deadline_when_moved, end_when_moved
 from bot.events.store import NewEvent
@@ -285,11 +285,19 @@ class EventService:
     async def edit_project(
         self, project_id: int, field: str, answer: ProjectAnswer, actor: int
     ) -> Project | None:
-        """One answer of the project form (title_ru, title_kk, funder or period); None when
-        the project is gone."""
+        """One answer of the project form (title_ru, title_kk, funder, period, plan or
+        reach); None when the project is gone."""
         now = self.clock.now()
         async with self.db.write() as conn:
-            if not await store.update_project(conn, project_id, project_columns(field, answer)):
+            if field in PLAN_FIELDS:
+                if await store.project_in(conn, project_id) is None:
+                    return None
+                plan = plan_of({field: answer})
+                if field == "plan":
+                    await store.set_planned_events(conn, project_id, plan.events)
+                else:
+                    await store.set_target_reach(conn, project_id, plan.reach)
+            elif not await store.update_project(conn, project_id, project_columns(field, answer)):
                 return None
             await audit.record(
                 conn,

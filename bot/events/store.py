@@ -121,7 +121,35 @@ async def insert_project(
         ),
     )
     assert cursor.lastrowid is not None
+    await set_planned_events(conn, cursor.lastrowid, new.plan.events)
+    await set_target_reach(conn, cursor.lastrowid, new.plan.reach)
     return cursor.lastrowid
+
+
+async def set_planned_events(
+    conn: aiosqlite.Connection, project_id: int, events: Mapping[str, int]
+) -> None:
+    """The project-wide number of events planned per format, replacing the previous plan."""
+    await conn.execute(
+        "DELETE FROM project_targets WHERE project_id = ? AND format IS NOT NULL "
+        "AND district IS NULL",
+        (project_id,),
+    )
+    await conn.executemany(
+        "INSERT INTO project_targets (project_id, format, events) VALUES (?, ?, ?)",
+        [(project_id, format_, count) for format_, count in events.items()],
+    )
+
+
+async def set_target_reach(conn: aiosqlite.Connection, project_id: int, reach: int | None) -> None:
+    await conn.execute(
+        "DELETE FROM project_targets WHERE project_id = ? AND format IS NULL AND district IS NULL",
+        (project_id,),
+    )
+    if reach is not None:
+        await conn.execute(
+            "INSERT INTO project_targets (project_id, reach) VALUES (?, ?)", (project_id, reach)
+        )
 
 
 async def update_project(
@@ -209,6 +237,8 @@ async def get_event_by_code(db: Database, code: str) -> Event | None:
 FIELD_COLUMNS: dict[EventField, tuple[str, ...]] = {
     EventField.TITLE_RU: ("title_ru",),
     EventField.TITLE_KK: ("title_kk",),
+    EventField.DESCRIPTION_RU: ("description_ru",),
+    EventField.DESCRIPTION_KK: ("description_kk",),
     EventField.TYPE: ("type",),
     EventField.STARTS_AT: ("starts_at",),
     EventField.ENDS_AT: ("ends_at",),
@@ -258,6 +288,8 @@ EDITABLE = frozenset(
     {
         "title_ru",
         "title_kk",
+        "description_ru",
+        "description_kk",
         "type",
         "starts_at",
         "ends_at",

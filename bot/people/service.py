@@ -51,6 +51,24 @@ class PeopleService:
         async with self.db.write() as conn:
             await store.give_consent(conn, user_id, language, self.clock.now())
 
+    async def decline_consent(self, user_id: int, language: str) -> bool:
+        """Consent declined: only what the bot needs to answer the person stays (their id and
+        language, and a coordinator's name). True for a coordinator."""
+        async with self.db.write() as conn:
+            staff = is_coordinator(
+                self.settings, user_id, stored=await coordinators.is_stored(conn, user_id)
+            )
+            await users.keep_only_language(
+                conn, user_id, language, self.clock.now(), keep_name=staff
+            )
+        return staff
+
+    async def name_coordinator(self, user_id: int, language: str, name: str) -> None:
+        """A coordinator's name, all the panel needs: a participant profile is asked only
+        when they sign up for an event."""
+        async with self.db.write() as conn:
+            await users.name_coordinator(conn, user_id, language, name, self.clock.now())
+
     async def keep_answer(self, user_id: int, field: ProfileField, value: str | None) -> None:
         """One answer of the onboarding form, saved as it is given: a person who cancels the
         form finds it kept (bot/people/profile.py, `resume_field`)."""

@@ -23,11 +23,12 @@ async def give_consent(
     conn: aiosqlite.Connection, user_id: int, language: str, now: datetime
 ) -> None:
     """Also the first row of someone who came straight to /profile, /checkin or a Register
-    button without choosing a language: without it their profile would be saved nowhere."""
+    button without choosing a language: without it their profile would be saved nowhere.
+    Agreeing on a screen that offers both languages is choosing the one it is in."""
     await conn.execute(
-        "INSERT INTO users (id, language, created_at, consent_at) VALUES (?, ?, ?, ?) "
-        "ON CONFLICT (id) DO UPDATE "
-        "SET consent_at = COALESCE(users.consent_at, excluded.consent_at)",
+        "INSERT INTO users (id, language, language_chosen, created_at, consent_at) "
+        "VALUES (?, ?, 1, ?, ?) ON CONFLICT (id) DO UPDATE "
+        "SET consent_at = COALESCE(users.consent_at, excluded.consent_at), language_chosen = 1",
         (user_id, language, to_db(now), to_db(now)),
     )
 

@@ -9,6 +9,7 @@ import aiosqlite
 
 from bot.clock import to_db
 from bot.platform.db import Database
+from bot.texts import LANGUAGES
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,13 @@ class UserRecord:
         return cls(id=user_id, language=language, language_chosen=False, persisted=False)
 
 
+def telegram_language(code: str | None) -> str | None:
+    """The bot's language Telegram says the person uses ("kk", "kk-KZ", "ru-RU"), or None when
+    it names another language or none: then the person is asked."""
+    base = (code or "").replace("_", "-").split("-", 1)[0].lower()
+    return next((language for language in LANGUAGES if language == base), None)
+
+
 async def get_in(conn: aiosqlite.Connection, user_id: int) -> UserRecord | None:
     async with conn.execute("SELECT * FROM users WHERE id = ?", (user_id,)) as cursor:
         row = await cursor.fetchone()
@@ -80,3 +88,31 @@ async def mark_unreachable(db: Database, user_id: int, now: datetime) -> None:
         "UPDATE users SET unreachable_at = ? WHERE id = ? AND unreachable_at IS NULL",
         (to_db(now), user_id),
     )
+
+
+async def name_coordinator(
+    conn: aiosqlite.Connection, user_id: int, language: str, name: str, now: datetime
+) -> None:
+    """A coordinator's name for the team list, without a participant profile; also the first
+    row of a coordinator whose language the bot took from Telegram."""
+    await conn.execute(
+        "INSERT INTO users (id, language, language_chosen, created_at, full_name) "
+        "VALUES (?, ?, 1, ?, ?) ON CONFLICT (id) DO UPDATE SET full_name = excluded.full_name",
+        (user_id, language, to_db(now), name),
+    )
+
+
+async def keep_only_language(
+    conn: aiosqlite.Connection, user_id: int, language: str, now: datetime, *, keep_name: bool
+) -> None:
+    """Consent declined: the row keeps the Telegram id and the language the bot answers in (a
+    coordinator's name too, for the team list); the answers of a form left half-way and any
+    draft go."""
+    await conn.execute(
+        "INSERT INTO users (id, language, language_chosen, created_at) VALUES (?, ?, 1, ?) "
+        "ON CONFLICT (id) DO UPDATE SET language_chosen = 1, consent_at = NULL, "
+        "full_name = CASE WHEN ? THEN users.full_name END, phone = NULL, organisation = NULL, "
+        "category = NULL, district = NULL",
+        (user_id, language, to_db(now), keep_name),
+    )
+    await conn.execute("DELETE FROM fsm_state WHERE user_id = ?", (user_id,))

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, replace
 from zoneinfo import ZoneInfo
 
@@ -73,6 +73,12 @@ class Outbox:
         self.pacer = pacer
         self._drain_lock = asyncio.Lock()
         self._stopping = False
+        self._followers: list[Callable[[Bot], Awaitable[None]]] = []
+
+    def after_each_batch(self, follower: Callable[[Bot], Awaitable[None]]) -> None:
+        """Work that follows the sending, run after every batch: a coordinator's progress
+        message is edited as deliveries are recorded."""
+        self._followers.append(follower)
 
     async def progress(self, job_id: int) -> JobProgress:
         return await store.progress(self.db, job_id)
@@ -87,6 +93,14 @@ class Outbox:
                 for delivery in batch:
                     queue.put_nowait(delivery)
                 await asyncio.gather(*(self._worker(bot, queue) for _ in range(WORKERS)))
+                await self._follow(bot)
+
+    async def _follow(self, bot: Bot) -> None:
+        for follower in self._followers:
+            try:
+                await follower(bot)
+            except Exception:  # a progress message that fails must not stop the sending
+                log.exception("Following the sending failed")
 
     async def stop(self) -> None:
         """Take no new deliveries and wait for the ones being sent, so none is left 'sending'."""

@@ -3,10 +3,11 @@ which decisions an application can get. Plain values in, plain values out."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from bot.due_work import QuietHours
 from bot.events.model import Event, EventStatus
 
 
@@ -51,17 +52,53 @@ class RegisterResult(StrEnum):
 
 
 @dataclass(frozen=True)
+class Offer:
+    send_at: datetime  # now, or the end of quiet hours when the offer waits for the morning
+    deadline: datetime
+
+
+@dataclass(frozen=True)
 class OfferPolicy:
-    """Close to the start a freed seat is offered, not given: the person may no longer come."""
+    """Close to the start a freed seat is offered, not given: the person may no longer come.
+
+    An offer is a question with a deadline, so neither the question nor the deadline falls in
+    quiet hours (the person is asleep) unless the event starts too soon to wait for the
+    morning; and it closes `lead` before the start, so whoever takes the seat can still come.
+    """
 
     window: timedelta = timedelta(hours=48)
     ttl: timedelta = timedelta(hours=12)
+    lead: timedelta = timedelta(hours=1)
+    quiet: QuietHours = field(default_factory=QuietHours.never)
 
-    def deadline(self, now: datetime, starts_at: datetime) -> datetime | None:
-        """When an offer made now expires; None when the seat is simply given."""
+    def offer(self, now: datetime, starts_at: datetime) -> Offer | None:
+        """When an offer made now goes out and expires; None when the seat is simply given."""
         if starts_at - now > self.window:
             return None
-        return min(now + self.ttl, starts_at)
+        latest = starts_at - min(self.lead, (starts_at - now) / 2)
+        morning = self.quiet.release_time(now)
+        send_at = morning if morning + self.lead <= latest else now
+        return Offer(send_at, self._deadline(send_at, latest))
+
+    def _deadline(self, send_at: datetime, latest: datetime) -> datetime:
+        deadline = send_at + self.ttl
+        if self._at_night(deadline):
+            # A night does not count: the person gets the usual time from the morning on.
+            morning = self.quiet.release_time(deadline)
+            deadline = min(morning + self.ttl, self.quiet.next_start(morning))
+        if deadline <= latest:
+            return deadline
+        # The event starts first: the evening before a night-time cap, when the evening
+        # still leaves time to answer.
+        if self._at_night(latest):
+            evening = self.quiet.began(latest)
+            if evening - send_at >= self.lead:
+                return evening
+        return latest
+
+    def _at_night(self, moment: datetime) -> bool:
+        """In quiet hours past their first minute: a deadline at 22:00 sharp is the evening."""
+        return self.quiet.holds(moment) and moment != self.quiet.began(moment)
 
 
 class DecisionResult(StrEnum):

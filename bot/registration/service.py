@@ -58,6 +58,14 @@ class Decision:
 
 
 @dataclass(frozen=True)
+class Approved:
+    """One of the applicants approved together."""
+
+    user_id: int
+    full_name: str | None  # None once the person erased their data
+
+
+@dataclass(frozen=True)
 class Standing:
     """What the event card shows of the sign-ups: the seats held, and the reader's own
     registration with their place on the waiting list."""
@@ -223,11 +231,19 @@ class RegistrationService:
         now = self.clock.now()
         promoted = 0
         async with self.db.write() as conn:
-            for event_id in await store.lapse_offers(conn, now):
+            lapsed = await store.lapse_offers(conn, now)
+            for offer in lapsed:
+                await self.notices.submit(
+                    NoticeKind.OFFER_LAPSED,
+                    lapse_payload(offer),
+                    [offer.user_id],
+                    conn=conn,
+                )
+            for event_id in sorted({offer.event_id for offer in lapsed}):
                 event = await events.event_in(conn, event_id)
                 if event is not None:
                     promoted += await self.fill_seats(conn, event)
-        if promoted:
+        if lapsed:
             self.notices.wake()
         return promoted
 
@@ -242,8 +258,9 @@ class RegistrationService:
         if free == 0:
             return 0
         heads = await store.queue_heads(conn, event.id, free)
-        deadline = self.policy.deadline(now, event.starts_at)
-        status = RegistrationStatus.CONFIRMED if deadline is None else RegistrationStatus.OFFERED
+        offer = self.policy.offer(now, event.starts_at)
+        deadline = None if offer is None else offer.deadline
+        status = RegistrationStatus.CONFIRMED if offer is None else RegistrationStatus.OFFERED
         await store.set_status(conn, [rid for rid, _ in heads], status, now, deadline)
         for registration_id, user_id in heads:
             promotion = Promotion(registration_id, event.id, user_id, status, deadline)
@@ -251,7 +268,10 @@ class RegistrationService:
                 NoticeKind.PROMOTION,
                 promotion_payload(promotion),
                 [user_id],
-                urgent=True,  # an offer runs out: it cannot wait for the morning
+                # Quiet hours hold the notice till the morning the policy counted the offer
+                # from; an offer that cannot wait for the morning goes out at once.
+                urgent=offer is not None and offer.send_at <= now,
+                hold_limit=event.starts_at,
                 conn=conn,
             )
         return len(heads)
@@ -296,9 +316,9 @@ class RegistrationService:
         self.notices.wake()
         return Decision(DecisionResult.DONE, registration)
 
-    async def approve_first(self, event_id: int, count: int, actor: int) -> list[int]:
+    async def approve_first(self, event_id: int, count: int, actor: int) -> list[Approved]:
         """Approve up to `count` applications in the order they came, never beyond capacity;
-        the people approved."""
+        the people approved, in that order."""
         now = self.clock.now()
         async with self.db.write() as conn:
             event = await events.event_in(conn, event_id)
@@ -312,9 +332,9 @@ class RegistrationService:
             if not first:
                 return []
             await store.set_status(
-                conn, [rid for rid, _ in first], RegistrationStatus.CONFIRMED, now
+                conn, [rid for rid, _, _ in first], RegistrationStatus.CONFIRMED, now
             )
-            approved = [user_id for _, user_id in first]
+            approved = [user_id for _, user_id, _ in first]
             await self.notices.submit(
                 NoticeKind.APPLICATION_DECISION,
                 {"event_id": event.id, "status": RegistrationStatus.CONFIRMED.value},
@@ -332,7 +352,7 @@ class RegistrationService:
                 now,
             )
         self.notices.wake()
-        return approved
+        return [Approved(user_id, name) for _, user_id, name in first]
 
     async def own(self, event_id: int, user_id: int) -> Registration | None:
         return await store.get(self.db, event_id, user_id)
@@ -355,13 +375,27 @@ def promotion_payload(promotion: Promotion) -> dict[str, Any]:
     }
 
 
+def lapse_payload(offer: Registration) -> dict[str, Any]:
+    return {
+        "event_id": offer.event_id,
+        "registration_id": offer.id,
+        "deadline": offer.offer_expires_at.isoformat() if offer.offer_expires_at else None,
+    }
+
+
 # The outbox's renderers decide at send time whether a queued notice still holds; they read
 # with the database their RenderContext carries, so these take `db`.
 
 
+@dataclass(frozen=True)
+class DueReminder:
+    event: Event
+    coming: bool  # already said "I'm coming": the reminder need not ask again
+
+
 async def reminder_event(
     db: Database, event_id: int, queued_for: object, user_id: int, now: datetime
-) -> Event | None:
+) -> DueReminder | None:
     """The event a reminder is still worth sending for: on, at the start it was queued for
     (a moved event gets reminders of its own), not started yet, and the person still holds a
     confirmed seat."""
@@ -376,7 +410,7 @@ async def reminder_event(
     mine = await store.get(db, event.id, user_id)
     if mine is None or mine.status is not RegistrationStatus.CONFIRMED:
         return None
-    return event
+    return DueReminder(event, await store.attendance_confirmed(db, mine.id))
 
 
 @dataclass(frozen=True)
@@ -401,6 +435,20 @@ async def promotion_due(
     if mine.offer_expires_at is None or now >= mine.offer_expires_at:
         return None
     return Promoted(event, mine.offer_expires_at)
+
+
+async def lapse_due(
+    db: Database, registration_id: int, event_id: int, user_id: int
+) -> Event | None:
+    """The event of an offer that lapsed, while telling it still makes sense when the notice's
+    turn comes: the person has not signed up again and the event is still on."""
+    mine = await store.get(db, event_id, user_id)
+    if mine is None or mine.id != registration_id:
+        return None
+    if mine.status is not RegistrationStatus.CANCELLED:
+        return None
+    event = await events.get_event(db, event_id)
+    return event if event is not None and event.status is EventStatus.PUBLISHED else None
 
 
 async def decision_due(db: Database, event_id: int, user_id: int, status: str) -> Event | None:

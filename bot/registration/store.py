@@ -134,9 +134,12 @@ async def add(
     now: datetime,
 ) -> int:
     cursor = await conn.execute(
+        # The district and category as they are at sign-up: a later profile edit must not
+        # move the registration (refreshed at check-in, see bot.checkin.store.record).
         "INSERT INTO registrations (event_id, user_id, status, motivation, created_at, "
-        "updated_at) VALUES (?, ?, ?, ?, ?, ?)",
-        (event_id, user_id, status.value, motivation, to_db(now), to_db(now)),
+        "updated_at, district_at, category_at) VALUES (?, ?, ?, ?, ?, ?, "
+        "(SELECT district FROM users WHERE id = ?), (SELECT category FROM users WHERE id = ?))",
+        (event_id, user_id, status.value, motivation, to_db(now), to_db(now), user_id, user_id),
     )
     return int(cursor.lastrowid or 0)
 
@@ -175,30 +178,31 @@ async def queue_heads(
 
 async def first_applications(
     conn: aiosqlite.Connection, event_id: int, limit: int
-) -> list[tuple[int, int]]:
-    """(registration id, user id) of the oldest `limit` applications under review."""
+) -> list[tuple[int, int, str | None]]:
+    """(registration id, user id, name) of the oldest `limit` applications under review."""
     async with conn.execute(
-        "SELECT id, user_id FROM registrations WHERE event_id = ? AND status = 'applied' "
-        "ORDER BY id LIMIT ?",
+        "SELECT r.id, r.user_id, u.full_name FROM registrations r "
+        "LEFT JOIN users u ON u.id = r.user_id "
+        "WHERE r.event_id = ? AND r.status = 'applied' ORDER BY r.id LIMIT ?",
         (event_id, limit),
     ) as cursor:
-        return [(row["id"], row["user_id"]) for row in await cursor.fetchall()]
+        return [(row["id"], row["user_id"], row["full_name"]) for row in await cursor.fetchall()]
 
 
-async def lapse_offers(conn: aiosqlite.Connection, now: datetime) -> list[int]:
-    """Cancel the offers not taken in time; the ids of their events."""
+async def lapse_offers(conn: aiosqlite.Connection, now: datetime) -> list[Registration]:
+    """Cancel the offers not taken in time; those offers, as they were."""
     async with conn.execute(
-        "SELECT DISTINCT event_id FROM registrations WHERE status = 'offered' "
-        "AND offer_expires_at <= ?",
+        "SELECT * FROM registrations WHERE status = 'offered' AND offer_expires_at <= ? "
+        "ORDER BY id",
         (to_db(now),),
     ) as cursor:
-        event_ids = [int(row[0]) for row in await cursor.fetchall()]
+        lapsed = [_from_row(row) for row in await cursor.fetchall()]
     await conn.execute(
         "UPDATE registrations SET status = 'cancelled', offer_expires_at = NULL, "
         "updated_at = ? WHERE status = 'offered' AND offer_expires_at <= ?",
         (to_db(now), to_db(now)),
     )
-    return event_ids
+    return lapsed
 
 
 async def people_to_tell_in(conn: aiosqlite.Connection, event_id: int) -> list[int]:
@@ -229,6 +233,15 @@ async def get(db: Database, event_id: int, user_id: int) -> Registration | None:
 async def by_id(db: Database, registration_id: int) -> Registration | None:
     row = await db.fetch_one("SELECT * FROM registrations WHERE id = ?", (registration_id,))
     return _from_row(row) if row else None
+
+
+async def attendance_confirmed(db: Database, registration_id: int) -> bool:
+    """The person pressed the reminder's "I'm coming" for this registration."""
+    value = await db.fetch_value(
+        "SELECT attendance_confirmed_at IS NOT NULL FROM registrations WHERE id = ?",
+        (registration_id,),
+    )
+    return bool(value)
 
 
 async def waitlist_position(db: Database, registration: Registration) -> int | None:

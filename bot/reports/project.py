@@ -21,20 +21,20 @@ from typing import IO, Any
 from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
-from openpyxl.chart import BarChart
 from openpyxl.chart import Reference as ChartRange
 from openpyxl.utils import get_column_letter
 
 from bot.reference import Reference, ReferenceList
-from bot.reports import cells
+from bot.reports import cells, feedback_sheets, formats, plan_fact, report_text
 from bot.reports import snapshot as report_rows
-from bot.reports.feedback import Feedback, QuestionStats, TemplateFeedback, analyse
+from bot.reports.feedback import SMALL_GROUP, By, analyse
+from bot.reports.feedback_sheets import bar_chart as _bar_chart
+from bot.reports.feedback_sheets import option_label as _option_label
 from bot.reports.print_layout import PrintedSheet, fitting_width
 from bot.reports.snapshot import AnswerLine, EventLine, ProjectInfo, ReachCell
 from surveys.flow import OTHER
 from surveys.templates import Question, QuestionKind, SurveyTemplate
 
-CHART_ROWS = 24
 # A catalog text without HTML escaping: files are not Telegram messages.
 Text = Callable[..., str]
 
@@ -91,18 +91,26 @@ def write_project_report(
         project_id,
         {key: t.rating.id for key, t in ctx.templates.items() if t.rating is not None},
     )
-    feedback = analyse(
-        report_rows.feedback_tallies(conn, project_id),
-        report_rows.responses_by_district(conn, project_id),
-        ctx.templates,
+    tallies = list(report_rows.feedback_tallies(conn, project_id))
+    responses = report_rows.responses_by_district(conn, project_id)
+    by_id = {event.id: event for event in events}
+    by_respondent, by_event_district, by_event = (
+        analyse(tallies, responses, ctx.templates, by_id, by)
+        for by in (By.RESPONDENT_DISTRICT, By.EVENT_DISTRICT, By.EVENT)
     )
+    # Anonymous events whose few questionnaires are merged: their answers are not listed
+    # under the event either.
+    merged = sorted(group for group in by_event.merged_from if isinstance(group, int))
     book = Workbook(write_only=True)
     try:
         held = _events_sheet(book, ctx, project, events, ratings)
         total = _reach_sheet(book, ctx, project, conn, held)
-        _feedback_sheet(book, ctx, project, feedback)
-        lines = report_rows.answer_lines(conn, project_id)
-        _answers_sheet(book, ctx, project, events, lines, stop or threading.Event())
+        title = project.title(ctx.language)
+        feedback_sheets.district_sheet(book, ctx, title, by_respondent, by_event_district)
+        feedback_sheets.event_sheet(book, ctx, title, events, by_event)
+        _plan_and_text_sheets(book, ctx, project, conn, events, total)
+        lines = report_rows.answer_lines(conn, project_id, merged)
+        _answers_sheet(book, ctx, project, events, lines, set(merged), stop or threading.Event())
         book.save(target)
     except BaseException:
         _discard(book)
@@ -114,6 +122,40 @@ def write_project_report(
         attendances=total.attendances,
         responses=sum(e.responses for e in events if e.status != "cancelled"),
     )
+
+
+def _plan_and_text_sheets(
+    book: Workbook,
+    ctx: ReportContext,
+    project: ProjectInfo,
+    conn: sqlite3.Connection,
+    events: list[EventLine],
+    total: ReachCell,
+) -> None:
+    """Events by format and by audience, plan against fact, and the report's text."""
+    title = project.title(ctx.language)
+    lines = formats.format_lines(conn, project.id, ctx.now)
+    audiences = formats.audiences(conn, project.id)
+    formats.formats_sheet(book, ctx, title, lines, total.people)
+    formats.audience_sheet(book, ctx, title, events, audiences)
+    plan_fact.plan_sheet(book, ctx, title, plan_fact.plan_against_fact(conn, project.id, ctx.now))
+    held = [e for e in events if _event_status(e, ctx.now) == "held"]
+    by_district = report_rows.reach_cells(conn, project.id, ("district",))
+    by_district.sort(key=lambda cell: _district_order(ctx, cell.district))
+    by_respondent = report_text.feedback_summaries(conn, project.id, "r.district")
+    feedback = (
+        dict(sorted(by_respondent.items(), key=lambda item: _district_order(ctx, item[0]))),
+        report_text.feedback_summaries(conn, project.id, "r.event_id"),
+    )
+    text = report_text.paragraphs(
+        ctx, title, held, audiences, lines, (total.people, by_district), feedback
+    )
+    report_text.text_sheet(book, ctx, text)
+
+
+def _district_order(ctx: ReportContext, code: str | None) -> int:
+    codes = [item.code for item in ctx.reference.districts.items]
+    return codes.index(code) if code in codes else len(codes)
 
 
 def _discard(book: Workbook) -> None:
@@ -153,20 +195,6 @@ def _wrapped(sheet: PrintedSheet, value: str | None) -> Any:
 
 def _title(sheet: PrintedSheet, text: str) -> None:
     sheet.put([cells.styled(sheet.ws, text, font=cells.TITLE)])
-
-
-def _bar_chart(title: str, y_title: str) -> BarChart:
-    chart = BarChart()
-    chart.type = "col"
-    chart.title = title
-    chart.y_axis.title = y_title
-    chart.legend = None
-    chart.width = 24
-    chart.height = 11
-    # openpyxl hides both axes unless told otherwise, and Excel then draws bare bars.
-    chart.x_axis.delete = False
-    chart.y_axis.delete = False
-    return chart
 
 
 def _event_status(event: EventLine, now: datetime) -> str:
@@ -355,149 +383,8 @@ def ordered_codes(reference: ReferenceList, found: Mapping[str | None, Any]) -> 
     return codes
 
 
-def _feedback_sheet(
-    book: Workbook, ctx: ReportContext, project: ProjectInfo, feedback: Feedback
-) -> None:
-    t = ctx.text
-    heads = [
-        _head_and_columns(ctx, question)[0]
-        for part in feedback.by_template.values()
-        for question in part.template.questions
-    ]
-    # Each column as wide as its longest word in any question's header: an option's name
-    # is never broken in the middle.
-    widths = [40.0, 12.0, 12.0, *(11.0 for _ in range(12))]
-    for index in range(2, len(widths)):
-        labels = [head[index] for head in heads if len(head) > index]
-        widths[index] = fitting_width(labels, widths[index])
-    sheet = _sheet(book, t("rep.sheet.feedback"), widths, "A2", 1)
-    sheet.put(
-        [
-            cells.styled(
-                sheet.ws,
-                t("rep.feedback_title", project=project.title(ctx.language), date=_today(ctx)),
-                font=cells.TITLE,
-            )
-        ]
-    )
-    sheet.put([t("rep.fb.district_note")])
-    sheet.blank()
-    ratings = feedback.rating_by_district()
-    districts = [d for d in ordered_codes(ctx.reference.districts, ratings) if d in ratings]
-    sheet.put(_bold_row(sheet, [t("rep.fb.rating_heading")]))
-    sheet.put(
-        _bold_row(sheet, [t("rep.fb.col.district"), t("rep.fb.col.rated"), t("rep.fb.col.average")])
-    )
-    first = sheet.rows + 1
-    for district in districts:
-        stats = ratings[district]
-        sheet.put(
-            [_wrapped(sheet, ctx.district(district)), sum(stats.values.values()), _avg(stats)]
-        )
-    last = sheet.rows
-    pooled = QuestionStats()
-    for stats in ratings.values():
-        pooled.add(stats)
-    sheet.put(_bold_row(sheet, [t("rep.fb.all"), sum(pooled.values.values()), _avg(pooled)]))
-    if districts:
-        chart = _bar_chart(t("rep.chart.rating"), t("rep.fb.col.average"))
-        chart.y_axis.scaling.min = 0
-        chart.add_data(ChartRange(sheet.ws, min_col=3, min_row=first, max_row=last))
-        chart.set_categories(ChartRange(sheet.ws, min_col=1, min_row=first, max_row=last))
-        sheet.ws.add_chart(chart, f"E{first - 1}")
-        # The question blocks start below the chart, which is about 22 rows tall.
-        sheet.blank(max(0, first + CHART_ROWS - sheet.rows))
-    if not feedback.by_template:
-        sheet.blank()
-        sheet.put([t("rep.fb.none")])
-        return
-    for part in feedback.by_template.values():
-        sheet.blank()
-        title = part.template.title.get(ctx.language) or part.template.title["ru"]
-        heading = _bold_row(sheet, [t("rep.fb.template", title=title, n=part.total_responses)])
-        for number, question in enumerate(part.template.questions):
-            block = [[], *_question_block(sheet, ctx, part, question)]
-            # A questionnaire's title stays with its first question.
-            sheet.put_block([heading, *block] if number == 0 else block)
-
-
-def _head_and_columns(
-    ctx: ReportContext, question: Question
-) -> tuple[list[str], list[Callable[[QuestionStats], Any]]]:
-    t = ctx.text
-    head = [t("rep.fb.col.district"), t("rep.fb.col.answered")]
-    columns: list[Callable[[QuestionStats], Any]]
-    if question.kind is QuestionKind.SCALE:
-        scale = range(question.scale_min, question.scale_max + 1)
-        head += [t("rep.fb.col.average"), *(str(value) for value in scale)]
-        columns = [_avg, *(_value_count(float(value)) for value in scale)]
-    elif question.kind is QuestionKind.YESNO:
-        head += [t("common.yes"), t("common.no"), t("rep.fb.col.yes_share")]
-        columns = [_value_count(1.0), _value_count(0.0), _yes_share]
-    elif question.kind in (QuestionKind.SINGLE, QuestionKind.MULTI):
-        options = [option.id for option in question.options]
-        if question.other_option:
-            options.append(OTHER)
-        head += [_option_label(ctx, question, option) for option in options]
-        columns = [_option_count(option) for option in options]
-    else:
-        columns = []
-    return head, columns
-
-
-def _question_block(
-    sheet: PrintedSheet, ctx: ReportContext, part: TemplateFeedback, question: Question
-) -> Iterator[list[Any]]:
-    t = ctx.text
-    per_district = part.questions.get(question.id, {})
-    districts = [
-        d for d in ordered_codes(ctx.reference.districts, per_district) if d in per_district
-    ]
-    overall = part.overall(question.id)
-    yield _bold_row(sheet, [question.label(ctx.language), t(f"rep.fb.kind.{question.kind}")])
-    head, columns = _head_and_columns(ctx, question)
-    yield _bold_row(sheet, head)
-    for district in districts:
-        stats = per_district[district]
-        yield [
-            _wrapped(sheet, ctx.district(district)),
-            stats.answered,
-            *(column(stats) for column in columns),
-        ]
-    yield _bold_row(
-        sheet, [t("rep.fb.all"), overall.answered, *(column(overall) for column in columns)]
-    )
-    if question.kind is QuestionKind.TEXT:
-        yield [t("rep.fb.texts_note")]
-
-
-def _value_count(value: float) -> Callable[[QuestionStats], int]:
-    return lambda stats: stats.values.get(value, 0)
-
-
-def _option_count(option: str) -> Callable[[QuestionStats], int]:
-    return lambda stats: stats.options.get(option, 0)
-
-
-def _yes_share(stats: QuestionStats) -> float | None:
-    average = stats.average
-    return None if average is None else round(100 * average, 1)
-
-
-def _avg(stats: QuestionStats) -> float | None:
-    average = stats.average
-    return None if average is None else _rounded(average)
-
-
 def _rounded(value: float) -> float:
     return round(value, 2)
-
-
-def _option_label(ctx: ReportContext, question: Question, option_id: str) -> str:
-    if option_id == OTHER:
-        return ctx.text("sv.btn.other")
-    option = question.option(option_id)
-    return option.label(ctx.language) if option else option_id
 
 
 def _answers_sheet(
@@ -506,8 +393,11 @@ def _answers_sheet(
     project: ProjectInfo,
     events: list[EventLine],
     lines: Iterator[AnswerLine],
+    merged: set[int],
     stop: threading.Event,
 ) -> None:
+    """merged: anonymous events with too few questionnaires to be told apart, listed together
+    at the end without their title or date."""
     t = ctx.text
     keys = ("response", "event", "date", "district", "category", "respondent", "question", "answer")
     widths = (10, 36, 12, 22, 24, 28, 44, 50)
@@ -515,8 +405,15 @@ def _answers_sheet(
     _title(sheet, t("rep.answers_title", project=project.title(ctx.language), date=_today(ctx)))
     sheet.put(_bold_row(sheet, (t(f"rep.acol.{key}") for key in keys)))
     by_id = {event.id: event for event in events}
-    titles = {event.id: event.title(ctx.language) for event in events}
-    days = {event.id: cells.local(event.starts_at, ctx.tz) for event in events}
+    merged_label = t("rep.fb.merged_events", n=SMALL_GROUP)
+    titles = {
+        event.id: merged_label if event.id in merged else event.title(ctx.language)
+        for event in events
+    }
+    days = {
+        event.id: None if event.id in merged else cells.local(event.starts_at, ctx.tz)
+        for event in events
+    }
     district_labels: dict[str | None, str] = {}
     category_labels: dict[str | None, str] = {}
     anonymous = t("rep.anonymous")

@@ -13,6 +13,7 @@ from bot.events.model import Event
 from bot.platform.db import Database
 from bot.reference import Reference
 from bot.reports.attendance import attendance_report
+from bot.reports.plan_fact import PlanAgainstFact, read_plan_against_fact
 from bot.reports.project import ReportContext, Text
 from bot.reports.runner import ProjectReport, build_project_report
 from bot.reports.stats_chart import draw_project_chart
@@ -26,6 +27,12 @@ class ReportService:
 
     async def project_stats(self, project_id: int) -> ProjectStats:
         return await project_stats(self.db, project_id, self.clock.now())
+
+    async def plan_against_fact(self, project_id: int) -> PlanAgainstFact:
+        """Planned events per format and reach next to what was held."""
+        return await asyncio.to_thread(
+            read_plan_against_fact, self.db.path, project_id, self.clock.now()
+        )
 
     async def chart(self, project_id: int, ctx: ReportContext) -> bytes | None:
         """The PNG of reach and ratings by district; None when nobody has attended yet."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -117,8 +117,10 @@ def reach_cells(conn: sqlite3.Connection, project_id: int, by: tuple[str, ...]) 
 
 @dataclass(frozen=True)
 class Tally:
-    """One group of answers to one question: (district or None for all, template, question)."""
+    """One group of answers to one question: the event, the respondent's district (as it was
+    when they answered), the template and the question."""
 
+    event_id: int
     district: str | None
     template: str
     question: str
@@ -126,52 +128,49 @@ class Tally:
     count: int
 
 
+_COMPLETED = (
+    "FROM survey_answers a JOIN survey_responses r ON r.id = a.response_id "
+    "JOIN events e ON e.id = r.event_id"
+)
+_IN_PROJECT = "e.project_id = ? AND e.status != 'cancelled' AND r.completed_at IS NOT NULL"
+
+
 def feedback_tallies(conn: sqlite3.Connection, project_id: int) -> Iterator[Tally]:
-    """Counts of completed answers per respondent's district: how many answered each question,
-    how many gave each number, and how many chose each option. The overall figures are the
-    sums over districts, which the caller adds up."""
-    scope = (
-        "FROM survey_answers a JOIN survey_responses r ON r.id = a.response_id "
-        "JOIN events e ON e.id = r.event_id "
-        "WHERE e.project_id = ? AND e.status != 'cancelled' AND r.completed_at IS NOT NULL"
-    )
+    """Counts of completed answers per event and respondent's district: how many answered
+    each question, how many gave each number, and how many chose each option. Every other
+    grouping (by district, by the event's district, overall) is a sum of these, which
+    bot.reports.feedback adds up."""
+    cell = "r.event_id, r.district, r.template, a.question_id"
     for row in conn.execute(
-        f"SELECT r.district, r.template, a.question_id, COUNT(*) {scope} "
-        "GROUP BY r.district, r.template, a.question_id",
+        f"SELECT {cell}, COUNT(*) {_COMPLETED} WHERE {_IN_PROJECT} GROUP BY {cell}",
         (project_id,),
     ):
-        yield Tally(row[0], row[1], row[2], None, row[3])
+        yield Tally(row[0], row[1], row[2], row[3], None, row[4])
     for row in conn.execute(
-        f"SELECT r.district, r.template, a.question_id, a.value_number, COUNT(*) {scope} "
-        "AND a.value_number IS NOT NULL GROUP BY r.district, r.template, a.question_id, "
-        "a.value_number",
+        f"SELECT {cell}, a.value_number, COUNT(*) {_COMPLETED} WHERE {_IN_PROJECT} "
+        f"AND a.value_number IS NOT NULL GROUP BY {cell}, a.value_number",
         (project_id,),
     ):
-        yield Tally(row[0], row[1], row[2], float(row[3]), row[4])
+        yield Tally(row[0], row[1], row[2], row[3], float(row[4]), row[5])
     for row in conn.execute(
-        "SELECT r.district, r.template, a.question_id, j.value, COUNT(*) "
-        "FROM survey_answers a JOIN survey_responses r ON r.id = a.response_id "
-        "JOIN events e ON e.id = r.event_id, json_each(a.value_choices) j "
-        "WHERE e.project_id = ? AND e.status != 'cancelled' AND r.completed_at IS NOT NULL "
-        "AND a.value_choices IS NOT NULL "
-        "GROUP BY r.district, r.template, a.question_id, j.value",
+        f"SELECT {cell}, j.value, COUNT(*) {_COMPLETED}, json_each(a.value_choices) j "
+        f"WHERE {_IN_PROJECT} AND a.value_choices IS NOT NULL GROUP BY {cell}, j.value",
         (project_id,),
     ):
-        yield Tally(row[0], row[1], row[2], str(row[3]), row[4])
+        yield Tally(row[0], row[1], row[2], row[3], str(row[4]), row[5])
 
 
 def responses_by_district(
     conn: sqlite3.Connection, project_id: int
-) -> dict[tuple[str | None, str], int]:
-    """Completed questionnaires per (respondent's district, template)."""
+) -> dict[tuple[int, str | None, str], int]:
+    """Completed questionnaires per (event, respondent's district, template)."""
     rows = conn.execute(
-        "SELECT r.district, r.template, COUNT(*) FROM survey_responses r "
+        "SELECT r.event_id, r.district, r.template, COUNT(*) FROM survey_responses r "
         "JOIN events e ON e.id = r.event_id "
-        "WHERE e.project_id = ? AND e.status != 'cancelled' AND r.completed_at IS NOT NULL "
-        "GROUP BY r.district, r.template",
+        f"WHERE {_IN_PROJECT} GROUP BY r.event_id, r.district, r.template",
         (project_id,),
     ).fetchall()
-    return {(row[0], row[1]): row[2] for row in rows}
+    return {(row[0], row[1], row[2]): row[3] for row in rows}
 
 
 def rating_by_event(
@@ -208,9 +207,14 @@ class AnswerLine:
     choices: tuple[str, ...]
 
 
-def answer_lines(conn: sqlite3.Connection, project_id: int) -> Iterator[AnswerLine]:
+def answer_lines(
+    conn: sqlite3.Connection, project_id: int, merged: Collection[int] = ()
+) -> Iterator[AnswerLine]:
     """Every completed answer, event by event and response by response, read as it is written
-    out. A name is only joined in for surveys that are not anonymous."""
+    out. A name is only joined in for surveys that are not anonymous. The responses of the
+    `merged` events (anonymous ones with too few questionnaires to show apart) come last, in
+    one shuffled group, so neither their place in the sheet nor their order tells the event."""
+    marks = ", ".join("?" * len(merged))
     cursor = conn.execute(
         "SELECT r.id, r.event_id, r.template, r.district, r.category, "
         "CASE WHEN e.survey_anonymous = 0 THEN u.full_name END, "
@@ -221,9 +225,10 @@ def answer_lines(conn: sqlite3.Connection, project_id: int) -> Iterator[AnswerLi
         "LEFT JOIN users u ON u.id = r.user_id "
         "WHERE e.project_id = ? AND e.status != 'cancelled' AND r.completed_at IS NOT NULL "
         # Anonymous questionnaires in an order unrelated to when they were given.
-        "ORDER BY e.starts_at, e.id, "
+        f"ORDER BY e.id IN ({marks}), CASE WHEN e.id IN ({marks}) THEN 0 ELSE e.starts_at END, "
+        f"CASE WHEN e.id IN ({marks}) THEN 0 ELSE e.id END, "
         "CASE WHEN e.survey_anonymous THEN (r.id * 2654435761) % 4294967291 ELSE r.id END, r.id",
-        (project_id,),
+        (project_id, *merged, *merged, *merged),
     )
     cursor.arraysize = 1000
     while batch := cursor.fetchmany():

@@ -40,11 +40,21 @@ def chart_data(conn: sqlite3.Connection, project_id: int, ctx: ReportContext) ->
     reach = {c.district: c for c in report_rows.reach_cells(conn, project_id, ("district",))}
     if not reach:
         return None
-    ratings = analyse(
-        report_rows.feedback_tallies(conn, project_id),
-        report_rows.responses_by_district(conn, project_id),
-        ctx.templates,
-    ).rating_by_district()
+    events = {event.id: event for event in report_rows.event_lines(conn, project_id)}
+    # Small anonymous groups are merged away from their districts: their rating is not shown
+    # on any district's bar.
+    ratings = {
+        district: stats
+        for district, stats in analyse(
+            report_rows.feedback_tallies(conn, project_id),
+            report_rows.responses_by_district(conn, project_id),
+            ctx.templates,
+            events,
+        )
+        .rating_by_district()
+        .items()
+        if district is None or isinstance(district, str)
+    }
     bars = []
     for district in ordered_codes(ctx.reference.districts, {**reach, **ratings}):
         cell = reach.get(district)

@@ -9,18 +9,26 @@ from datetime import datetime
 from bot.clock import from_db, to_db
 from bot.platform.db import Database
 
-# One row per attendance, with a stable identity for the person and their district.
+# One row per attendance, with a stable identity for the person and the district and category
+# they had at the event (the check-in's snapshot; a check-in written without one, by hand in
+# SQL, counts where the person is now).
 _ATTENDANCE = """
     SELECT c.event_id,
            CASE WHEN c.user_id IS NOT NULL THEN 'u' || c.user_id
                 ELSE 'w' || person_key(c.walkin_name) END AS person,
-           COALESCE(u.district, c.walkin_district) AS district,
-           COALESCE(u.category, c.walkin_category) AS category
+           COALESCE(c.district_at, u.district, c.walkin_district) AS district,
+           COALESCE(c.category_at, u.category, c.walkin_category) AS category
     FROM checkins c
     JOIN events e ON e.id = c.event_id
     LEFT JOIN users u ON u.id = c.user_id
     WHERE e.project_id = ? AND e.status != 'cancelled'
 """
+
+
+def attendance_sql() -> str:
+    """One row per attendance (event_id, person, district, category) in a project's events
+    that are not cancelled; one parameter: the project id."""
+    return _ATTENDANCE
 
 
 def reach_sql(by: tuple[str, ...]) -> str:
@@ -103,14 +111,17 @@ class AttendanceRecord:
 async def attendance_records(db: Database, event_id: int) -> list[AttendanceRecord]:
     """Everyone registered (but cancelled and rejected), then walk-ins, in sign-up order."""
     rows = await db.fetch_all(
-        "SELECT u.full_name, u.phone, u.organisation, u.category, u.district, r.status, "
+        "SELECT u.full_name, u.phone, u.organisation, "
+        "COALESCE(c.category_at, r.category_at, u.category), "
+        "COALESCE(c.district_at, r.district_at, u.district), r.status, "
         "r.created_at, c.checked_in_at, c.method, r.id AS ord "
         "FROM registrations r JOIN users u ON u.id = r.user_id "
         "LEFT JOIN checkins c ON c.event_id = r.event_id AND c.user_id = r.user_id "
         "WHERE r.event_id = ? AND r.status NOT IN ('cancelled', 'rejected') "
         "UNION ALL "
         "SELECT COALESCE(u.full_name, c.walkin_name), u.phone, u.organisation, "
-        "COALESCE(u.category, c.walkin_category), COALESCE(u.district, c.walkin_district), "
+        "COALESCE(c.category_at, u.category, c.walkin_category), "
+        "COALESCE(c.district_at, u.district, c.walkin_district), "
         "NULL, NULL, c.checked_in_at, c.method, 1000000000 + c.id "
         "FROM checkins c LEFT JOIN users u ON u.id = c.user_id "
         "WHERE c.event_id = ? AND NOT EXISTS (SELECT 1 FROM registrations r "

@@ -3,7 +3,9 @@ approves (within capacity), keeps in reserve or rejects; applicants are told the
 
 from __future__ import annotations
 
-from aiogram import F, Router
+import html
+
+from aiogram import Bot, F, Router
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
@@ -17,7 +19,7 @@ from bot.events.model import Event
 from bot.events.service import EventService
 from bot.people.users import UserRecord
 from bot.platform.outgoing import OutgoingMessage, RenderContext
-from bot.platform.telegram_text import CALLBACK_ANSWER_LIMIT, clip, clip_html
+from bot.platform.telegram_text import CALLBACK_ANSWER_LIMIT, clip, clip_html, utf16_len
 from bot.reference import Reference
 from bot.registration.rules import (
     APPROVE_FIRST_MAX,
@@ -26,8 +28,9 @@ from bot.registration.rules import (
     seats_can_move,
     seats_left,
 )
-from bot.registration.service import RegistrationService, decision_due
-from bot.texts import Translator
+from bot.registration.service import Approved, RegistrationService, decision_due
+from bot.texts import Html, Translator
+from handlers.admin import screens
 from handlers.admin.callbacks import (
     ApplicationCallback,
     ApplicationsCallback,
@@ -51,6 +54,8 @@ DECIDED = {
     Decision.REJECT: RegistrationStatus.REJECTED,
 }
 SHOWN = 8
+# The names of those approved together, within one message whatever their number.
+NAMES_BUDGET = 3500
 
 
 def applications_button(event: Event, t: Translator) -> list[InlineKeyboardButton]:
@@ -138,14 +143,43 @@ async def render_decision(ctx: RenderContext) -> OutgoingMessage | None:
     return OutgoingMessage(text=t(f"app.told.{status}", title=event.title(t.language)))
 
 
+def approved_names(t: Translator, people: list[Approved], budget: int = NAMES_BUDGET) -> str:
+    """The names, in the order approved, as many as fit in `budget` (escaped HTML), then how
+    many more."""
+    shown: list[str] = []
+    used = 0
+    for person in people:
+        name = html.escape(person.full_name or t("adm.list.deleted"), quote=False)
+        used += utf16_len(name) + 2
+        if used > budget:
+            break
+        shown.append(name)
+    text = ", ".join(shown)
+    rest = len(people) - len(shown)
+    if rest:
+        text += " " + t.plural("app.approved_more", rest)
+    return text
+
+
+def _ask_markup(t: Translator, event: Event) -> InlineKeyboardMarkup:
+    back = InlineKeyboardButton(
+        text=t("app.btn.back"), callback_data=ApplicationsCallback(event_id=event.id).pack()
+    )
+    return InlineKeyboardMarkup(inline_keyboard=[[back]])
+
+
 async def show_applications(
     query: CallbackQuery,
     message: Message,
     event: Event,
     t: Translator,
+    state: FSMContext,
     reference: Reference,
     registration: RegistrationService,
 ) -> None:
+    # Back from "how many?": the number is no longer awaited.
+    if await state.get_state() == ApproveFirst.count.state:
+        await state.clear()
     text, markup = await applications_screen(event, t, reference, registration)
     await edit_in_place(message, text, markup)
 
@@ -159,9 +193,10 @@ async def ask_how_many(
     registration: RegistrationService,
 ) -> None:
     await state.set_state(ApproveFirst.count)
-    await state.update_data({APPROVE_EVENT: event.id})
+    await state.update_data({APPROVE_EVENT: event.id, screens.SCREEN: message.message_id})
     free = seats_left(event.capacity, await registration.seats_taken(event.id))
-    await message.answer(t("app.ask_n", free=free if free is not None else "∞"))
+    text = t("app.ask_n", free=free if free is not None else "∞")
+    await edit_in_place(message, text, _ask_markup(t, event))
 
 
 async def decide(
@@ -191,12 +226,14 @@ async def approve_first(
     state: FSMContext,
     user: UserRecord,
     t: Translator,
+    bot: Bot,
     reference: Reference,
     clock: Clock,
     events: EventService,
     registration: RegistrationService,
 ) -> None:
-    event = await events.get(int((await state.get_data()).get(APPROVE_EVENT) or 0))
+    data = await state.get_data()
+    event = await events.get(int(data.get(APPROVE_EVENT) or 0))
     if event is None:
         await state.clear()
         await message.answer(t("evf.event_gone"))
@@ -215,8 +252,12 @@ async def approve_first(
         await message.answer(t("app.n_beyond", n=count, free=free))
         return
     await state.clear()
+    await screens.retire(bot, message.chat.id, data.get(screens.SCREEN))
     approved = await registration.approve_first(event.id, count, user.id)
-    await message.answer(t.plural("app.approved_n", len(approved)))
+    result = t.plural("app.approved_n", len(approved))
+    if approved:
+        result += "\n" + t("app.approved_who", names=Html(approved_names(t, approved)))
+    await message.answer(result)
     screen, markup = await applications_screen(event, t, reference, registration)
     await message.answer(screen, reply_markup=markup)
 

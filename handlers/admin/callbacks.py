@@ -63,6 +63,8 @@ class ProjectField(StrEnum):
     TITLE_KK = "title_kk"
     FUNDER = "funder"
     PERIOD = "period"
+    PLAN = "plan"
+    REACH = "reach"
 
 
 class ProjectFieldCallback(CallbackData, prefix="Apf"):

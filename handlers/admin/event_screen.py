@@ -37,6 +37,7 @@ from bot.platform.telegram_text import (
 from bot.reference import Reference
 from bot.registration.rules import RegistrationStatus
 from bot.texts import Translator
+from handlers.admin import screens
 from handlers.admin.callbacks import (
     CardCallback,
     EditFieldCallback,
@@ -122,7 +123,13 @@ async def send_event_screen(
     t: Translator,
     tz: ZoneInfo,
     reference: Reference,
+    *,
+    retiring: int | None = None,
 ) -> None:
+    """The fresh screen after a typed answer; the screen the answer was asked from
+    (`retiring`, a message id) loses its buttons, so only one of them is live."""
+    if message.bot is not None:
+        await screens.retire(message.bot, message.chat.id, retiring)
     text, markup = await event_screen(events, event, t, tz, reference)
     await message.answer(text, reply_markup=markup)
 
@@ -273,7 +280,17 @@ async def cancel(
     if told is None:
         raise StaleButtonError(query.data or "")
     title = event.title(t.language)
-    await edit_in_place(message, t.plural("adm.cancelled", told, title=title))
+    builder = InlineKeyboardBuilder()
+    builder.add(_button(t, "adm.btn.back_event", EventAdminAction.OPEN, event.id))
+    builder.button(
+        text=t("adm.btn.to_project"),
+        callback_data=ProjectCallback(
+            action=ProjectAction.OPEN, project_id=event.project_id, event_id=event.id
+        ),
+    )
+    builder.adjust(1)
+    text = t.plural("adm.cancelled", told, title=title)
+    await edit_in_place(message, text, builder.as_markup())
 
 
 async def choose_field(query: CallbackQuery, message: Message, event: Event, t: Translator) -> None:

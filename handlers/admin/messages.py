@@ -1,29 +1,39 @@
 """A coordinator's message to the registered, waiting or present participants of an event:
 write it (text, or a photo or document with a caption), see a preview, confirm, and watch
-the sender's counts."""
+the sender's counts: the confirmation becomes the progress message, which the sender keeps
+up to date (ProgressBoards, run after each of its batches) until every delivery is done."""
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Mapping
 from typing import Any
 
 from aiogram import Bot, F, Router
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.broadcasts.model import Audience, Content
+from bot.broadcasts.model import Audience, Board, Content
 from bot.broadcasts.service import BroadcastService
 from bot.errors import StaleButtonError
 from bot.events.model import Event
 from bot.events.service import EventService, event_for_notice
 from bot.people.users import UserRecord
+from bot.platform.outbox_store import JobProgress
 from bot.platform.outgoing import OutgoingMessage, RenderContext, send
 from bot.platform.telegram_text import utf16_len
-from bot.texts import Html, Translator
-from handlers.admin.callbacks import MessageCallback, MessageStep
+from bot.texts import Html, Texts, Translator
+from handlers.admin import screens
+from handlers.admin.callbacks import (
+    EventAdminAction,
+    EventAdminCallback,
+    MessageCallback,
+    MessageStep,
+)
 from handlers.filters import EventFromButton
 from handlers.ui.editing import edit_in_place
 
@@ -70,9 +80,41 @@ def _button(
     return InlineKeyboardButton(text=t(key), callback_data=data.pack())
 
 
-def _progress_markup(t: Translator, event_id: int, job_id: int) -> InlineKeyboardMarkup:
-    button = _button(t, "msg.btn.refresh", MessageStep.PROGRESS, event_id, job_id)
-    return InlineKeyboardMarkup(inline_keyboard=[[button]])
+def _back(t: Translator, event_id: int) -> InlineKeyboardButton:
+    data = EventAdminCallback(action=EventAdminAction.OPEN, event_id=event_id)
+    return InlineKeyboardButton(text=t("adm.btn.back_event"), callback_data=data.pack())
+
+
+def progress_view(
+    t: Translator, event_id: int, progress: JobProgress
+) -> tuple[str, InlineKeyboardMarkup]:
+    """The progress message; it updates itself, so it needs no refresh button."""
+    text = t("msg.done" if progress.done else "msg.progress", **progress.__dict__)
+    return text, InlineKeyboardMarkup(inline_keyboard=[[_back(t, event_id)]])
+
+
+class ProgressBoards:
+    """Edits each coordinator's progress message to the latest counts, not more often than
+    bot/due_work.py allows and never to what it already shows."""
+
+    def __init__(self, broadcasts: BroadcastService, texts: Texts) -> None:
+        self.broadcasts = broadcasts
+        self.texts = texts
+
+    async def refresh(self, bot: Bot) -> None:
+        for due in await self.broadcasts.boards_due():
+            text, markup = progress_view(
+                self.texts.of(due.board.language), due.event_id, due.progress
+            )
+            # The coordinator may have deleted it; the delivery goes on all the same.
+            with contextlib.suppress(TelegramBadRequest):
+                await bot.edit_message_text(
+                    text,
+                    chat_id=due.board.chat_id,
+                    message_id=due.board.message_id,
+                    reply_markup=markup,
+                )
+            await self.broadcasts.board_shown(due)
 
 
 async def choose_audience(
@@ -89,9 +131,10 @@ async def choose_audience(
             text=t(f"msg.audience.{audience.value}", n=count),
             callback_data=MessageCallback(step=step, event_id=event.id),
         )
+    builder.add(_back(t, event.id))
     builder.adjust(1)
     text = t("msg.who", title=event.title(t.language))
-    await message.answer(text, reply_markup=builder.as_markup())
+    await edit_in_place(message, text, builder.as_markup())
 
 
 async def start_draft(
@@ -104,15 +147,21 @@ async def start_draft(
 ) -> None:
     await state.set_state(MessageForm.text)
     audience = AUDIENCES[callback_data.step]
-    await state.update_data({DRAFT: {"event_id": event.id, "group": audience.value}})
-    await edit_in_place(message, t("msg.ask_text", limit=TEXT_LIMIT))
+    await state.update_data(
+        {DRAFT: {"event_id": event.id, "group": audience.value}, screens.SCREEN: message.message_id}
+    )
+    drop = _button(t, "msg.btn.drop", MessageStep.DROP, event.id)
+    markup = InlineKeyboardMarkup(inline_keyboard=[[drop]])
+    await edit_in_place(message, t("msg.ask_text", limit=TEXT_LIMIT), markup)
 
 
 async def drop_draft(
     query: CallbackQuery, message: Message, event: Event, t: Translator, state: FSMContext
 ) -> None:
     await state.clear()
-    await edit_in_place(message, t("msg.dropped"))
+    await edit_in_place(
+        message, t("msg.dropped"), InlineKeyboardMarkup(inline_keyboard=[[_back(t, event.id)]])
+    )
 
 
 async def send_draft(
@@ -134,13 +183,14 @@ async def send_draft(
         raise StaleButtonError(query.data or "")
     await state.clear()
     content = Content(draft["text"] or "", draft.get("photo"), draft.get("document"))
-    sent = await broadcasts.send(event.id, Audience(draft["group"]), content, query.from_user.id)
+    board = Board(message.chat.id, message.message_id, t.language)
+    sent = await broadcasts.send(
+        event.id, Audience(draft["group"]), content, query.from_user.id, board
+    )
     if sent is None:
         raise StaleButtonError(query.data or "")
-    progress = await broadcasts.progress(sent.job_id)
-    await edit_in_place(
-        message, t("msg.progress", **progress.__dict__), _progress_markup(t, event.id, sent.job_id)
-    )
+    text, markup = progress_view(t, event.id, await broadcasts.progress(sent.job_id))
+    await edit_in_place(message, text, markup)
 
 
 async def show_progress(
@@ -151,12 +201,9 @@ async def show_progress(
     t: Translator,
     broadcasts: BroadcastService,
 ) -> None:
-    progress = await broadcasts.progress(callback_data.job_id)
-    if progress.done:
-        await edit_in_place(message, t("msg.done", **progress.__dict__))
-        return
-    markup = _progress_markup(t, event.id, callback_data.job_id)
-    await edit_in_place(message, t("msg.progress", **progress.__dict__), markup)
+    """The refresh button of progress messages sent before they updated themselves."""
+    text, markup = progress_view(t, event.id, await broadcasts.progress(callback_data.job_id))
+    await edit_in_place(message, text, markup)
 
 
 def _refusal(t: Translator, message: Message, body: str) -> str | None:
@@ -177,7 +224,8 @@ async def take_draft(
     events: EventService,
     broadcasts: BroadcastService,
 ) -> None:
-    draft = dict((await state.get_data()).get(DRAFT) or {})
+    data = await state.get_data()
+    draft = dict(data.get(DRAFT) or {})
     event = await events.get(int(draft.get("event_id") or 0))
     if event is None:
         await state.clear()
@@ -196,6 +244,7 @@ async def take_draft(
     people = await broadcasts.audience_size(event.id, Audience(draft["group"]))
     await state.set_state(MessageForm.preview)
     await state.update_data({DRAFT: draft})
+    await screens.retire(bot, message.chat.id, data.get(screens.SCREEN))
     await message.answer(t("msg.preview_head", n=people))
     await send(bot, user.id, compose(t, event, draft))
     markup = InlineKeyboardMarkup(

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
-from aiogram import F, Router
+from aiogram import Bot, F, Router
 from aiogram.filters import Command, Filter
 from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
@@ -22,13 +22,19 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.clock import format_local
 from bot.errors import StaleButtonError
-from bot.events.form import FormInputError, ProjectAnswer, new_project, parse_project_value
+from bot.events.form import (
+    PLAN_FIELDS,
+    FormInputError,
+    ProjectAnswer,
+    new_project,
+    parse_project_value,
+)
 from bot.events.model import Project
 from bot.events.service import EventService
 from bot.platform.telegram_text import TITLE_ON_BUTTON, clip, clip_html
 from bot.reference import Reference
 from bot.texts import Translator
-from handlers.admin import event_form
+from handlers.admin import event_form, screens
 from handlers.admin.callbacks import (
     EventAdminAction,
     EventAdminCallback,
@@ -59,13 +65,22 @@ class ProjectForm(StatesGroup):
     title_kk = State()
     funder = State()
     period = State()
+    plan = State()
+    reach = State()
 
 
 FORM = Form(
     ProjectForm,
-    [field.value for field in ProjectField],
+    # The plan is entered by editing a project: creating one stays four short steps.
+    [field.value for field in ProjectField if field.value not in PLAN_FIELDS],
     FormTexts(cancel="evf.btn.cancel", cancelled="evf.cancelled", skip="evf.btn.skip"),
-    optional={ProjectField.TITLE_KK, ProjectField.FUNDER, ProjectField.PERIOD},
+    optional={
+        ProjectField.TITLE_KK,
+        ProjectField.FUNDER,
+        ProjectField.PERIOD,
+        ProjectField.PLAN,
+        ProjectField.REACH,
+    },
 )
 
 
@@ -322,9 +337,8 @@ async def ask_field(
     state: FSMContext,
     t: Translator,
 ) -> None:
-    step = await FORM.start(
-        state, mode=Mode.EDIT, step=callback_data.field.value, context={PROJECT_ID: project.id}
-    )
+    context = {PROJECT_ID: project.id, screens.SCREEN: message.message_id}
+    step = await FORM.start(state, mode=Mode.EDIT, step=callback_data.field.value, context=context)
     await _ask(message, step, Mode.EDIT, t)
 
 
@@ -335,6 +349,7 @@ async def edit_value(
     draft: Draft,
     t: Translator,
     tz: ZoneInfo,
+    bot: Bot,
     events: EventService,
 ) -> None:
     try:
@@ -345,6 +360,8 @@ async def edit_value(
     await state.clear()
     project_id = int(draft.context[PROJECT_ID])
     saved = await events.edit_project(project_id, step, answer, _actor(message))
+    # Only the screen sent below is live: "which field?" above it would edit the same project.
+    await screens.retire(bot, message.chat.id, draft.context.get(screens.SCREEN))
     if saved is None:
         await message.answer(t("proj.gone"), reply_markup=ReplyKeyboardRemove())
         return

@@ -18,6 +18,7 @@ from bot.people.users import UserRecord
 from bot.platform.telegram_text import clip_html
 from bot.reference import Reference
 from bot.texts import Translator
+from surveys.templates import SurveyTemplate
 
 PROJECT_ID = "plan_project"
 MAX_BYTES = 5 * 1024 * 1024
@@ -64,6 +65,7 @@ def build_router() -> Router:
         reference: Reference,
         user: UserRecord,
         events: EventService,
+        survey_templates: dict[str, SurveyTemplate],
     ) -> None:
         project = await events.project(int((await state.get_data()).get(PROJECT_ID) or 0))
         if project is None:
@@ -80,7 +82,7 @@ def build_router() -> Router:
         await bot.download(document, destination=buffer)
         now = clock.now()
         try:
-            plan = read_plan(buffer.getvalue(), project.id, tz, reference, now)
+            plan = read_plan(buffer.getvalue(), project.id, tz, reference, now, survey_templates)
         except PlanError as error:
             text = t("imp.failed") + "\n" + describe(error.errors, t)
             await message.answer(clip_html(text))

@@ -60,6 +60,22 @@ def build_router() -> Router:
                         attendances=reach.attendances,
                     )
                 )
+            plan = await reporting.plan_against_fact(project.id)
+            planned = [(t(f"evtype.{line.format}"), line) for line in plan.events]
+            if plan.reach is not None:
+                planned.append((t("stats.plan_reach"), plan.reach))
+            if planned:
+                lines.append(t("stats.plan_head"))
+            for label, line in planned:
+                lines.append(
+                    t(
+                        "stats.plan_line",
+                        what=label,
+                        planned=line.planned,
+                        held=line.held,
+                        diff=f"{line.difference:+d}",
+                    )
+                )
             blocks.append("\n".join(lines))
         for chunk in split_html("\n\n".join(blocks)):
             await message.answer(chunk)

@@ -87,7 +87,10 @@ def _line(question: Question, found: QuestionSummary | None, t: Translator) -> s
             for key, count in sorted(found.counts.items(), key=lambda item: -item[1])
         )
         return t("svr.choices", question=label, options=options)
-    return t("svr.texts", question=label, n=found.answered)
+    if question.kind in (QuestionKind.SINGLE, QuestionKind.MULTI):
+        # Answered, with none of the options ticked.
+        return t("svr.choices", question=label, options=t("sv.nothing_chosen"))
+    return t.plural("svr.texts", found.answered, question=label)
 
 
 def _option_label(question: Question, key: str, t: Translator) -> str:

@@ -42,6 +42,13 @@ class ConsentCallback(CallbackData, prefix="consent"):
     accept: bool
 
 
+class ConsentLanguageCallback(CallbackData, prefix="clang"):
+    """A language button on the consent screen of someone whose language came from Telegram:
+    the screen is redrawn in it, not followed by a second one."""
+
+    code: LanguageCode
+
+
 class ProfileEditCallback(CallbackData, prefix="pf"):
     field: ProfileField
 

@@ -3,11 +3,13 @@ coordinator's event screen shares the time and place lines)."""
 
 from __future__ import annotations
 
+import html
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.clock import format_local, local
 from bot.events.model import Event, EventStatus
+from bot.platform.telegram_text import MESSAGE_LIMIT, utf16_len
 from bot.reference import Reference
 from bot.registration.rules import RegistrationStatus, seats_left
 from bot.texts import Html, Translator
@@ -88,9 +90,31 @@ def card(
             parts.append(t("card.deadline", deadline=format_local(event.registration_deadline, tz)))
     else:
         parts.append(t("card.closed"))
+    tail = ["\n" + t("card.mine", status=mine)] if mine else []
     description = event.description(t.language)
     if description:
-        parts.append("\n" + t("card.description", text=description))
-    if mine:
-        parts.append("\n" + t("card.mine", status=mine))
-    return "\n".join(parts)
+        # What the rest of the card leaves, measured as sent (escaped), with room for the
+        # blank line before the description.
+        room = MESSAGE_LIMIT - utf16_len("\n".join(parts + tail)) - 2
+        text = clip_words(description, room - utf16_len(t("card.description", text="")))
+        if text:
+            parts.append("\n" + t("card.description", text=text))
+    return "\n".join(parts + tail)
+
+
+def clip_words(text: str, room: int, ellipsis: str = "…") -> str:
+    """Plain `text` shortened at a word boundary so that, HTML-escaped, it takes at most
+    `room` UTF-16 units (escaping happens later, so no &entity; is ever cut); empty when
+    not even one word fits."""
+    if utf16_len(html.escape(text, quote=False)) <= room:
+        return text
+    budget = room - utf16_len(ellipsis)
+    kept: list[str] = []
+    used = 0
+    for word in text.split(" "):
+        size = utf16_len(html.escape(word, quote=False)) + (1 if kept else 0)
+        if used + size > budget:
+            break
+        kept.append(word)
+        used += size
+    return " ".join(kept).rstrip() + ellipsis if kept else ""

@@ -14,6 +14,12 @@ and reads as None. Cancel ends the form in either mode, with its own words in ED
 form has them. A form whose answers are saved as they come (the profile) moves on with
 `move_on` and keeps nothing in its draft but its context.
 
+A form may end on a review page (`review`, a state outside the order): after the last step
+it shows every answer, and a step picked there is asked again in REVISE mode (no progress;
+Back returns to the review unchanged), after which the form goes back to the review, by way
+of any step the change left unanswered. A step may be asked only when earlier answers call
+for it (`asked_when`); otherwise it is passed over both ways and its answer dropped.
+
 Why not aiogram Scenes (aiogram/fsm/scene.py): `SceneWizard.exit()` ends with
 `set_state(None)` and leaves the draft data in the default destiny, the very leak §4.5 is
 about; moving between steps with `goto`/`retake`, as examples/quiz_scene.py does, snapshots
@@ -31,7 +37,7 @@ are the catalog key suffixes (`evf.ask.<step>`).
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -52,6 +58,7 @@ MODE, ANSWERS, CONTEXT = "mode", "answers", "context"
 class Mode(StrEnum):
     CREATE = "create"  # every step in order
     EDIT = "edit"  # one step, then saved
+    REVISE = "revise"  # one step of a draft picked on its review page, then the review again
 
 
 @dataclass(frozen=True)
@@ -108,15 +115,19 @@ class Form:
         *,
         optional: Collection[str] = (),
         back_in_edit: bool = False,
+        review: str | None = None,
+        asked_when: Mapping[str, Callable[[Mapping[str, Any]], bool]] | None = None,
     ) -> None:
         self.states = states
         self.order = tuple(order)
         self.texts = texts
         self.optional = frozenset(optional)
         self.back_in_edit = back_in_edit and texts.back is not None
+        self.review = review
+        self.asked_when = dict(asked_when or {})
         self._state_of = {_name(state): state for state in states.__states__}
         self._step_of = {state.state: name for name, state in self._state_of.items()}
-        missing = set(self.order) - set(self._state_of)
+        missing = {*self.order, *([review] if review else [])} - set(self._state_of)
         if missing:
             raise ValueError(f"{states.__name__} has no state for {sorted(missing)}")
 
@@ -130,10 +141,29 @@ class Form:
         return self.order[self.order.index(step) + 1]
 
     def previous(self, step: str) -> str:
-        """The step Back goes to: the first step stays where it is."""
+        """The step Back goes to: the first step stays where it is, the review goes to the
+        last step."""
+        if step == self.review:
+            return self.order[-1]
         if step not in self.order:
             return step
         return self.order[max(self.order.index(step) - 1, 0)]
+
+    def asks(self, step: str, answers: Mapping[str, Any]) -> bool:
+        """Whether `step` is asked, given the answers so far."""
+        condition = self.asked_when.get(step)
+        return condition is None or condition(answers)
+
+    def missing(self, answers: Mapping[str, Any]) -> str | None:
+        """The first step asked but not answered (a skipped step is answered: None)."""
+        return next(
+            (step for step in self.order if step not in answers and self.asks(step, answers)),
+            None,
+        )
+
+    def answers_kept(self, answers: Mapping[str, Any]) -> dict[str, Any]:
+        """The answers without those of steps no longer asked."""
+        return {step: value for step, value in answers.items() if self.asks(step, answers)}
 
     def at(self, *steps: str, mode: Mode | None = None) -> FormStep:
         """A filter for messages answering this form (at one of `steps`, or any step; in
@@ -160,6 +190,8 @@ class Form:
             router.message.register(cancel, self.at(mode=Mode.EDIT), Pressed(self.texts.back))
         if back is not None:
             router.message.register(back, self.at(mode=Mode.CREATE), Pressed(self.texts.back))
+            if self.review is not None:
+                router.message.register(back, self.at(mode=Mode.REVISE), Pressed(self.texts.back))
 
     async def start(
         self,
@@ -176,10 +208,39 @@ class Form:
         await state.set_data({MODE: mode.value, ANSWERS: {}, CONTEXT: context or {}})
         return first
 
-    async def advance(self, state: FSMContext, draft: Draft, step: str, answer: Any) -> str | None:
-        """Keeps the answer (JSON) and moves on; returns the step to ask, None after the last."""
-        await state.update_data({ANSWERS: {**draft.answers, step: answer}})
-        return await self.move_on(state, step)
+    async def advance(
+        self,
+        state: FSMContext,
+        draft: Draft,
+        step: str,
+        answer: Any,
+        *,
+        forget: Collection[str] = (),
+    ) -> str | None:
+        """Keeps the answer (JSON), forgetting the answers in `forget` (which it made
+        wrong), and moves on: to the next step asked, or after a revision to the first
+        unanswered one; then to the review, if the form has one. Returns the step to ask,
+        None after the last."""
+        answers = {key: value for key, value in draft.answers.items() if key not in forget}
+        answers = self.answers_kept({**answers, step: answer})
+        await state.update_data({ANSWERS: answers})
+        if draft.mode is Mode.REVISE:
+            following = self.missing(answers)
+        else:
+            following = self.next(step)
+            while following is not None and not self.asks(following, answers):
+                following = self.next(following)
+        if following is None and self.review is not None:
+            await state.update_data({MODE: Mode.CREATE.value})
+            following = self.review
+        if following is not None:
+            await self.move_to(state, following)
+        return following
+
+    async def revise(self, state: FSMContext, step: str) -> str:
+        """Asks one step of the draft again, from its review page."""
+        await state.update_data({MODE: Mode.REVISE.value})
+        return await self.move_to(state, step)
 
     async def move_on(self, state: FSMContext, step: str) -> str | None:
         """Moves to the step after `step`, keeping no answer (for a form whose answers are
@@ -195,8 +256,16 @@ class Form:
         return step
 
     async def back(self, state: FSMContext, step: str) -> str:
-        """Moves to the step before; returns it, to be asked again."""
-        return await self.move_to(state, self.previous(step))
+        """Moves to the step before that is asked (from a revision: to the review, nothing
+        changed); returns it, to be asked again."""
+        draft = draft_of(await state.get_data())
+        if draft.mode is Mode.REVISE and self.review is not None:
+            await state.update_data({MODE: Mode.CREATE.value})
+            return await self.move_to(state, self.review)
+        previous = self.previous(step)
+        while previous != self.order[0] and not self.asks(previous, draft.answers):
+            previous = self.previous(previous)
+        return await self.move_to(state, previous)
 
     def skipped(self, step: str, text: str, t: Translator) -> bool:
         return step in self.optional and self.texts.skip is not None and text == t(self.texts.skip)
@@ -208,9 +277,11 @@ class Form:
         t: Translator,
         question: str,
         choices: Iterable[str | KeyboardButton] = (),
+        last_row: Sequence[str] = (),
     ) -> tuple[str, ReplyKeyboardMarkup]:
         """The question (under "Step n of N" when creating) and its keyboard: the choices
-        two to a row, Skip on an optional step, then Back and Cancel."""
+        two to a row, Skip on an optional step, `last_row` (the review's Save), then Back and
+        Cancel (Back from the second step on, on a revision, or in EDIT if the form has it)."""
         creating = mode is Mode.CREATE
         if creating and self.texts.progress is not None and step in self.order:
             progress = t(self.texts.progress, n=self.order.index(step) + 1, total=len(self.order))
@@ -219,11 +290,15 @@ class Form:
         if step in self.optional and self.texts.skip is not None:
             skip.append(KeyboardButton(text=t(self.texts.skip)))
         nav = [KeyboardButton(text=t(self.texts.cancel))]
-        if self.texts.back is not None and (
-            step != self.order[0] if creating else self.back_in_edit
-        ):
+        backs = {
+            Mode.CREATE: step != self.order[0],
+            Mode.REVISE: True,
+            Mode.EDIT: self.back_in_edit,
+        }
+        if self.texts.back is not None and backs[mode]:
             nav.insert(0, KeyboardButton(text=t(self.texts.back)))
-        return question, two_per_row(choices, skip, nav)
+        last = [KeyboardButton(text=label) for label in last_row]
+        return question, two_per_row(choices, skip, last, nav)
 
 
 def _name(state: State) -> str:

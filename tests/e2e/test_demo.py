@@ -282,7 +282,7 @@ def test_newcomer_registers_and_coordinator_downloads_the_attendance_sheet(
         ),
         "Start",
     )
-    page.press("✓ Русский")
+    # Her Telegram says Russian, so the bot starts in it: consent comes first.
     page.bot_says("персональных данных")
     page.press("✅ Согласен(на)")
     page.bot_says("Шаг 1 из 5")

@@ -45,7 +45,17 @@ async def test_project_report_and_attendance_sheet_from_the_command_line(
     assert result.returncode == 0, result.stderr
     assert f"Written {report}" in result.stdout
     book = load_workbook(report)
-    assert book.sheetnames == ["Іс-шаралар", "Қамту", "Сауалнамалар", "Жауаптар"]
+    assert book.sheetnames == [
+        "Іс-шаралар",
+        "Қамту",
+        "Сауалнамалар",
+        "Іс-шаралар бойынша сауалнамалар",
+        "Форматтар бойынша",
+        "Іс-шаралар аудиториясы",
+        "Жоспар және нәтиже",
+        "Есеп мәтіні",
+        "Жауаптар",
+    ]
     assert book["Қамту"]["B3"].value == 6, "the same unique reach as the panel's report"
 
     sheet = tmp_path / "attendance.xlsx"

@@ -18,9 +18,12 @@ from tests.factories import make_event, make_project
 from tests.harness import Harness, make_harness, texts, tg_user
 
 COORDINATOR = tg_user(1)
-# A new event's answers in the order asked, from the title to "publish".
+# A new event's answers in the order asked, from the title to "publish", then Save on the
+# review page.
 NEW_EVENT = (
     "Семинар в Алмалинском районе",
+    "Пропустить",
+    "Пропустить",
     "Пропустить",
     "Семинар",
     "12.06.2026 10:00",
@@ -34,6 +37,7 @@ NEW_EVENT = (
     "Анкета участника семинара",
     "Анонимная",
     "📢 Опубликовать",
+    "✅ Сохранить",
 )
 
 
@@ -89,7 +93,7 @@ async def test_walk_in_form_finished_or_cancelled_leaves_no_row(harness: Harness
 
 async def test_event_form_finished_or_cancelled_leaves_no_row(harness: Harness) -> None:
     project_id, _ = await new_event_form(harness)
-    await say(harness, *NEW_EVENT[:5])
+    await say(harness, *NEW_EVENT[:7])
     assert "default" in await fsm_rows(harness.db)
     cancelled = await say(harness, "Отмена")
     assert "отменено" in texts(cancelled)[0].lower()
@@ -115,7 +119,7 @@ async def test_event_form_finished_or_cancelled_leaves_no_row(harness: Harness) 
 async def test_a_form_left_midway_for_another_leaves_nothing_of_itself(harness: Harness) -> None:
     event = await make_event(harness.db, NOW)
     await new_event_form(harness)
-    await say(harness, *NEW_EVENT[:3])
+    await say(harness, *NEW_EVENT[:5])
     await harness.press(COORDINATOR, f"Aev:a:{event.id}:0")
     state, data = (await fsm_rows(harness.db))["default"]
     assert state == "WalkinForm:name"
@@ -126,7 +130,7 @@ async def test_a_form_left_midway_for_another_leaves_nothing_of_itself(harness: 
     await harness.press(COORDINATOR, f"Aev:a:{event.id}:0")
     await say(harness, "Ахметова Роза")
     _, asked = await new_event_form(harness)
-    assert "Шаг 1 из 14" in texts(asked)[0]
+    assert "Шаг 1 из 16" in texts(asked)[0]
     state, data = (await fsm_rows(harness.db))["default"]
     assert state == "EventForm:title_ru" and "Ахметова" not in data
     await say(harness, *NEW_EVENT)
@@ -136,13 +140,13 @@ async def test_a_form_left_midway_for_another_leaves_nothing_of_itself(harness: 
 async def test_event_form_resumes_at_its_step_after_a_restart(tmp_path: Path) -> None:
     async for first in make_harness(tmp_path, NOW, admin_ids="1"):
         project_id, _ = await new_event_form(first)
-        await say(first, *NEW_EVENT[:3])
+        await say(first, *NEW_EVENT[:5])
     async for second in make_harness(tmp_path, NOW, admin_ids="1"):
-        calls = await say(second, NEW_EVENT[3])
-        assert "Шаг 5 из 14" in texts(calls)[0]
+        calls = await say(second, NEW_EVENT[5])
+        assert "Шаг 7 из 16" in texts(calls)[0]
         back = await say(second, "« Назад")
-        assert "Шаг 4 из 14" in texts(back)[0]
-        await say(second, *NEW_EVENT[3:])
+        assert "Шаг 6 из 16" in texts(back)[0]
+        await say(second, *NEW_EVENT[5:])
         [event] = await list_events(second.db, project_id)
         assert event.title_ru == "Семинар в Алмалинском районе", "answered before the restart"
         assert event.title_kk is None and event.status is EventStatus.PUBLISHED
@@ -153,24 +157,25 @@ async def test_back_from_the_first_step_asks_it_again(harness: Harness) -> None:
     _, first = await new_event_form(harness)
     assert reply_buttons(first) == [["Отмена"]], "no Back on the first step"
     again = await say(harness, "« Назад")
-    assert "Шаг 1 из 14" in texts(again)[0] and "Название" in texts(again)[0]
+    assert "Шаг 1 из 16" in texts(again)[0] and "Название" in texts(again)[0]
     assert (await fsm_rows(harness.db))["default"][0] == "EventForm:title_ru"
     second = await say(harness, "Семинар в Алмалинском районе")
-    assert "Шаг 2 из 14" in texts(second)[0]
+    assert "Шаг 2 из 16" in texts(second)[0]
     assert reply_buttons(second) == [["Пропустить"], ["« Назад", "Отмена"]]
-    assert "Шаг 1 из 14" in texts(await say(harness, "« Назад"))[0]
+    assert "Шаг 1 из 16" in texts(await say(harness, "« Назад"))[0]
 
 
 async def test_skip_on_an_optional_step_leaves_it_empty(harness: Harness) -> None:
     project_id, _ = await new_event_form(harness)
     await say(harness, NEW_EVENT[0])
-    third = await say(harness, "Пропустить")
-    assert "Шаг 3 из 14" in texts(third)[0]
-    assert ["Пропустить"] not in reply_buttons(third), "the type is not optional"
-    calls = await say(harness, *NEW_EVENT[2:6])
-    assert "Шаг 7 из 14" in texts(calls)[0]
+    await say(harness, "Пропустить", "Пропустить")
+    fifth = await say(harness, "Пропустить")
+    assert "Шаг 5 из 16" in texts(fifth)[0]
+    assert ["Пропустить"] not in reply_buttons(fifth), "the type is not optional"
+    calls = await say(harness, *NEW_EVENT[2:8])
+    assert "Шаг 9 из 16" in texts(calls)[0]
     assert reply_buttons(calls)[-2:] == [["Пропустить"], ["« Назад", "Отмена"]]
-    await say(harness, "Пропустить", *NEW_EVENT[7:])
+    await say(harness, "Пропустить", *NEW_EVENT[9:])
     [event] = await list_events(harness.db, project_id)
     assert (event.title_kk, event.district, event.registration_deadline) == (None, None, None)
 

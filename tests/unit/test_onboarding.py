@@ -23,7 +23,7 @@ def reply_buttons(calls: list[TelegramMethod[Any]]) -> list[str]:
 
 
 async def choose_language(harness: Harness, user_id: int, language: str = "ru") -> Any:
-    user = tg_user(user_id, language_code=language)
+    user = tg_user(user_id)
     [ask] = await harness.send(user, "/start")
     label = {"ru": "Русский", "kk": "Қазақша"}[language]
     data = next(value for text, value in buttons(ask) if text.endswith(label))
@@ -127,19 +127,6 @@ async def test_cancel_pauses_and_start_resumes_at_the_same_step(harness: Harness
     calls = await harness.send(user, "/start")
     assert "Продолжим анкету" in texts(calls)[0]
     assert "Шаг 2 из 5" in texts(calls)[-1], "the name given before Cancel is kept"
-
-
-async def test_declining_consent_stores_no_personal_data(harness: Harness) -> None:
-    user, calls = await choose_language(harness, 605)
-    offer = next(c for c in calls if isinstance(c, SendMessage) and buttons(c))
-    calls = await harness.press(user, buttons(offer)[1][1])
-    assert "ничего о вас не сохранили" in texts(calls)[0]
-    row = await harness.db.fetch_one("SELECT * FROM users WHERE id = 605")
-    assert row is not None
-    personal = ("consent_at", "full_name", "phone", "organisation", "category", "district")
-    assert all(row[column] is None for column in personal)
-    calls = await harness.send(user, "/start")
-    assert "Согласие на обработку" in texts(calls)[0]
 
 
 async def test_kazakh_form_uses_kazakh_buttons(harness: Harness) -> None:

@@ -118,3 +118,93 @@ async def test_upload_in_the_bot_imports_all_or_nothing(harness: Harness) -> Non
     done = await harness.feed(document_update(coordinator, "example", "event-plan.xlsx"))
     assert "Импортировано 12 мероприятий" in texts(done)[0]
     assert len(await list_events(harness.db, project.id)) == 12
+
+
+def test_the_example_plan_needs_no_per_event_edits(harness: Harness) -> None:
+    events = read_plan(EXAMPLE.read_bytes(), 1, harness.app.settings.tz, harness.app.reference, NOW)
+    [tour] = [e for e in events if e.type is EventType.STUDY_TOUR]
+    assert (tour.survey_template, tour.survey_anonymous) == ("study_tour", False)
+    assert tour.by_application and tour.description_ru and tour.description_kk
+    assert all(e.survey_template is None for e in events if e.type is EventType.WORKING_MEETING)
+
+
+def test_questionnaire_anonymity_registration_and_description_columns(harness: Harness) -> None:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(
+        ["Название", "Тип", "Начало", "Окончание", "Место", "Регистрация", "Анкета",
+         "Анонимность", "Описание", "Описание (каз.)"]
+    )  # fmt: skip
+    start, end = "12.06.2026 10:00", "12.06.2026 13:00"
+    sheet.append(
+        [
+            "Семинар А",
+            "Семинар",
+            start,
+            end,
+            "Зал",
+            "по заявкам",
+            "Анкета участника семинара",
+            "анонимная",
+            "Про бюджет\nВторая строка",
+            "",
+        ]
+    )
+    sheet.append(
+        [
+            "Семинар Б",
+            "Семинар",
+            start,
+            end,
+            "Зал",
+            "Ашық",
+            "Семинар қатысушысының сауалнамасы",
+            "аты-жөнімен",
+            "",
+            "Бюджет туралы",
+        ]
+    )
+    sheet.append(
+        ["Семинар В", "Семинар", start, end, "Зал", "может быть", "Опрос", "тайная", "х" * 2001, ""]
+    )
+    buffer = io.BytesIO()
+    book.save(buffer)
+    tz, reference = harness.app.settings.tz, harness.app.reference
+    with pytest.raises(PlanError) as caught:
+        read_plan(buffer.getvalue(), 1, tz, reference, NOW)
+    assert {(e.row, e.column, e.reason) for e in caught.value.errors} == {
+        (4, "registration", "registration"),
+        (4, "survey_template", "survey_template"),
+        (4, "survey_anonymous", "anonymity"),
+        (4, "description_ru", "description"),
+    }
+    sheet.delete_rows(4)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    first, second = read_plan(buffer.getvalue(), 1, tz, reference, NOW)
+    assert (first.by_application, first.survey_template, first.survey_anonymous) == (
+        True, "seminar", True,
+    )  # fmt: skip
+    assert (first.description_ru, first.description_kk) == ("Про бюджет\nВторая строка", None)
+    assert (second.by_application, second.survey_template, second.survey_anonymous) == (
+        False, "seminar", False,
+    )  # fmt: skip
+    assert second.description_kk == "Бюджет туралы"
+
+
+async def test_a_bad_questionnaire_reads_like_the_other_errors(harness: Harness) -> None:
+    project = await make_project(harness.db, NOW)
+    coordinator = tg_user(1)
+    await harness.press(coordinator, f"Apr:i:{project.id}")
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append([*HEADERS, "Анкета"])
+    sheet.append(["Семинар", "Семинар", "12.06.2026 10:00", "12.06.2026 13:00", "Зал", "", "",
+                  "нет", "Опрос"])  # fmt: skip
+    buffer = io.BytesIO()
+    book.save(buffer)
+    harness.session.files["survey"] = buffer.getvalue()
+    failed = await harness.feed(document_update(coordinator, "survey", "plan.xlsx"))
+    assert "Строка 2, столбец «Анкета»: нет такой анкеты" in texts(failed)[0]

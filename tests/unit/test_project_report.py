@@ -86,7 +86,17 @@ async def test_project_report_numbers_match_what_happened(harness: Harness) -> N
     assert name == "отчёт_Школа_гражданского_участия_2026-06-09.xlsx"
     assert "Готовлю отчёт" in texts
     assert "проведено мероприятий — 2, охвачено человек — 6, посещений — 8, анкет — 5" in texts
-    assert book.sheetnames == ["Мероприятия", "Охват", "Анкеты", "Ответы"]
+    assert book.sheetnames == [
+        "Мероприятия",
+        "Охват",
+        "Анкеты",
+        "Анкеты по мероприятиям",
+        "По форматам",
+        "Аудитория мероприятий",
+        "План и факт",
+        "Текст отчёта",
+        "Ответы",
+    ]
 
     events = book["Мероприятия"]
     assert events.freeze_panes == "A3"
@@ -148,28 +158,52 @@ async def test_project_report_numbers_match_what_happened(harness: Harness) -> N
 
     feedback = book["Анкеты"]
     cells = rows(feedback, 1)
-    start = next(i for i, line in enumerate(cells) if line[0] == "Район")
+    merged = "другие районы (меньше 3 ответов)"
+    assert any(line[0] and "меньше 3" in line[0] for line in cells[:4]), "the sheet says so"
+    start = next(i for i, line in enumerate(cells) if line[0] == "Район участника")
     rating = {line[0]: line[1:3] for line in cells[start + 1 : start + 5]}
     assert rating == {
         "Ауэзовский район": [2, 4.0],
-        "Медеуский район": [2, 3.5],
         "Алмалинский район": [1, 4.0],
+        merged: [2, 3.5],  # the two anonymous questionnaires from Medeu
         "Все районы": [5, 3.8],
     }
+    start = next(i for i, line in enumerate(cells) if line[0] == "Район мероприятия")
+    rating = {line[0]: line[1:3] for line in cells[start + 1 : start + 4]}
+    assert rating == {"Ауэзовский район": [3, 4.0], merged: [2, 3.5], "Все районы": [5, 3.8]}
+    assert not any(line[0] == "Медеуский район" for line in cells), "two answers are not shown"
     overall = next(
         i for i, line in enumerate(cells) if line[0] == "Как вы оцениваете семинар в целом?"
     )
-    assert cells[overall + 1][:8] == ["Район", "Ответов", "Средняя оценка", "1", "2", "3", "4", "5"]
+    assert cells[overall + 1][:8] == [
+        "Район участника", "Ответов", "Средняя оценка", "1", "2", "3", "4", "5",
+    ]  # fmt: skip
+    assert cells[overall + 4][:8] == [merged, 2, 3.5, 0, 1, 0, 0, 1]
     assert cells[overall + 5][:8] == ["Все районы", 5, 3.8, 0, 1, 1, 1, 2]
+    assert cells[overall + 6][0] == "Район мероприятия"
+    assert cells[overall + 7][:8] == ["Ауэзовский район", 3, 4.0, 0, 0, 1, 1, 1]
+    assert cells[overall + 9][:8] == ["Все районы", 5, 3.8, 0, 1, 1, 1, 2]
     recommend = next(i for i, line in enumerate(cells) if line[0] and "Порекомендуете" in line[0])
-    assert cells[recommend + 1][:5] == ["Район", "Ответов", "Да", "Нет", "Доля «да», %"]
+    assert cells[recommend + 1][:5] == ["Район участника", "Ответов", "Да", "Нет", "Доля «да», %"]
     assert cells[recommend + 2][:5] == ["Алмалинский район", 1, 1, 0, 100.0]
     assert cells[recommend + 3][:5] == ["Ауэзовский район", 2, 1, 1, 50.0]
     assert cells[recommend + 5][:5] == ["Все районы", 4, 3, 1, 75.0]
+    assert cells[recommend + 7][:5] == ["Ауэзовский район", 3, 2, 1, 66.7]
     topics = next(i for i, line in enumerate(cells) if line[0] and "темы" in line[0])
     assert cells[topics + 1][2] == "Работа общественных советов"
     assert cells[topics + 1][7] == "Другое"
     assert cells[topics + 4][:8] == ["Все районы", 2, 2, 0, 0, 1, 0, 1]
+
+    per_event = rows(book["Анкеты по мероприятиям"], 1)
+    overall = next(
+        i for i, line in enumerate(per_event) if line[0] == "Как вы оцениваете семинар в целом?"
+    )
+    assert per_event[overall + 1 : overall + 5] == [
+        ["Мероприятие", "Ответов", "Средняя оценка", "1", "2", "3", "4", "5"],
+        ["30.05.2026, Семинар в Ауэзовском районе", 3, 4.0, 0, 0, 1, 1, 1],
+        ["другие мероприятия (меньше 3 ответов)", 2, 3.5, 0, 1, 0, 0, 1],
+        ["Все мероприятия", 5, 3.8, 0, 1, 1, 1, 2],
+    ]
 
     answers = book["Ответы"]
     header, *lines = rows(answers, 2)
@@ -215,11 +249,28 @@ async def test_report_in_kazakh_for_a_kazakh_coordinator(harness: Harness) -> No
     name, book, texts, _ = await export(harness, generated.project_id, tg_user(1, "kk"))
     assert name == "есеп_Азаматтық_қатысу_мектебі_2026-06-09.xlsx"
     assert "Есепті дайындап жатырмын" in texts
-    assert book.sheetnames == ["Іс-шаралар", "Қамту", "Сауалнамалар", "Жауаптар"]
+    assert book.sheetnames == [
+        "Іс-шаралар",
+        "Қамту",
+        "Сауалнамалар",
+        "Іс-шаралар бойынша сауалнамалар",
+        "Форматтар бойынша",
+        "Іс-шаралар аудиториясы",
+        "Жоспар және нәтиже",
+        "Есеп мәтіні",
+        "Жауаптар",
+    ]
     lines = rows(book["Іс-шаралар"], 3)
     assert lines[0][2] == "Әуезов ауданындағы семинар"
     assert lines[0][11] == "өткізілді"
     assert rows(book["Қамту"], 3)[0][:2] == ["Қамтылған адамдар (қайталанбайтын)", 6]
+    districts = [line[0] for line in rows(book["Сауалнамалар"], 1)]
+    assert {"Қатысушының ауданы", "Іс-шараның ауданы", "басқа аудандар (3 жауаптан аз)"} <= set(
+        districts
+    )
+    events = [line[0] for line in rows(book["Іс-шаралар бойынша сауалнамалар"], 1)]
+    assert "30.05.2026, Әуезов ауданындағы семинар" in events
+    assert "басқа іс-шаралар (3 жауаптан аз)" in events
 
 
 async def test_a_double_tap_builds_one_report(harness: Harness) -> None:
@@ -279,7 +330,10 @@ async def test_an_empty_project_gives_a_valid_report(harness: Harness) -> None:
 
 async def test_typed_text_never_becomes_a_formula_or_breaks_the_file(harness: Harness) -> None:
     generated = await generate(harness.db)
-    await harness.db.execute("UPDATE users SET district = 'other:=SUM(A1' WHERE id = 104")
+    # Typed at the door: reach counts the district a person had at the event.
+    await harness.db.execute(
+        "UPDATE checkins SET district_at = 'other:=SUM(A1' WHERE user_id = 104"
+    )
     await harness.db.execute("UPDATE users SET full_name = 'Сапарова\x07 Әйгерім' WHERE id = 101")
     await walk_in(
         harness.db, generated.event_ids[0], "=1+1", "youth",

@@ -13,7 +13,7 @@ from aiogram.exceptions import (
     TelegramNetworkError,
     TelegramRetryAfter,
 )
-from aiogram.methods import SendMessage, TelegramMethod
+from aiogram.methods import EditMessageText, SendMessage, TelegramMethod
 
 from bot.clock import to_db
 from bot.notices import NoticeKind
@@ -121,7 +121,8 @@ async def test_ill_come_and_cant_come(harness: Harness) -> None:
     assert row is not None and row[0] is not None
 
     ask = await harness.press(tg_user(901), data["Не смогу прийти"])
-    confirm = dict(buttons(next(c for c in ask if isinstance(c, SendMessage))))
+    # The question takes the reminder's place: no old button is left under it.
+    confirm = dict(buttons(next(c for c in ask if isinstance(c, EditMessageText))))
     done = await harness.press(tg_user(901), confirm["Да, отменить регистрацию"])
     assert "отменена" in texts(done)[0]
     [offer] = [c for c in await harness.woken_sends() if isinstance(c, SendMessage)]

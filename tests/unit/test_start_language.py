@@ -8,25 +8,18 @@ from bot.people import users
 from tests.harness import Harness, buttons, texts, tg_user
 
 
-async def test_first_start_offers_both_languages_with_telegram_language_preselected(
-    harness: Harness,
-) -> None:
-    calls = await harness.send(tg_user(501, language_code="kk"), "/start")
-    [ask] = calls
-    assert isinstance(ask, SendMessage)
-    labels = [text for text, _ in buttons(ask)]
-    assert labels == ["✓ Қазақша", "Русский"]
-    # Nothing about the person is stored before they choose.
-    assert await users.get(harness.db, 501) is None
-
-
-async def test_unknown_telegram_language_preselects_the_default(harness: Harness) -> None:
-    [ask] = await harness.send(tg_user(502, language_code="en"), "/start")
-    assert buttons(ask)[0][0] == "✓ Русский"
+async def test_first_start_without_a_known_language_asks_for_it(harness: Harness) -> None:
+    for user_id, code in ((501, None), (502, "en")):
+        [ask] = await harness.send(tg_user(user_id, language_code=code), "/start")
+        assert isinstance(ask, SendMessage)
+        assert ask.text == "Выберите язык · Тілді таңдаңыз"
+        assert [text for text, _ in buttons(ask)] == ["✓ Русский", "Қазақша"]
+        # Nothing about the person is stored before they choose.
+        assert await users.get(harness.db, user_id) is None
 
 
 async def test_choosing_kazakh_stores_it_and_answers_in_kazakh(harness: Harness) -> None:
-    user = tg_user(503, language_code="ru")
+    user = tg_user(503)
     [ask] = await harness.send(user, "/start")
     kk_data = dict(buttons(ask))["Қазақша"]
     calls = await harness.press(user, kk_data)
@@ -38,6 +31,25 @@ async def test_choosing_kazakh_stores_it_and_answers_in_kazakh(harness: Harness)
     # A newcomer goes on to the consent, already in the chosen language.
     assert any("Дербес деректерді өңдеуге келісім" in text for text in texts(calls))
     assert sum(isinstance(c, AnswerCallbackQuery) for c in calls) == 1
+
+
+async def test_choosing_the_language_already_shown_does_not_say_it_switched(
+    harness: Harness,
+) -> None:
+    user = tg_user(508)
+    [ask] = await harness.send(user, "/start")
+    calls = await harness.press(user, dict(buttons(ask))["✓ Русский"])
+    assert texts(calls)[0].startswith("Язык: русский.")
+    assert not any("переключён" in text for text in texts(calls))
+    [ask] = await harness.send(user, "/language")
+    calls = await harness.press(user, dict(buttons(ask))["✓ Русский"])
+    assert texts(calls) == ["Язык: русский. Сменить его можно в любой момент командой /language."]
+    [ask] = await harness.send(user, "/language")
+    await harness.press(user, dict(buttons(ask))["Қазақша"])
+    [ask] = await harness.send(user, "/language")
+    calls = await harness.press(user, dict(buttons(ask))["✓ Қазақша"])
+    assert texts(calls)[0].startswith("Тіл: қазақша.")
+    assert not any("ауыстырылды" in text for text in texts(calls))
 
 
 async def test_language_can_be_switched_any_time(harness: Harness) -> None:
