@@ -101,7 +101,8 @@ def main(argv: list[str]) -> int:
     ):
         if code := run(python, *step):
             return code
-    return run(python, "-m", "pytest", *rest)
+    # one worker per core; `python3 dev.py test -n 0` runs in this process (for pdb)
+    return run(python, "-m", "pytest", "-n", "auto", *rest)
 
 
 if __name__ == "__main__":

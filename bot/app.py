@@ -143,6 +143,7 @@ def build_app(
         broadcasts=services.broadcasts,
         reporting=services.reporting,
         surveys=services.surveys,
+        audit_log=services.audit_log,
         link_openers=handlers.link_openers(),
     )
     dispatcher.update.outer_middleware(in_flight)

@@ -40,6 +40,8 @@ class Settings(BaseSettings):
     quiet_hours_start: time = time(22, 0)
     quiet_hours_end: time = time(8, 0)
     scheduler_tick_seconds: float = Field(default=60, gt=0)
+    # Gender and age band in the profile, both optional: only where the funder's monitoring asks.
+    profile_demographics: bool = False
     # Running it for real (README): how updates arrive, health and metrics, logs, backups.
     mode: Literal["polling", "webhook"] = "polling"
     webhook_url: str | None = Field(default=None, validate_default=True)

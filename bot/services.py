@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.audit_log.service import AuditLogService
 from bot.broadcasts.service import BroadcastService
 from bot.checkin.service import CheckinService
 from bot.clock import Clock
@@ -29,6 +30,7 @@ class Services:
     broadcasts: BroadcastService
     reporting: ReportService
     surveys: SurveyService
+    audit_log: AuditLogService
 
 
 def build_services(settings: Settings, db: Database, clock: Clock) -> Services:
@@ -44,4 +46,5 @@ def build_services(settings: Settings, db: Database, clock: Clock) -> Services:
         ReportService(db, clock),
         # A broken questionnaire stops the bot at start-up, not in front of a participant.
         SurveyService(db, clock, load_templates()),
+        AuditLogService(db, settings.admin_ids),
     )

@@ -1,6 +1,9 @@
 """Builds examples/event-plan.xlsx: an event plan modelled on the seeds (a year of a civic
-participation project in Almaty). Run `python examples/make_event_plan.py` to rebuild it;
-import it with `python -m bot events import examples/event-plan.xlsx --project ID`."""
+participation project in Almaty), its events on the sheet "Мероприятия" and the project's
+planned figures (events and reach per format, for the whole project and per district) on the
+sheet "План", which replaces the plan typed in the project form when the file is sent to the
+bot. Run `python examples/make_event_plan.py` to rebuild it; import the events with
+`python -m bot events import examples/event-plan.xlsx --project ID`."""
 
 from __future__ import annotations
 
@@ -67,11 +70,27 @@ def rows() -> list[tuple[object, ...]]:
     return plan
 
 
+TARGET_HEADERS = ("Формат", "Район", "Мероприятий", "Охват")
+
+
+def targets() -> list[tuple[object, ...]]:
+    """The whole project's figures first (an empty district), then each district's seminar."""
+    plan: list[tuple[object, ...]] = [
+        ("Семинар", None, 7, 280),
+        ("Ознакомительная поездка", None, 1, 15),
+        ("Рабочая встреча", None, 3, 90),
+        ("Конференция", None, 1, 150),
+        (None, None, None, 450),  # unique people in all formats: many come more than once
+    ]
+    plan += [("Семинар", ru, 1, 40) for ru, _ in DISTRICTS]
+    return plan
+
+
 def build(path: Path) -> None:
     workbook = Workbook()
     sheet = workbook.active
     assert sheet is not None
-    sheet.title = "План"
+    sheet.title = "Мероприятия"
     sheet.append(HEADERS)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
@@ -98,6 +117,15 @@ def build(path: Path) -> None:
     for column, width in widths.items():
         sheet.column_dimensions[column].width = width
     sheet.freeze_panes = "A2"
+    planned = workbook.create_sheet("План")
+    planned.append(TARGET_HEADERS)
+    for cell in planned[1]:
+        cell.font = Font(bold=True)
+    for row in targets():
+        planned.append(row)
+    for column, width in {"A": 28, "B": 24, "C": 14, "D": 10}.items():
+        planned.column_dimensions[column].width = width
+    planned.freeze_panes = "A2"
     workbook.save(path)
 
 

@@ -6,6 +6,10 @@ handlers/ui/forms.py, so the form works the same on every phone and a step can b
 a tap or by typing. Each answer is saved in the person's profile as it is given, and the step
 is the FSM state: a restart finds the form at its step, and a person who cancels is taken back
 by /start to the first question they have not answered (bot/people/profile.py).
+
+Where the deployment asks gender and age band (Settings.profile_demographics) the form has
+two more optional steps after the district: the same steps on the same states, in a second
+form whose order (and so its "Step n of 7") is the longer one.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 from aiogram import F, Router
+from aiogram.filters import Filter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import (
@@ -25,13 +30,17 @@ from aiogram.types import (
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
+from bot.config import Settings
 from bot.people.profile import (
+    CODES,
+    DEMOGRAPHIC_FIELDS,
     FIELD_ORDER,
     ProfileField,
     ProfileInputError,
     clean_full_name,
     clean_organisation,
     completed,
+    field_order,
     is_onboarded,
     normalise_phone,
     resume_field,
@@ -46,7 +55,7 @@ from handlers.links import START_PAYLOAD, open_link
 from handlers.ui.callbacks import ConsentCallback, ConsentLanguageCallback, LanguageCode
 from handlers.ui.editing import edit_in_place, remove_buttons
 from handlers.ui.forms import Draft, Form, FormTexts, Mode, Pressed, draft_of
-from handlers.ui.profile_view import profile_keyboard, profile_text
+from handlers.ui.profile_view import demographic_label, profile_keyboard, profile_text
 from handlers.welcome import show_welcome
 
 # The detour of the district step: the person types a district not on the list.
@@ -60,31 +69,52 @@ class ProfileSteps(StatesGroup):
     category = State()
     district = State()
     district_other = State()
+    gender = State()
+    age_band = State()
 
 
 class ProfileForm(Form):
-    """The profile's questions in FIELD_ORDER; Back from the typed district goes to the
-    district list, and the typed district, like the district, is the last answer."""
+    """The profile's questions in their order; the typed district is the district's detour:
+    Back from it goes to the district list, and the step after it is the district's."""
 
     def previous(self, step: str) -> str:
         return ProfileField.DISTRICT if step == DISTRICT_OTHER else super().previous(step)
 
+    def next(self, step: str) -> str | None:
+        return super().next(ProfileField.DISTRICT if step == DISTRICT_OTHER else step)
 
-FORM = ProfileForm(
-    ProfileSteps,
-    [field.value for field in FIELD_ORDER],
-    FormTexts(
-        cancel="onb.btn.cancel",
-        cancelled="onb.cancelled",
-        skip="onb.btn.skip",
-        back="onb.btn.back",
-        progress="onb.progress",
-        edit_cancelled="profile.edit_cancelled",
-    ),
-    optional={ProfileField.ORGANISATION},
-    back_in_edit=True,
-)
-LAST = frozenset({ProfileField.DISTRICT.value, DISTRICT_OTHER})
+
+def _profile_form(order: tuple[ProfileField, ...]) -> ProfileForm:
+    return ProfileForm(
+        ProfileSteps,
+        [field.value for field in order],
+        FormTexts(
+            cancel="onb.btn.cancel",
+            cancelled="onb.cancelled",
+            skip="onb.btn.skip",
+            back="onb.btn.back",
+            progress="onb.progress",
+            edit_cancelled="profile.edit_cancelled",
+        ),
+        optional={ProfileField.ORGANISATION, *DEMOGRAPHIC_FIELDS},
+        back_in_edit=True,
+    )
+
+
+FORM = _profile_form(field_order(demographics=False))
+FORM_WITH_DEMOGRAPHICS = _profile_form(field_order(demographics=True))
+
+
+def form_for(settings: Settings) -> ProfileForm:
+    return FORM_WITH_DEMOGRAPHICS if settings.profile_demographics else FORM
+
+
+class LastStep(Filter):
+    """The answer that finishes onboarding: the district (listed or typed), or the age band
+    where the deployment asks it."""
+
+    async def __call__(self, message: Message, step: str, settings: Settings) -> bool:
+        return form_for(settings).next(step) is None
 
 
 class StaffSteps(StatesGroup):
@@ -114,12 +144,23 @@ def choices(step: str, t: Translator, reference: Reference) -> list[str | Keyboa
             return _labels(reference.categories, t)
         case ProfileField.DISTRICT:
             return [*_labels(reference.districts, t), t("onb.btn.district_other")]
+        case ProfileField.GENDER | ProfileField.AGE_BAND:
+            field = ProfileField(step)
+            return [demographic_label(field, code, t) for code in CODES[field]]
     return []
 
 
-async def ask(message: Message, step: str, mode: Mode, t: Translator, reference: Reference) -> None:
+async def ask(
+    message: Message,
+    step: str,
+    mode: Mode,
+    t: Translator,
+    reference: Reference,
+    settings: Settings,
+) -> None:
     question = t(f"onb.ask.{step}")
-    text, markup = FORM.prompt(step, mode, t, question, choices(step, t, reference))
+    form = form_for(settings)
+    text, markup = form.prompt(step, mode, t, question, choices(step, t, reference))
     await message.answer(text, reply_markup=markup)
 
 
@@ -130,9 +171,10 @@ async def ask_again(
     mode: Mode,
     t: Translator,
     reference: Reference,
+    settings: Settings,
 ) -> None:
     await message.answer(t(f"onb.error.{error.reason}"))
-    await ask(message, step, mode, t, reference)
+    await ask(message, step, mode, t, reference, settings)
 
 
 def consent_keyboard(t: Translator, *, languages: bool) -> InlineKeyboardMarkup:
@@ -226,17 +268,24 @@ async def start_form(
     state: FSMContext,
     t: Translator,
     reference: Reference,
+    settings: Settings,
     *,
     mode: Mode = Mode.CREATE,
     step: str = FIELD_ORDER[0],
 ) -> None:
     link = await _link_to_open(state) if mode is Mode.CREATE else None
-    await FORM.start(state, mode=mode, step=step, context={START_PAYLOAD: link} if link else {})
-    await ask(message, step, mode, t, reference)
+    context = {START_PAYLOAD: link} if link else {}
+    await form_for(settings).start(state, mode=mode, step=step, context=context)
+    await ask(message, step, mode, t, reference, settings)
 
 
 async def resume(
-    message: Message, user: UserRecord, state: FSMContext, t: Translator, reference: Reference
+    message: Message,
+    user: UserRecord,
+    state: FSMContext,
+    t: Translator,
+    reference: Reference,
+    settings: Settings,
 ) -> None:
     """Take a person who has not finished onboarding to the step they are at: the form's step
     while it is on (after a restart too), else the first question not answered yet."""
@@ -246,12 +295,12 @@ async def resume(
     step = FORM.step_of(await state.get_state())
     if step is not None:
         await message.answer(t("onb.resumed"))
-        await ask(message, step, draft_of(await state.get_data()).mode, t, reference)
+        await ask(message, step, draft_of(await state.get_data()).mode, t, reference, settings)
         return
-    step = resume_field(user)
+    step = resume_field(user, field_order(settings.profile_demographics))
     if step != FIELD_ORDER[0]:
         await message.answer(t("onb.resumed"))
-    await start_form(message, state, t, reference, step=step)
+    await start_form(message, state, t, reference, settings, step=step)
 
 
 def read_answer(step: str, message: Message, t: Translator, reference: Reference) -> str | None:
@@ -261,6 +310,7 @@ def read_answer(step: str, message: Message, t: Translator, reference: Reference
     text = (message.text or "").strip()
     if not text:
         raise ProfileInputError("need_text")
+    # Every step optional in one form is optional in the other.
     if FORM.skipped(step, text, t):
         return None
     match step:
@@ -272,6 +322,8 @@ def read_answer(step: str, message: Message, t: Translator, reference: Reference
             return _pick(text, reference.categories, t)
         case ProfileField.DISTRICT:
             return _pick(text, reference.districts, t)
+        case ProfileField.GENDER | ProfileField.AGE_BAND:
+            return _demographic(ProfileField(step), text, t)
     return typed_district(text)
 
 
@@ -285,6 +337,15 @@ def _phone(message: Message) -> str:
     if not text:
         raise ProfileInputError("need_text")
     return normalise_phone(text)
+
+
+def _demographic(field: ProfileField, text: str, t: Translator) -> str:
+    chosen = next(
+        (code for code in CODES[field] if demographic_label(field, code, t) == text), None
+    )
+    if chosen is None:
+        raise ProfileInputError("choose_button")
+    return chosen
 
 
 def _pick(text: str, items: ReferenceList, t: Translator) -> str:
@@ -303,6 +364,7 @@ async def consent(
     t: Translator,
     reference: Reference,
     people: PeopleService,
+    settings: Settings,
 ) -> None:
     if is_onboarded(user):
         await remove_buttons(message)
@@ -314,7 +376,8 @@ async def consent(
         return
     await people.give_consent(user.id, t.language)
     await edit_in_place(message, t("onb.consent_given"))
-    await start_form(message, state, t, reference, step=resume_field(user))
+    step = resume_field(user, field_order(settings.profile_demographics))
+    await start_form(message, state, t, reference, settings, step=step)
 
 
 async def answer(
@@ -325,25 +388,31 @@ async def answer(
     user: UserRecord,
     reference: Reference,
     people: PeopleService,
+    settings: Settings,
 ) -> None:
     """A question of onboarding before the last: the answer is saved, the next one asked."""
     try:
         value = read_answer(step, message, t, reference)
     except ProfileInputError as error:
-        await ask_again(message, error, step, Mode.CREATE, t, reference)
+        await ask_again(message, error, step, Mode.CREATE, t, reference, settings)
         return
     await people.keep_answer(user.id, field_of(step), value)
-    following = await FORM.move_on(state, step)
+    following = await form_for(settings).move_on(state, step)
     if following is not None:
-        await ask(message, following, Mode.CREATE, t, reference)
+        await ask(message, following, Mode.CREATE, t, reference, settings)
 
 
 async def district_other_chosen(
-    message: Message, state: FSMContext, draft: Draft, t: Translator, reference: Reference
+    message: Message,
+    state: FSMContext,
+    draft: Draft,
+    t: Translator,
+    reference: Reference,
+    settings: Settings,
 ) -> None:
     """The district is not on the list: the form goes on to the step where it is typed."""
     step = await FORM.move_to(state, DISTRICT_OTHER)
-    await ask(message, step, draft.mode, t, reference)
+    await ask(message, step, draft.mode, t, reference, settings)
 
 
 async def finish(
@@ -354,6 +423,7 @@ async def finish(
     user: UserRecord,
     reference: Reference,
     people: PeopleService,
+    settings: Settings,
     **data: Any,
 ) -> None:
     """The last answer: the profile is saved, and the link the person came with (if any)
@@ -361,16 +431,24 @@ async def finish(
     try:
         value = read_answer(step, message, t, reference)
     except ProfileInputError as error:
-        await ask_again(message, error, step, Mode.CREATE, t, reference)
+        await ask_again(message, error, step, Mode.CREATE, t, reference, settings)
         return
-    saved = await people.finish_profile(user.id, completed(user, field_of(step), value))
+    order = field_order(settings.profile_demographics)
+    saved = await people.finish_profile(user.id, completed(user, field_of(step), value, order))
     link = await _link_to_open(state)
     await state.clear()
     await message.answer(t("onb.done"), reply_markup=ReplyKeyboardRemove())
     if link is None:
         await show_welcome(message, t, message.from_user.first_name if message.from_user else "")
         return
-    handler_data = {**data, "state": state, "t": t, "reference": reference, "people": people}
+    handler_data = {
+        **data,
+        "state": state,
+        "t": t,
+        "reference": reference,
+        "people": people,
+        "settings": settings,
+    }
     await open_link(message, link, {**handler_data, "user": saved or user})
 
 
@@ -382,26 +460,34 @@ async def edit_answer(
     user: UserRecord,
     reference: Reference,
     people: PeopleService,
+    settings: Settings,
 ) -> None:
     """The one field edited from /profile: saved, and the profile shown again."""
     try:
         value = read_answer(step, message, t, reference)
     except ProfileInputError as error:
-        await ask_again(message, error, step, Mode.EDIT, t, reference)
+        await ask_again(message, error, step, Mode.EDIT, t, reference, settings)
         return
     saved = await people.change_profile(user.id, field_of(step), value)
     await state.clear()
     await message.answer(t("profile.saved"), reply_markup=ReplyKeyboardRemove())
+    demographics = settings.profile_demographics
     await message.answer(
-        profile_text(saved or user, t, reference), reply_markup=profile_keyboard(t)
+        profile_text(saved or user, t, reference, demographics=demographics),
+        reply_markup=profile_keyboard(t, demographics=demographics),
     )
 
 
 async def back(
-    message: Message, state: FSMContext, step: str, t: Translator, reference: Reference
+    message: Message,
+    state: FSMContext,
+    step: str,
+    t: Translator,
+    reference: Reference,
+    settings: Settings,
 ) -> None:
-    previous = await FORM.back(state, step)
-    await ask(message, previous, Mode.CREATE, t, reference)
+    previous = await form_for(settings).back(state, step)
+    await ask(message, previous, Mode.CREATE, t, reference, settings)
 
 
 def build_router() -> Router:
@@ -418,7 +504,7 @@ def build_router() -> Router:
         FORM.at(ProfileField.DISTRICT),
         Pressed("onb.btn.district_other"),
     )
-    router.message.register(finish, FORM.at(*LAST, mode=Mode.CREATE))
+    router.message.register(finish, FORM.at(mode=Mode.CREATE), LastStep())
     router.message.register(answer, FORM.at(mode=Mode.CREATE))
     router.message.register(edit_answer, FORM.at(mode=Mode.EDIT))
     return router

@@ -8,6 +8,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
+from bot.config import Settings
 from bot.people.service import PeopleService
 from bot.people.users import UserRecord
 from bot.reference import Reference
@@ -19,8 +20,14 @@ from handlers.ui.forms import Mode
 from handlers.ui.profile_view import profile_keyboard, profile_text
 
 
-async def show(message: Message, user: UserRecord, t: Translator, reference: Reference) -> None:
-    await message.answer(profile_text(user, t, reference), reply_markup=profile_keyboard(t))
+async def show(
+    message: Message, user: UserRecord, t: Translator, reference: Reference, settings: Settings
+) -> None:
+    demographics = settings.profile_demographics
+    await message.answer(
+        profile_text(user, t, reference, demographics=demographics),
+        reply_markup=profile_keyboard(t, demographics=demographics),
+    )
 
 
 async def edit(
@@ -30,14 +37,17 @@ async def edit(
     state: FSMContext,
     t: Translator,
     reference: Reference,
+    settings: Settings,
 ) -> None:
     await onboarding.start_form(
-        message, state, t, reference, mode=Mode.EDIT, step=callback_data.field
+        message, state, t, reference, settings, mode=Mode.EDIT, step=callback_data.field
     )
 
 
-async def privacy(message: Message, t: Translator) -> None:
-    await message.answer(t("privacy.text"))
+async def privacy(message: Message, t: Translator, settings: Settings) -> None:
+    # Where gender and age band are asked, the person is told they are kept too.
+    extra = f"\n\n{t('privacy.demographics')}" if settings.profile_demographics else ""
+    await message.answer(t("privacy.text") + extra)
 
 
 async def delete_me(message: Message, user: UserRecord, t: Translator) -> None:

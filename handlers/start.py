@@ -13,6 +13,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
+from bot.config import Settings
 from bot.deeplinks import DeepLink, LinkKind
 from bot.events.model import Event
 from bot.people.service import PeopleService
@@ -69,7 +70,7 @@ async def start_newcomer(
     payload = command.args
     if payload and needs_profile(payload):
         await state.update_data({START_PAYLOAD: payload})
-        await onboarding.resume(message, user, state, t, reference)
+        await onboarding.resume(message, user, state, t, reference, data["settings"])
         return
     if payload:
         deps = {**data, "user": user, "t": t, "state": state, "reference": reference}
@@ -77,7 +78,7 @@ async def start_newcomer(
     if await people.is_coordinator(user.id):
         await onboarding.greet_staff(message, user, state, t)
     elif not payload:
-        await onboarding.resume(message, user, state, t, reference)
+        await onboarding.resume(message, user, state, t, reference, data["settings"])
 
 
 async def help_(message: Message, t: Translator) -> None:
@@ -85,9 +86,14 @@ async def help_(message: Message, t: Translator) -> None:
 
 
 async def resume_onboarding(
-    message: Message, user: UserRecord, state: FSMContext, t: Translator, reference: Reference
+    message: Message,
+    user: UserRecord,
+    state: FSMContext,
+    t: Translator,
+    reference: Reference,
+    settings: Settings,
 ) -> None:
-    await onboarding.resume(message, user, state, t, reference)
+    await onboarding.resume(message, user, state, t, reference, settings)
 
 
 async def resume_from_button(
@@ -97,8 +103,9 @@ async def resume_from_button(
     state: FSMContext,
     t: Translator,
     reference: Reference,
+    settings: Settings,
 ) -> None:
-    await onboarding.resume(message, user, state, t, reference)
+    await onboarding.resume(message, user, state, t, reference, settings)
 
 
 async def sign_up_after_profile(
@@ -110,11 +117,12 @@ async def sign_up_after_profile(
     t: Translator,
     reference: Reference,
     callback_answer: CallbackAnswer,
+    settings: Settings,
 ) -> None:
     """Back to this event's card once the profile is done."""
     await state.update_data({START_PAYLOAD: DeepLink(LinkKind.EVENT, event.code).payload})
     callback_answer.text = clip(t("reg.need_profile"), CALLBACK_ANSWER_LIMIT)
-    await onboarding.resume(message, user, state, t, reference)
+    await onboarding.resume(message, user, state, t, reference, settings)
 
 
 def _onboarded() -> Router:

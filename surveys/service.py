@@ -102,7 +102,8 @@ class SurveyService:
     ) -> Asking | Finished | Refused:
         """The invitation's button: a new response, or the one in progress at the question
         where it was left. An anonymous response keeps no user id, only the district and
-        category reports count by."""
+        category reports count by: the check-in's, else the profile's (`district`,
+        `category`) now."""
         now = self.clock.now()
         async with self.db.write() as conn:
             found = await self._open(conn, event_id, user_id, now)
@@ -111,6 +112,11 @@ class SurveyService:
             event, template = found
             if progress is None:
                 owner = None if event.survey_anonymous else user_id
+                # Counted where reach counts the person: as they were at the check-in.
+                at_checkin = await store.checkin_snapshot(conn, event.id, user_id)
+                if at_checkin is not None:
+                    district = at_checkin[0] or district
+                    category = at_checkin[1] or category
                 response = await store.start_response(
                     conn, event.id, template.id, owner, district, category, now
                 )

@@ -33,6 +33,19 @@ async def start_response(
     return int(cursor.lastrowid or 0)
 
 
+async def checkin_snapshot(
+    conn: aiosqlite.Connection, event_id: int, user_id: int
+) -> tuple[str | None, str | None] | None:
+    """The district and category kept at the person's check-in to the event, where reach
+    counts them; None when they did not check in."""
+    async with conn.execute(
+        "SELECT district_at, category_at FROM checkins WHERE event_id = ? AND user_id = ?",
+        (event_id, user_id),
+    ) as cursor:
+        row = await cursor.fetchone()
+    return None if row is None else (row[0], row[1])
+
+
 async def save_answer(
     conn: aiosqlite.Connection, response_id: int, question_id: str, answer: Answer
 ) -> None:

@@ -8,12 +8,30 @@ from pathlib import Path
 
 from bot.clock import SystemClock
 from bot.config import Settings
-from bot.events.plan import PlanError, read_plan
+from bot.events.plan import PlanError, RowError, read_plan
 from bot.events.service import COMMAND_LINE
 from bot.events.store import get_project
 from bot.platform.database_file import open_database
 from bot.reference import load_reference
 from bot.services import build_services
+from bot.texts import plain_texts
+
+
+def describe(errors: list[RowError], language: str = "ru") -> str:
+    """Every problem in the words the panel uses (handlers/admin/plan_upload.py): the
+    column as the sheet names it and the reason, not internal names."""
+    text = plain_texts(language)
+    lines = [text("imp.failed")]
+    lines += [
+        text(
+            "imp.error_line",
+            row=error.row,
+            column=text(f"imp.column.{error.column}") if error.column else "—",
+            reason=text(f"imp.error.{error.reason}"),
+        )
+        for error in errors
+    ]
+    return "\n".join(lines)
 
 
 def import_plan_file(settings: Settings, path: Path, project_id: int) -> int:
@@ -37,12 +55,7 @@ async def import_plan(settings: Settings, data: bytes, project_id: int) -> int:
         try:
             plan = read_plan(data, project_id, settings.tz, reference, clock.now())
         except PlanError as error:
-            for problem in error.errors:
-                print(
-                    f"row {problem.row}, column {problem.column or '-'}: {problem.reason}",
-                    file=sys.stderr,
-                )
-            print("Nothing was imported.", file=sys.stderr)
+            print(describe(error.errors), file=sys.stderr)
             return 1
         events = build_services(settings, db, clock).events
         count = await events.import_plan(project_id, plan, COMMAND_LINE)

@@ -1,11 +1,14 @@
-"""Event plans from Excel: one row per event. Every row is checked before anything is saved,
-and the errors name the row, the column and the reason, so nothing is half-imported."""
+"""Event plans from Excel: one row per event, and optionally a "План" sheet of the project's
+planned figures (events and reach per format, per district or for the whole project), which
+replaces the targets typed in the project form. Every row is checked before anything is saved,
+and the errors name the sheet, the row, the column and the reason, so nothing is
+half-imported."""
 
 from __future__ import annotations
 
 import io
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TypeVar
 from zoneinfo import ZoneInfo
@@ -62,6 +65,17 @@ ANONYMITY = {
 NO_SURVEY = {"", "без анкеты", "сауалнамасыз", "none"}
 MAX_ROWS = 500
 T = TypeVar("T")
+# The planned figures' sheet: found by its title, its columns by their headers.
+TARGET_SHEETS = {"план", "жоспар", "plan", "targets"}
+TARGET_COLUMNS = {
+    "формат": "format", "тип": "format", "түрі": "format", "format": "format",
+    "район": "district", "аудан": "district", "district": "district",
+    "мероприятий": "events", "мероприятия": "events", "число мероприятий": "events",
+    "іс-шаралар": "events", "іс-шаралар саны": "events", "events": "events",
+    "охват": "reach", "қамту": "reach", "reach": "reach",
+}  # fmt: skip
+TARGET_MAX = 1_000_000
+ALL_FORMATS = {"", "все", "всего", "барлығы", "all"}
 
 
 @dataclass(frozen=True)
@@ -69,6 +83,24 @@ class RowError:
     row: int
     column: str
     reason: str  # a catalog key suffix: imp.error.<reason>
+    sheet: str = ""  # the planned figures' sheet; empty for the events'
+
+
+@dataclass(frozen=True)
+class Target:
+    """One planned figure: a format's events and/or reach (format None: all formats), for
+    one district or (None) the whole project."""
+
+    format: str | None
+    district: str | None
+    events: int | None
+    reach: int | None
+
+
+@dataclass(frozen=True)
+class PlanFile:
+    events: list[NewEvent]
+    targets: list[Target] | None  # None: no "План" sheet, the project's targets stay
 
 
 class PlanError(Exception):
@@ -187,16 +219,80 @@ def read_plan(
     now: datetime,
     templates: Mapping[str, SurveyTemplate] | None = None,
 ) -> list[NewEvent]:
-    """The events of the plan, or PlanError listing every problem; questionnaires are named
-    among `templates`, by default the bundled ones."""
+    """The events of the plan, or PlanError listing every problem."""
+    return read_plan_file(data, project_id, tz, reference, now, templates).events
+
+
+def read_plan_file(
+    data: bytes,
+    project_id: int,
+    tz: ZoneInfo,
+    reference: Reference,
+    now: datetime,
+    templates: Mapping[str, SurveyTemplate] | None = None,
+) -> PlanFile:
+    """The events and the planned figures, or PlanError listing every problem in both
+    sheets; questionnaires are named among `templates`, by default the bundled ones."""
     templates = load_templates() if templates is None else templates
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:
         raise PlanError([RowError(0, "", "not_xlsx")]) from None
-    sheet = workbook.worksheets[0]
-    rows = list(sheet.iter_rows(values_only=True))
+    sheets = [(ws.title, list(ws.iter_rows(values_only=True))) for ws in workbook.worksheets]
     workbook.close()
+    districts = {
+        key.lower(): item.code
+        for item in reference.districts.items
+        for key in (item.code, item.ru, item.kk)
+    }
+    events_at = _events_sheet(sheets)
+    targets_at = next(
+        (
+            number
+            for number, (title, _) in enumerate(sheets)
+            if number != events_at and title.strip().lower() in TARGET_SHEETS
+        ),
+        None,
+    )
+    targets: list[Target] | None = None
+    errors: list[RowError] = []
+    if targets_at is not None:
+        title, rows = sheets[targets_at]
+        try:
+            targets = read_targets(rows, title, districts)
+        except PlanError as error:
+            errors = error.errors
+    events: list[NewEvent] = []
+    if events_at is not None or targets_at is None:
+        try:
+            events = _read_events(
+                sheets[events_at or 0][1], project_id, tz, districts, now, templates
+            )
+        except PlanError as error:
+            # A file may bring the planned figures alone.
+            if targets_at is None or error.errors != [RowError(2, "", "empty")]:
+                errors = error.errors + errors
+    if errors:
+        raise PlanError(errors)
+    return PlanFile(events, targets)
+
+
+def _events_sheet(sheets: list[tuple[str, list[tuple[object, ...]]]]) -> int | None:
+    """The first sheet headed like an event plan (a title column), if any."""
+    for number, (_, rows) in enumerate(sheets):
+        if rows and "title_ru" in {COLUMNS.get(_text(cell).lower()) for cell in rows[0]}:
+            return number
+    return None
+
+
+def _read_events(
+    rows: list[tuple[object, ...]],
+    project_id: int,
+    tz: ZoneInfo,
+    districts: dict[str, str],
+    now: datetime,
+    templates: Mapping[str, SurveyTemplate],
+) -> list[NewEvent]:
     if not rows:
         raise PlanError([RowError(1, "", "empty")])
     header = [COLUMNS.get(_text(cell).lower()) for cell in rows[0]]
@@ -205,11 +301,6 @@ def read_plan(
         raise PlanError([RowError(1, field, "missing_column") for field in missing])
     if len(rows) - 1 > MAX_ROWS:
         raise PlanError([RowError(MAX_ROWS + 2, "", "too_many_rows")])
-    districts = {
-        key.lower(): item.code
-        for item in reference.districts.items
-        for key in (item.code, item.ru, item.kk)
-    }
     errors: list[RowError] = []
     events: list[NewEvent] = []
     for number, row in enumerate(rows[1:], start=2):
@@ -296,3 +387,65 @@ def _district(value: object, districts: dict[str, str]) -> str | None:
     if text not in districts:
         raise ValueError(text)
     return districts[text]
+
+
+def read_targets(
+    rows: list[tuple[object, ...]], sheet: str, districts: dict[str, str]
+) -> list[Target]:
+    """The planned figures' sheet: format (empty: all formats), district (empty: the whole
+    project), events and reach, one figure a row."""
+    if not rows:
+        return []
+    header = [TARGET_COLUMNS.get(_text(cell).lower()) for cell in rows[0]]
+    if "events" not in header and "reach" not in header:
+        raise PlanError(
+            [RowError(1, column, "missing_column", sheet) for column in ("events", "reach")]
+        )
+    if len(rows) - 1 > MAX_ROWS:
+        raise PlanError([RowError(MAX_ROWS + 2, "", "too_many_rows", sheet)])
+    errors: list[RowError] = []
+    targets: dict[tuple[str | None, str | None], Target] = {}
+    for number, values in enumerate(rows[1:], start=2):
+        cells = {field: value for field, value in zip(header, values, strict=False) if field}
+        if all(_text(value) == "" for value in cells.values()):
+            continue
+        row = _Row(number, cells)
+        target = _read_target(row, districts)
+        if target is not None and (target.format, target.district) in targets:
+            row.fail("format", "target_twice")
+        errors += [replace(error, sheet=sheet) for error in row.errors]
+        if target is not None and not row.errors:
+            targets[(target.format, target.district)] = target
+    if errors:
+        raise PlanError(errors)
+    return list(targets.values())
+
+
+def _read_target(row: _Row, districts: dict[str, str]) -> Target | None:
+    kind = row.read("format", _target_format, "type", None)
+    district = row.read("district", lambda value: _district(value, districts), "district", None)
+    events = row.read("events", _count, "target_number", None)
+    reach = row.read("reach", _count, "target_number", None)
+    if row.errors:
+        return None
+    if events is None and reach is None:
+        row.fail("events", "target_empty")
+    elif events is not None and kind is None:
+        row.fail("format", "target_format")
+    return Target(kind, district, events, reach)
+
+
+def _target_format(value: object) -> str | None:
+    if _text(value).lower() in ALL_FORMATS:
+        return None
+    return _type(value).value
+
+
+def _count(value: object) -> int | None:
+    text = _text(value)
+    if not text:
+        return None
+    count = float(text)
+    if not count.is_integer() or not 0 <= count <= TARGET_MAX:
+        raise ValueError(text)
+    return int(count)

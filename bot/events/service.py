@@ -18,7 +18,8 @@ from bot.clock import Clock
 from bot.events import catalogue, store
 from bot.events.catalogue import CatalogueFilter, Listed
 from bot.events.form import PLAN_FIELDS, EventField, ProjectAnswer, plan_of, project_columns
-from bot.events.model import Event, EventStatus, EventType, NewProject, Project
+from bot.events.model import Event, EventStatus, EventType, NewProject, Project, ProjectPlan
+from bot.events.plan import Target
 from bot.events.rules import TOLD_FIELDS, deadline_when_moved, end_when_moved
 from bot.events.store import NewEvent
 from bot.notices import NoticeKind, Notices
@@ -61,6 +62,7 @@ class ProjectPage:
     page: int  # the page shown: the last, when the one asked for is past the end
     pages: int  # at least 1, even for a project without events
     first: int  # the number the first event on the page has in the whole list, from 1
+    plan: ProjectPlan  # the project's planned figures, for its screen
 
 
 @dataclass(frozen=True)
@@ -224,16 +226,28 @@ class EventService:
         """One answer of the coordinator's form, on the columns its field sets."""
         return await self.edit(event_id, store.field_changes(field, value), actor)
 
-    async def import_plan(self, project_id: int, events: list[NewEvent], actor: int) -> int:
+    async def import_plan(
+        self,
+        project_id: int,
+        events: list[NewEvent],
+        actor: int,
+        targets: list[Target] | None = None,
+    ) -> int:
         """A whole plan, all or nothing, as drafts; audited from the chat and the command
-        line alike."""
+        line alike. targets, when the file had them, replace the project's planned figures."""
         now = self.clock.now()
         async with self.db.write() as conn:
             for new in events:
                 await store.insert_event(conn, new, now)
-            await audit.record(
-                conn, actor, "plan.import", f"project:{project_id}", {"events": len(events)}, now
-            )
+            details: dict[str, object] = {"events": len(events)}
+            if targets is not None:
+                await store.replace_targets(
+                    conn,
+                    project_id,
+                    [(x.format, x.district, x.events, x.reach) for x in targets],
+                )
+                details["targets"] = len(targets)
+            await audit.record(conn, actor, "plan.import", f"project:{project_id}", details, now)
         return len(events)
 
     async def get(self, event_id: int) -> Event | None:
@@ -269,7 +283,8 @@ class EventService:
             page = where // size
         page, pages = _page_of(len(planned), page, size)
         shown = planned[page * size : (page + 1) * size]
-        return ProjectPage(shown, len(planned), page, pages, page * size + 1)
+        plan = await store.project_plan(self.db, project_id)
+        return ProjectPage(shown, len(planned), page, pages, page * size + 1, plan)
 
     async def create_project(self, new: NewProject, actor: int) -> Project:
         now = self.clock.now()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import secrets
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -19,6 +19,7 @@ from bot.events.model import (
     EventStatus,
     EventType,
     NewProject,
+    ProjectPlan,
 )
 
 # Re-exported: handlers still import Project from here.
@@ -139,6 +140,34 @@ async def set_planned_events(
         "INSERT INTO project_targets (project_id, format, events) VALUES (?, ?, ?)",
         [(project_id, format_, count) for format_, count in events.items()],
     )
+
+
+async def replace_targets(
+    conn: aiosqlite.Connection,
+    project_id: int,
+    targets: Iterable[tuple[str | None, str | None, int | None, int | None]],
+) -> None:
+    """The whole plan at once: (format, district, events, reach) rows, all others removed."""
+    await conn.execute("DELETE FROM project_targets WHERE project_id = ?", (project_id,))
+    await conn.executemany(
+        "INSERT INTO project_targets (project_id, format, district, events, reach) "
+        "VALUES (?, ?, ?, ?, ?)",
+        [(project_id, *target) for target in targets],
+    )
+
+
+async def project_plan(db: Database, project_id: int) -> ProjectPlan:
+    """The project-wide planned figures: events per format and the reach."""
+    rows = await db.fetch_all(
+        "SELECT format, events, reach FROM project_targets "
+        "WHERE project_id = ? AND district IS NULL",
+        (project_id,),
+    )
+    events = {
+        row["format"]: row["events"] for row in rows if row["format"] and row["events"] is not None
+    }
+    reach = next((row["reach"] for row in rows if row["format"] is None), None)
+    return ProjectPlan(events, reach)
 
 
 async def set_target_reach(conn: aiosqlite.Connection, project_id: int, reach: int | None) -> None:

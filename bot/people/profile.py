@@ -8,6 +8,10 @@ The onboarding form saves each answer as it is given, so a person who cancels it
 back to the first question they have not answered. A skipped optional answer is saved as
 SKIPPED while the form is on, so that it reads as answered, and as NULL once the profile is
 done.
+
+Gender and age band are asked only where the deployment switches them on
+(PROFILE_DEMOGRAPHICS): two more optional steps after the district, each with a "prefer not
+to say" answer (UNDISCLOSED) besides Skip (NULL).
 """
 
 from __future__ import annotations
@@ -25,10 +29,36 @@ class ProfileField(StrEnum):
     ORGANISATION = "organisation"
     CATEGORY = "category"
     DISTRICT = "district"
+    GENDER = "gender"
+    AGE_BAND = "age_band"
 
 
 # The order of the onboarding form; Back walks it in reverse.
-FIELD_ORDER: tuple[ProfileField, ...] = tuple(ProfileField)
+FIELD_ORDER: tuple[ProfileField, ...] = (
+    ProfileField.FULL_NAME,
+    ProfileField.PHONE,
+    ProfileField.ORGANISATION,
+    ProfileField.CATEGORY,
+    ProfileField.DISTRICT,
+)
+DEMOGRAPHIC_FIELDS: tuple[ProfileField, ...] = (ProfileField.GENDER, ProfileField.AGE_BAND)
+
+UNDISCLOSED = "undisclosed"  # "prefer not to say", a real answer, unlike a skipped one
+GENDERS: tuple[str, ...] = ("female", "male", UNDISCLOSED)
+# Youth (14-29) is 14-17 plus 18-29: see migrations/013_demographics.sql.
+AGE_BANDS: tuple[str, ...] = ("14-17", "18-29", "30-39", "40-49", "50-59", "60+", UNDISCLOSED)
+YOUTH_BANDS: tuple[str, ...] = ("14-17", "18-29")
+# The codes each demographic field takes, in the order they are offered.
+CODES: dict[ProfileField, tuple[str, ...]] = {
+    ProfileField.GENDER: GENDERS,
+    ProfileField.AGE_BAND: AGE_BANDS,
+}
+
+
+def field_order(demographics: bool) -> tuple[ProfileField, ...]:
+    """The questions of onboarding where gender and age band are (or are not) asked."""
+    return FIELD_ORDER + DEMOGRAPHIC_FIELDS if demographics else FIELD_ORDER
+
 
 SKIPPED = ""  # an optional answer skipped, while the onboarding form is on
 
@@ -65,6 +95,10 @@ class StoredProfile(Protocol):
     @property
     def district(self) -> str | None: ...
     @property
+    def gender(self) -> str | None: ...
+    @property
+    def age_band(self) -> str | None: ...
+    @property
     def profile_done_at(self) -> str | None: ...
     @property
     def deleted_at(self) -> str | None: ...
@@ -74,8 +108,10 @@ def is_onboarded(person: StoredProfile) -> bool:
     return person.profile_done_at is not None and person.deleted_at is None
 
 
-def _answers(person: StoredProfile) -> dict[ProfileField, str | None]:
-    return {field: getattr(person, field.value) for field in FIELD_ORDER}
+def _answers(
+    person: StoredProfile, order: tuple[ProfileField, ...]
+) -> dict[ProfileField, str | None]:
+    return {field: getattr(person, field.value) for field in order}
 
 
 def kept_answer(value: str | None) -> str:
@@ -83,19 +119,25 @@ def kept_answer(value: str | None) -> str:
     return SKIPPED if value is None else value
 
 
-def resume_field(person: StoredProfile) -> ProfileField:
-    """Where the onboarding form goes on: the first question without an answer (the last
-    answer finishes the form, so one is always missing until then)."""
-    answers = _answers(person)
-    return next((field for field in FIELD_ORDER if answers[field] is None), FIELD_ORDER[0])
+def resume_field(
+    person: StoredProfile, order: tuple[ProfileField, ...] = FIELD_ORDER
+) -> ProfileField:
+    """Where the onboarding form (its questions in `order`) goes on: the first question
+    without an answer (the last answer finishes the form, so one is always missing until
+    then)."""
+    answers = _answers(person, order)
+    return next((field for field in order if answers[field] is None), order[0])
 
 
 def completed(
-    person: StoredProfile, last: ProfileField, value: str | None
+    person: StoredProfile,
+    last: ProfileField,
+    value: str | None,
+    order: tuple[ProfileField, ...] = FIELD_ORDER,
 ) -> dict[ProfileField, str | None]:
-    """The finished profile: the answers saved so far and the `last` one, a skipped answer
-    stored as NULL."""
-    answers = {**_answers(person), last: value}
+    """The finished profile (its questions in `order`): the answers saved so far and the
+    `last` one, a skipped answer stored as NULL."""
+    answers = {**_answers(person, order), last: value}
     return {field: None if answer == SKIPPED else answer for field, answer in answers.items()}
 
 

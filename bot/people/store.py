@@ -11,12 +11,12 @@ from typing import Any
 import aiosqlite
 
 from bot.clock import to_db
-from bot.people.profile import FIELD_ORDER, ProfileField
+from bot.people.profile import ProfileField
 from bot.registration.rules import ACTIVE
 from bot.registration.store import in_list
 from surveys import store as surveys
 
-_COLUMNS = {field: field.value for field in FIELD_ORDER}
+_COLUMNS = {field: field.value for field in ProfileField}
 
 
 async def give_consent(
@@ -39,11 +39,12 @@ async def complete_profile(
     values: Mapping[ProfileField, str | None],
     now: datetime,
 ) -> None:
-    columns = [_COLUMNS[field] for field in FIELD_ORDER]
-    assignments = ", ".join(f"{column} = ?" for column in columns)
+    """The fields in `values` (gender and age band only where they were asked)."""
+    fields = [field for field in ProfileField if field in values]
+    assignments = ", ".join(f"{_COLUMNS[field]} = ?" for field in fields)
     await conn.execute(
         f"UPDATE users SET {assignments}, profile_done_at = ? WHERE id = ?",
-        (*(values.get(field) for field in FIELD_ORDER), to_db(now), user_id),
+        (*(values[field] for field in fields), to_db(now), user_id),
     )
 
 
@@ -76,8 +77,8 @@ async def erase_identity(conn: aiosqlite.Connection, user_id: int, now: datetime
     """Identity and contacts go, anonymous counts stay: the person's row is re-keyed to a
     random negative id (registrations, check-ins and survey answers follow through ON UPDATE
     CASCADE) with name, phone and organisation erased; district and category stay for the
-    funder's counts, and so do the numbers and choices of their finished questionnaires,
-    while everything they typed goes."""
+    funder's counts, as do gender and age band (bands, never a birth date), and so do the
+    numbers and choices of their finished questionnaires, while everything they typed goes."""
     anonymous = await _free_anonymous_id(conn)
     # An application's motivation is free text, often with a name or a phone in it.
     await conn.execute("UPDATE registrations SET motivation = NULL WHERE user_id = ?", (user_id,))

@@ -23,6 +23,8 @@ class UserRecord:
     organisation: str | None = None
     category: str | None = None
     district: str | None = None
+    gender: str | None = None
+    age_band: str | None = None
     profile_done_at: str | None = None
     unreachable_at: str | None = None
     deleted_at: str | None = None
@@ -40,6 +42,8 @@ class UserRecord:
             organisation=row["organisation"],
             category=row["category"],
             district=row["district"],
+            gender=row["gender"],
+            age_band=row["age_band"],
             profile_done_at=row["profile_done_at"],
             unreachable_at=row["unreachable_at"],
             deleted_at=row["deleted_at"],
@@ -112,7 +116,7 @@ async def keep_only_language(
         "INSERT INTO users (id, language, language_chosen, created_at) VALUES (?, ?, 1, ?) "
         "ON CONFLICT (id) DO UPDATE SET language_chosen = 1, consent_at = NULL, "
         "full_name = CASE WHEN ? THEN users.full_name END, phone = NULL, organisation = NULL, "
-        "category = NULL, district = NULL",
+        "category = NULL, district = NULL, gender = NULL, age_band = NULL",
         (user_id, language, to_db(now), keep_name),
     )
     await conn.execute("DELETE FROM fsm_state WHERE user_id = ?", (user_id,))

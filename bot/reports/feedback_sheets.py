@@ -62,13 +62,13 @@ def district_sheet(
         _Grouping(
             by_respondent,
             t("rep.fb.col.respondent_district"),
-            _district_names(ctx, by_respondent),
+            district_names(ctx, by_respondent),
             t("rep.fb.all"),
         ),
         _Grouping(
             by_event_district,
             t("rep.fb.col.event_district"),
-            _district_names(ctx, by_event_district),
+            district_names(ctx, by_event_district),
             t("rep.fb.all"),
         ),
     ]
@@ -113,7 +113,7 @@ def event_sheet(
     _question_blocks(sheet, ctx, groupings)
 
 
-def _district_names(ctx: ReportContext, feedback: Feedback) -> dict[Group, str]:
+def district_names(ctx: ReportContext, feedback: Feedback) -> dict[Group, str]:
     """The configured districts in their own order, then others, "not specified" and the
     merged small groups, each as far as anyone answered from it."""
     found = {group for part in feedback.by_template.values() for group in part.responses}

@@ -24,14 +24,16 @@ from openpyxl import Workbook
 from openpyxl.chart import Reference as ChartRange
 from openpyxl.utils import get_column_letter
 
+from bot.people.profile import CODES, UNDISCLOSED, YOUTH_BANDS, ProfileField
 from bot.reference import Reference, ReferenceList
 from bot.reports import cells, feedback_sheets, formats, plan_fact, report_text
 from bot.reports import snapshot as report_rows
-from bot.reports.feedback import SMALL_GROUP, By, analyse
+from bot.reports.feedback import SMALL_GROUP, By, Feedback, Group, analyse
 from bot.reports.feedback_sheets import bar_chart as _bar_chart
 from bot.reports.feedback_sheets import option_label as _option_label
 from bot.reports.print_layout import PrintedSheet, fitting_width
 from bot.reports.snapshot import AnswerLine, EventLine, ProjectInfo, ReachCell
+from bot.reports.stats_queries import demographic_reach_sql
 from surveys.flow import OTHER
 from surveys.templates import Question, QuestionKind, SurveyTemplate
 
@@ -103,12 +105,12 @@ def write_project_report(
     merged = sorted(group for group in by_event.merged_from if isinstance(group, int))
     book = Workbook(write_only=True)
     try:
-        held = _events_sheet(book, ctx, project, events, ratings)
+        held = _events_sheet(book, ctx, project, events, ratings, by_event.merged_from)
         total = _reach_sheet(book, ctx, project, conn, held)
         title = project.title(ctx.language)
         feedback_sheets.district_sheet(book, ctx, title, by_respondent, by_event_district)
         feedback_sheets.event_sheet(book, ctx, title, events, by_event)
-        _plan_and_text_sheets(book, ctx, project, conn, events, total)
+        _plan_and_text_sheets(book, ctx, project, conn, events, total, (by_respondent, by_event))
         lines = report_rows.answer_lines(conn, project_id, merged)
         _answers_sheet(book, ctx, project, events, lines, set(merged), stop or threading.Event())
         book.save(target)
@@ -131,8 +133,10 @@ def _plan_and_text_sheets(
     conn: sqlite3.Connection,
     events: list[EventLine],
     total: ReachCell,
+    feedback: tuple[Feedback, Feedback],
 ) -> None:
-    """Events by format and by audience, plan against fact, and the report's text."""
+    """Events by format and by audience, plan against fact, and the report's text; feedback:
+    by the respondent's district and by event."""
     title = project.title(ctx.language)
     lines = formats.format_lines(conn, project.id, ctx.now)
     audiences = formats.audiences(conn, project.id)
@@ -142,11 +146,6 @@ def _plan_and_text_sheets(
     held = [e for e in events if _event_status(e, ctx.now) == "held"]
     by_district = report_rows.reach_cells(conn, project.id, ("district",))
     by_district.sort(key=lambda cell: _district_order(ctx, cell.district))
-    by_respondent = report_text.feedback_summaries(conn, project.id, "r.district")
-    feedback = (
-        dict(sorted(by_respondent.items(), key=lambda item: _district_order(ctx, item[0]))),
-        report_text.feedback_summaries(conn, project.id, "r.event_id"),
-    )
     text = report_text.paragraphs(
         ctx, title, held, audiences, lines, (total.people, by_district), feedback
     )
@@ -209,7 +208,10 @@ def _events_sheet(
     project: ProjectInfo,
     events: list[EventLine],
     ratings: Mapping[int, tuple[int, float]],
+    merged: frozenset[Group],
 ) -> int:
+    """merged: the anonymous events whose few questionnaires are merged in the feedback
+    sheets; their average rating would tell what the two or so who answered said."""
     t = ctx.text
     keys = (
         "no", "date", "title", "type", "place", "district", "capacity", "registered", "attended",
@@ -243,7 +245,7 @@ def _events_sheet(
                 event.registered,
                 event.attended,
                 event.responses,
-                _rounded(rated[1] / rated[0]) if rated else None,
+                _event_rating(rated, event.id in merged),
                 t(f"rep.estatus.{status}"),
             ]
         )
@@ -269,6 +271,8 @@ def _events_sheet(
     for row in rows[:-1]:
         sheet.put(row)
     sheet.put_block([*rows[-1:], totals])  # the totals never start a page alone
+    if any(e.id in merged and e.id in ratings for e in listed):
+        sheet.put([sheet.wrapped(t("rep.events.rating_hidden", n=SMALL_GROUP))])
     last = 2 + len(events)
     sheet.ws.auto_filter.ref = f"A2:{get_column_letter(len(keys))}{last}"
     if counted:
@@ -279,6 +283,12 @@ def _events_sheet(
         chart.set_categories(ChartRange(sheet.ws, min_col=3, min_row=3, max_row=charted))
         sheet.ws.add_chart(chart, f"A{last + 3}")
     return held
+
+
+def _event_rating(rated: tuple[int, float] | None, hidden: bool) -> float | str | None:
+    if rated is None:
+        return None
+    return "—" if hidden else _rounded(rated[1] / rated[0])
 
 
 def _reach_sheet(
@@ -366,8 +376,60 @@ def _reach_sheet(
         )
     by_category_table.append(_bold_row(sheet, [t("rep.total"), total.people, total.attendances]))
     sheet.put_block(by_category_table)
+    _demographic_tables(sheet, ctx, conn, project_id, total)
     sheet.ws.auto_filter.ref = f"A{header_row}:{get_column_letter(len(categories) + 3)}{last}"
     return total
+
+
+def _demographic_tables(
+    sheet: PrintedSheet,
+    ctx: ReportContext,
+    conn: sqlite3.Connection,
+    project_id: int,
+    total: ReachCell,
+) -> None:
+    """Reach by gender and by age band (with youth, 14-29), once anyone reached has given
+    either: a deployment that does not ask them (PROFILE_DEMOGRAPHICS) gets no empty tables.
+    "Prefer not to say" and "not specified" (skipped, never asked, a walk-in) are apart."""
+    t = ctx.text
+    found = {
+        field: {
+            row[0]: (row[1], row[2])
+            for row in conn.execute(demographic_reach_sql(field), (project_id,))
+        }
+        for field in (ProfileField.GENDER, ProfileField.AGE_BAND)
+    }
+    if not any(code is not None for values in found.values() for code in values):
+        return
+    sheet.put([t("rep.demo.note")])
+    for field, values in found.items():
+        sheet.put([])
+        table = [
+            _bold_row(
+                sheet,
+                [t(f"rep.rcol.{field.value}"), t("rep.rcol.people"), t("rep.rcol.attendances")],
+            )
+        ]
+        for code in (*CODES[field], None):
+            people, attendances = values.get(code, (0, 0))
+            table.append(
+                [_wrapped(sheet, _demographic_label(ctx, field, code)), people, attendances]
+            )
+        table.append(_bold_row(sheet, [t("rep.total"), total.people, total.attendances]))
+        if field is ProfileField.AGE_BAND:
+            youth = [values.get(band, (0, 0)) for band in YOUTH_BANDS]
+            table.append(
+                [t("rep.demo.youth"), *(sum(column) for column in zip(*youth, strict=True))]
+            )
+        sheet.put_block(table)
+
+
+def _demographic_label(ctx: ReportContext, field: ProfileField, code: str | None) -> str:
+    if code is None:
+        return ctx.text("rep.unspecified")
+    if code == UNDISCLOSED:
+        return ctx.text("rep.demo.undisclosed")
+    return ctx.text(f"profile.{field.value}.{code}")
 
 
 def _people(cell: ReachCell | None) -> int:

@@ -5,14 +5,15 @@ event. One paragraph per cell, wrapped, so it prints as it reads."""
 
 from __future__ import annotations
 
-import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from openpyxl import Workbook
 
+from bot.reports.feedback import MERGED, SMALL_GROUP, Feedback, Group
+from bot.reports.feedback_sheets import district_names
 from bot.reports.formats import Audience, FormatLine
 from bot.reports.sheets import bold_row, new_sheet, wrapped
 from bot.reports.snapshot import EventLine, ReachCell
@@ -20,9 +21,6 @@ from surveys.templates import QuestionKind, SurveyTemplate
 
 if TYPE_CHECKING:
     from bot.reports.project import ReportContext
-
-# Fewer questionnaires than this in a group give no figures: they would point at people.
-SMALL_GROUP = 3
 
 
 def plural_form(n: int, language: str) -> str:
@@ -45,35 +43,20 @@ class Summary:
     options: dict[tuple[str, str], dict[str, int]] = field(default_factory=dict)
 
 
-def feedback_summaries(conn: sqlite3.Connection, project_id: int, key: str) -> dict[Any, Summary]:
-    """key: "r.district" (the respondent's, at the event) or "r.event_id"."""
-    scope = (
-        "FROM survey_responses r JOIN events e ON e.id = r.event_id "
-        "WHERE e.project_id = ? AND e.status != 'cancelled' AND r.completed_at IS NOT NULL"
-    )
-    found: dict[Any, Summary] = defaultdict(Summary)
-    for group, count in conn.execute(
-        f"SELECT {key}, COUNT(*) {scope} GROUP BY {key}", (project_id,)
-    ):
-        found[group].responses = count
-    answers = scope.replace(
-        "FROM survey_responses r",
-        "FROM survey_answers a JOIN survey_responses r ON r.id = a.response_id",
-        1,
-    )
-    for group, template, question, average in conn.execute(
-        f"SELECT {key}, r.template, a.question_id, AVG(a.value_number) {answers} "
-        f"AND a.value_number IS NOT NULL GROUP BY {key}, r.template, a.question_id",
-        (project_id,),
-    ):
-        found[group].averages[(template, question)] = float(average)
-    for group, template, question, option, count in conn.execute(
-        f"SELECT {key}, r.template, a.question_id, j.value, COUNT(*) "
-        f"{answers.replace('WHERE', ', json_each(a.value_choices) j WHERE', 1)} "
-        f"AND a.value_choices IS NOT NULL GROUP BY {key}, r.template, a.question_id, j.value",
-        (project_id,),
-    ):
-        found[group].options.setdefault((template, question), {})[str(option)] = count
+def summaries(feedback: Feedback) -> dict[Group, Summary]:
+    """Each group's summary from the analysis the feedback sheets show, small anonymous groups
+    merged the same way, so the text and the sheets never disagree."""
+    found: dict[Group, Summary] = defaultdict(Summary)
+    for template_id, part in feedback.by_template.items():
+        for group, count in part.responses.items():
+            found[group].responses += count
+        for question_id, per_group in part.questions.items():
+            for group, stats in per_group.items():
+                mean = stats.average
+                if mean is not None:
+                    found[group].averages[(template_id, question_id)] = mean
+                if stats.options:
+                    found[group].options[(template_id, question_id)] = dict(stats.options)
     return dict(found)
 
 
@@ -83,6 +66,7 @@ def _number(value: float) -> str:
 
 def summary_text(ctx: ReportContext, summary: Summary) -> str:
     t = ctx.text
+    # Fewer questionnaires than this give no figures, even merged: they would point at people.
     if summary.responses < SMALL_GROUP:
         return t("rep.txt.fb_small", n=summary.responses)
     parts: list[str] = []
@@ -155,9 +139,10 @@ def paragraphs(
     audiences: Mapping[int, Audience],
     formats: list[FormatLine],
     reach: tuple[int, Iterable[ReachCell]],
-    feedback: tuple[dict[Any, Summary], dict[Any, Summary]],
+    feedback: tuple[Feedback, Feedback],
 ) -> list[tuple[bool, str]]:
-    """(is a heading, text) in the order they are pasted."""
+    """(is a heading, text) in the order they are pasted; feedback: analysed by the
+    respondent's district and by event."""
     t = ctx.text
     out: list[tuple[bool, str]] = [(True, title)]
     for line in formats:
@@ -194,22 +179,27 @@ def paragraphs(
             ),
         )
     )
-    by_district_fb, by_event_fb = feedback
+    by_respondent, by_event = feedback
+    per_district = summaries(by_respondent)
     out.append((True, t("rep.txt.fb_by_district")))
     out += [
-        (False, f"{ctx.district(code)}: {summary_text(ctx, summary)}")
-        for code, summary in by_district_fb.items()
+        (False, f"{name}: {summary_text(ctx, per_district[group])}")
+        for group, name in district_names(ctx, by_respondent).items()
     ]
+    per_event = summaries(by_event)
     out.append((True, t("rep.txt.fb_by_event")))
     out += [
         (
             False,
             f"{event.starts_at.astimezone(ctx.tz):%d.%m.%Y}, {event.title(ctx.language)}: "
-            + summary_text(ctx, by_event_fb[event.id]),
+            + summary_text(ctx, per_event[event.id]),
         )
         for event in held
-        if event.id in by_event_fb
+        if event.id in per_event
     ]
+    if MERGED in per_event:
+        merged = t("rep.fb.merged_events", n=SMALL_GROUP)
+        out.append((False, f"{merged}: {summary_text(ctx, per_event[MERGED])}"))
     return out
 
 

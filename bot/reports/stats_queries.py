@@ -47,6 +47,22 @@ def reach_sql(by: tuple[str, ...]) -> str:
     )
 
 
+def demographic_reach_sql(column: str) -> str:
+    """Unique people and attendances by gender or age band (`column`); columns value,
+    people, attendances. Counted by the person's profile as it is now: unlike district and
+    category, nothing of it is kept at the event. A walk-in has none (NULL). One parameter:
+    the project id."""
+    if column not in ("gender", "age_band"):
+        raise ValueError(f"cannot group reach by {column}")
+    # The person key of a Telegram user is 'u' || id: back to the id, so users is read by key.
+    user_id = "CASE WHEN a.person LIKE 'u%' THEN CAST(substr(a.person, 2) AS INTEGER) END"
+    return (
+        f"SELECT u.{column} AS value, COUNT(DISTINCT a.person) AS people, "
+        f"COUNT(*) AS attendances FROM ({_ATTENDANCE}) a "
+        f"LEFT JOIN users u ON u.id = {user_id} GROUP BY u.{column}"
+    )
+
+
 @dataclass(frozen=True)
 class Reach:
     people: int

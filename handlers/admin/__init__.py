@@ -14,6 +14,7 @@ from bot.platform.telegram_text import CALLBACK_ANSWER_LIMIT, clip
 from bot.texts import Translator
 from handlers.admin import (
     applications,
+    audit_log,
     event_form,
     event_screen,
     exports,
@@ -49,6 +50,7 @@ def build_router() -> Router:
         survey_results.build_router(),
         exports.build_router(),
         share.build_router(),
+        audit_log.build_router(),
     )
     admin.include_routers(staff, _deny_router())
     return admin

@@ -175,3 +175,16 @@ class ShareCallback(CallbackData, prefix="Ash"):
 
     action: ShareAction
     event_id: Id
+
+
+class HistoryScope(StrEnum):
+    PROJECT = "p"  # the project's own changes and its events'
+    EVENT = "e"
+
+
+class HistoryCallback(CallbackData, prefix="Alog"):
+    """A page of the change history (the audit log) of a project or an event."""
+
+    scope: HistoryScope
+    object_id: Id
+    page: Position = 0

@@ -35,6 +35,7 @@ from bot.events.service import EditRefused, EventService
 from bot.platform.telegram_text import clip, clip_html
 from bot.reference import Reference
 from bot.texts import Translator
+from handlers.admin import screens
 from handlers.admin.callbacks import EditFieldCallback
 from handlers.admin.event_screen import send_event_screen
 from handlers.filters import EventFromButton
@@ -286,9 +287,8 @@ async def edit_field(
     reference: Reference,
     survey_templates: dict[str, SurveyTemplate],
 ) -> None:
-    step = await FORM.start(
-        state, mode=Mode.EDIT, step=callback_data.field.value, context={EVENT_ID: event.id}
-    )
+    context = {EVENT_ID: event.id, screens.SCREEN: message.message_id}
+    step = await FORM.start(state, mode=Mode.EDIT, step=callback_data.field.value, context=context)
     await ask(message, step, Mode.EDIT, t, reference, survey_templates)
 
 
@@ -432,7 +432,17 @@ async def edit_answer(
     await message.answer(t("evf.saved"), reply_markup=ReplyKeyboardRemove())
     if edited.told:
         await message.answer(t.plural("evf.told", edited.told))
-    await send_event_screen(message, events, edited.event, t, tz, reference)
+    # Only the screen sent now is live: "which field?" above would edit the same event.
+    retiring = draft.context.get(screens.SCREEN)
+    await send_event_screen(
+        message,
+        events,
+        edited.event,
+        t,
+        tz,
+        reference,
+        retiring=int(retiring) if retiring else None,
+    )
 
 
 def build_router() -> Router:

@@ -38,12 +38,14 @@ from bot.reference import Reference
 from bot.registration.rules import RegistrationStatus
 from bot.texts import Translator
 from handlers.admin import screens
+from handlers.admin.audit_log import history_button
 from handlers.admin.callbacks import (
     CardCallback,
     EditFieldCallback,
     EventAdminAction,
     EventAdminCallback,
     EventField,
+    HistoryScope,
     MarkCallback,
     ProjectAction,
     ProjectCallback,
@@ -106,6 +108,8 @@ async def event_screen(
         for extra in EVENT_BUTTONS:
             builder.add(*extra(event, t))
         builder.add(_button(t, "adm.btn.cancel_event", EventAdminAction.CANCEL, event.id))
+    # A cancelled event keeps its history too: who cancelled it, and when.
+    builder.add(history_button(HistoryScope.EVENT, event.id, t))
     builder.button(
         text=t("adm.btn.to_project"),
         callback_data=ProjectCallback(

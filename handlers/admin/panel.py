@@ -29,15 +29,17 @@ from bot.events.form import (
     new_project,
     parse_project_value,
 )
-from bot.events.model import Project
+from bot.events.model import EventType, Project, ProjectPlan
 from bot.events.service import EventService
 from bot.platform.telegram_text import TITLE_ON_BUTTON, clip, clip_html
 from bot.reference import Reference
 from bot.texts import Translator
 from handlers.admin import event_form, screens
+from handlers.admin.audit_log import history_button
 from handlers.admin.callbacks import (
     EventAdminAction,
     EventAdminCallback,
+    HistoryScope,
     PanelAction,
     PanelCallback,
     ProjectAction,
@@ -132,7 +134,7 @@ def _nav(
     return row
 
 
-def _head(t: Translator, project: Project) -> list[str]:
+def _head(t: Translator, project: Project, plan: ProjectPlan) -> list[str]:
     lines = [t("proj.head", title=project.title(t.language), funder=project.funder or "—")]
     if project.starts_on and project.ends_on:
         lines.append(
@@ -142,7 +144,27 @@ def _head(t: Translator, project: Project) -> list[str]:
                 end=f"{project.ends_on:%d.%m.%Y}",
             )
         )
+    planned = plan_line(t, plan)
+    if planned:
+        lines.append(planned)
+    # python -m bot events import / export project take it.
+    lines.append(t("proj.cli_id", id=project.id))
     return lines
+
+
+def plan_line(t: Translator, plan: ProjectPlan) -> str | None:
+    """The plan in one line ("План: 7 семинаров, 4 рабочие встречи; охват 450"), formats in
+    the form's order; None without one."""
+    events = ", ".join(
+        t.plural(f"proj.plan.{kind.value}", plan.events[kind.value])
+        for kind in EventType
+        if kind.value in plan.events
+    )
+    if events and plan.reach is not None:
+        return t("proj.plan", events=events, reach=plan.reach)
+    if events:
+        return t("proj.plan_events", events=events)
+    return None if plan.reach is None else t("proj.plan_reach", reach=plan.reach)
 
 
 async def project_screen(
@@ -156,7 +178,7 @@ async def project_screen(
 ) -> tuple[str, InlineKeyboardMarkup]:
     """The project and one page of its events (the page holding event `holding`, if set)."""
     shown = await events.project_page(project.id, page, EVENTS_PER_PAGE, holding=holding)
-    lines = _head(t, project)
+    lines = _head(t, project, shown.plan)
     builder = InlineKeyboardBuilder()
     for number, event in enumerate(shown.events, start=shown.first):
         status = t(f"adm.status.{event.status.value}")
@@ -199,6 +221,7 @@ async def project_screen(
         text=t("proj.btn.edit"),
         callback_data=ProjectCallback(action=ProjectAction.EDIT, project_id=project.id),
     )
+    tools.add(history_button(HistoryScope.PROJECT, project.id, t))
     tools.button(
         text=t("adm.btn.projects"), callback_data=PanelCallback(action=PanelAction.PROJECTS)
     )

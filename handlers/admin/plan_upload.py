@@ -12,7 +12,7 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import Document, Message
 
 from bot.clock import Clock
-from bot.events.plan import PlanError, RowError, read_plan
+from bot.events.plan import PlanError, RowError, read_plan_file
 from bot.events.service import EventService
 from bot.people.users import UserRecord
 from bot.platform.telegram_text import clip_html
@@ -38,7 +38,8 @@ async def ask_for_plan(message: Message, state: FSMContext, t: Translator, proje
 def describe(errors: list[RowError], t: Translator) -> str:
     lines = [
         t(
-            "imp.error_line",
+            "imp.error_line_sheet" if error.sheet else "imp.error_line",
+            sheet=error.sheet,
             row=error.row,
             column=t(f"imp.column.{error.column}") if error.column else "—",
             reason=t(f"imp.error.{error.reason}"),
@@ -82,14 +83,19 @@ def build_router() -> Router:
         await bot.download(document, destination=buffer)
         now = clock.now()
         try:
-            plan = read_plan(buffer.getvalue(), project.id, tz, reference, now, survey_templates)
+            plan = read_plan_file(
+                buffer.getvalue(), project.id, tz, reference, now, survey_templates
+            )
         except PlanError as error:
             text = t("imp.failed") + "\n" + describe(error.errors, t)
             await message.answer(clip_html(text))
             return
-        count = await events.import_plan(project.id, plan, user.id)
+        count = await events.import_plan(project.id, plan.events, user.id, plan.targets)
         await state.clear()
-        await message.answer(t.plural("imp.done", count, title=project.title(t.language)))
+        done = [t.plural("imp.done", count, title=project.title(t.language))] if count else []
+        if plan.targets is not None:
+            done.append(t.plural("imp.targets_done", len(plan.targets)))
+        await message.answer("\n".join(done))
 
     @router.message(StateFilter(PlanUpload.file), ~F.text.startswith("/"))
     async def not_a_file(message: Message, t: Translator) -> None:

@@ -11,18 +11,26 @@ from tgemu import Emulator
 KAZAKH_LETTERS = set("әғқңөұүһі")
 
 
-async def test_first_start_offers_languages_and_answers_in_the_chosen_one(
+async def test_first_start_speaks_telegrams_language_and_switches_in_one_tap(
     emulator: Emulator, bot_process: BotProcess
 ) -> None:
     await bot_process.start()
     aset = newcomer(emulator, 501, language_code="kk")
     aset.send_command("start")
-    choice = await aset.wait_for_message()
-    assert choice.button_texts() == ["✓ Қазақша", "Русский"]
-
-    aset.press("✓ Қазақша")
     consent = await aset.wait_for_message()
-    assert "Дербес деректер" in consent.content
+    assert "Дербес деректер" in consent.content, "Telegram says Kazakh: no language question"
+    assert consent.button_texts()[-2:] == ["✓ Қазақша", "Русский"]
+
+    aset.press("Русский")
+    await aset.wait_until(lambda: "персональных данных" in consent.content)
+    assert consent.button_texts()[-2:] == ["✓ Русский", "Қазақша"], "and back in one tap"
+
+    stranger = newcomer(emulator, 506, language_code="en")
+    stranger.send_command("start")
+    choice = await stranger.wait_for_message()
+    assert choice.button_texts() == ["✓ Русский", "Қазақша"]
+    stranger.press("Қазақша")
+    await stranger.wait_for_message(lambda m: "Дербес деректер" in m.content)
     assert "қазақша" in choice.content, "the language message is edited to confirm the choice"
 
 
@@ -32,8 +40,6 @@ async def test_language_switch_changes_every_later_text(
     await bot_process.start()
     olga = newcomer(emulator, 502, language_code="ru")
     olga.send_command("start")
-    await olga.wait_for_message()
-    olga.press("✓ Русский")
     await olga.wait_for_message(lambda m: "персональных данных" in m.content)
 
     olga.send_command("language")
@@ -42,7 +48,7 @@ async def test_language_switch_changes_every_later_text(
     await olga.wait_until(lambda: "қазақша" in picker.content)
 
     olga.send_command("help")
-    help_text = await olga.wait_for_message()
+    help_text = await olga.wait_for_message(lambda m: "/language" in m.content)
     assert KAZAKH_LETTERS & set(help_text.content)
     assert "/language" in help_text.content
 
@@ -53,8 +59,6 @@ async def test_unknown_command_and_stray_message_get_polite_hints(
     await bot_process.start()
     user = newcomer(emulator, 503)
     user.send_command("start")
-    await user.wait_for_message()
-    user.press("✓ Русский")
     await user.wait_for_message(lambda m: "персональных данных" in m.content)
 
     user.send_command("frobnicate")
@@ -86,9 +90,9 @@ async def test_sigterm_stops_cleanly_and_state_survives(
     await bot_process.start()
     user = newcomer(emulator, 504, language_code="kk")
     user.send_command("start")
-    await user.wait_for_message()
-    user.press("✓ Қазақша")
     await user.wait_for_message(lambda m: "Дербес деректер" in m.content)
+    user.press("✅ Келісемін")
+    await user.wait_for_message(lambda m: "5 қадамның 1-қадамы" in m.content)
 
     assert await bot_process.stop() == 0
 
@@ -107,8 +111,6 @@ async def test_restart_in_the_middle_of_the_profile_form_resumes_there(
     await bot_process.start()
     dana = newcomer(emulator, 505)
     dana.send_command("start")
-    await dana.wait_for_message()
-    dana.press("✓ Русский")
     await dana.wait_for_message(lambda m: "персональных данных" in m.content)
     dana.press("✅ Согласен(на)")
     await dana.wait_for_message(lambda m: "Шаг 1 из 5" in m.content)

@@ -56,9 +56,9 @@ async def test_health_metrics_json_logs_and_backups_of_the_running_bot(
     await bot_process.start(HEALTH_PORT=str(port), LOG_FORMAT="json", BACKUP_DIR=str(backups))
     user = newcomer(emulator, 601, language_code="kk")
     user.send_command("start")
-    await user.wait_for_message()
-    user.press("✓ Қазақша")
     await user.wait_for_message(lambda m: "Дербес деректер" in m.content)
+    user.press("✅ Келісемін")
+    await user.wait_for_message(lambda m: "5 қадамның 1-қадамы" in m.content)
 
     async with ClientSession() as http:
         async with http.get(f"http://127.0.0.1:{port}/healthz") as response:

@@ -71,7 +71,7 @@ async def test_an_update_sent_again_after_a_kill_has_no_second_effect(
     emulator: Emulator, bot_process: BotProcess
 ) -> None:
     await bot_process.start()
-    dana = newcomer(emulator, 1803)
+    dana = newcomer(emulator, 1803, language_code=None)  # asked for a language
     dana.send_command("start")
     await dana.wait_for_message()
     dana.press("✓ Русский")

@@ -36,7 +36,10 @@ async def test_coordinator_exports_the_project_report_and_gets_a_valid_workbook(
     assert "охвачено человек — 6, посещений — 8, анкет — 5" in (message.caption or "")
 
     book = load_workbook(io.BytesIO(coordinator.download(message)))
-    assert book.sheetnames == ["Мероприятия", "Охват", "Анкеты", "Ответы"]
+    assert book.sheetnames == [
+        "Мероприятия", "Охват", "Анкеты", "Анкеты по мероприятиям", "По форматам",
+        "Аудитория мероприятий", "План и факт", "Текст отчёта", "Ответы",
+    ]  # fmt: skip
     titles = [row[2].value for row in book["Мероприятия"].iter_rows(min_row=3)]
     assert titles == [
         "Семинар в Ауэзовском районе",

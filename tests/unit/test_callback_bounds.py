@@ -19,6 +19,8 @@ from handlers.admin.callbacks import (
     EventAdminCallback,
     EventField,
     ExportCallback,
+    HistoryCallback,
+    HistoryScope,
     MarkCallback,
     MessageCallback,
     MessageStep,
@@ -97,6 +99,7 @@ def real_buttons(real: dict[str, int]) -> dict[type[CallbackData], CallbackData]
         ProjectExportCallback(project_id=project),
         SurveyResultsCallback(event_id=event),
         ShareCallback(action=ShareAction.LINK, event_id=event),
+        HistoryCallback(scope=HistoryScope.EVENT, object_id=event),
     ]
     return {type(button): button for button in buttons}
 

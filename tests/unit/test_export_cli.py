@@ -11,17 +11,24 @@ from pathlib import Path
 from openpyxl import load_workbook
 
 from bot.config import Settings
+from tests.conftest import NOW
+from tests.factories import make_project
 from tests.generated_project import generate
-from tests.harness import Harness
+from tests.harness import Harness, document_update, texts, tg_user
+from tests.unit.test_plan_import import workbook
 
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "123456:ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghi"
 
 
 def run_export(database: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return run_bot(database, "export", *args)
+
+
+def run_bot(database: Path, *args: str) -> subprocess.CompletedProcess[str]:
     clean = {k: v for k, v in os.environ.items() if k not in Settings.model_fields_upper()}
     return subprocess.run(
-        [sys.executable, "-m", "bot", "export", *args],
+        [sys.executable, "-m", "bot", *args],
         cwd=database.parent,
         env={**clean, "PYTHONPATH": str(ROOT), "BOT_TOKEN": TOKEN, "DATABASE_PATH": str(database)},
         capture_output=True,
@@ -93,3 +100,29 @@ async def test_unknown_ids_and_unwritable_files_are_one_clear_line(
     )
     assert result.returncode == 1
     assert result.stderr.strip() == f"{missing}: No such file or directory"
+
+
+async def test_plan_errors_from_the_command_line_read_like_the_panel(
+    harness: Harness, tmp_path: Path
+) -> None:
+    project = await make_project(harness.db, NOW)
+    # Dates no clock reaches soon: the command line reads the plan at the real time.
+    broken = workbook(
+        ["Семинар один", "Лекция", "12.06.2030 10:00", "12.06.2030 13:00", "Зал", "", "", "нет"],
+        ["Семинар два", "Семинар", "12.06.2030 10:00", "11.06.2030 13:00", "Зал", "", "", "да?"],
+    )
+    await harness.press(tg_user(1), f"Apr:i:{project.id}")
+    harness.session.files["broken"] = broken
+    [panel] = texts(await harness.feed(document_update(tg_user(1), "broken", "plan.xlsx")))
+
+    plan = tmp_path / "plan.xlsx"
+    plan.write_bytes(broken)
+    database = harness.app.settings.database_path
+    result = run_bot(database, "events", "import", str(plan), "--project", str(project.id))
+    assert result.returncode == 1 and result.stdout == ""
+    printed = result.stderr.strip().splitlines()
+    assert printed == panel.splitlines(), "the same words as the panel, line for line"
+    assert printed[0] == "В плане есть ошибки, ничего не импортировано:"
+    assert "Строка 3, столбец «Окончание»: окончание раньше начала" in printed
+    assert "Строка 2, столбец «Тип»: неизвестный тип" in printed[1]
+    assert not any("column" in line or "end_before_start" in line for line in printed)

@@ -12,6 +12,7 @@ from tests.conftest import NOW
 from tests.generated_project import SeedShaped, generate_seed_shaped
 from tests.harness import Harness
 from tests.unit.test_project_report import export, rows
+from tests.unit.test_survey_flow import ANNA, button, invitation, seminar_with_survey
 
 OVERALL = "Как вы оцениваете семинар в целом?"
 MERGED_EVENTS = "другие мероприятия (меньше 3 ответов)"
@@ -127,3 +128,49 @@ async def test_the_few_anonymous_answers_are_listed_apart_from_their_event(
     assert [line[7] for line in merged if line[6] == "Что стоит улучшить?"] == [FEW]
     zhetysu = [line for line in lines if line[5] == "анонимно" and line[1] != MERGED_EVENTS]
     assert len({line[0] for line in zhetysu}) == 4, "four answers are enough to show the event"
+
+
+async def test_the_events_sheet_gives_no_rating_of_a_few_anonymous_answers(
+    harness: Harness,
+) -> None:
+    seed = await seed_with_surveys(harness)
+    _, book, _, _ = await export(harness, seed.project_id)
+
+    header, *lines = rows(book["Мероприятия"], 2)
+    rating = header.index("Средняя оценка")
+    by_day = {line[1].strftime("%d.%m"): line for line in lines if line[1] is not None}
+    assert by_day["19.04"][rating] == "—", "two anonymous questionnaires"
+    assert by_day["25.04"][rating] == 4.0, "four anonymous ones are enough"
+    assert by_day["01.05"][rating] == 2.0, "a named one is never hidden"
+    assert by_day["13.04"][rating] == 4.2
+    notes = [line[0] for line in lines if isinstance(line[0], str)]
+    assert any(note.startswith("«—» в столбце «Средняя оценка»") for note in notes)
+
+
+async def test_a_questionnaire_counts_in_the_district_of_the_check_in(harness: Harness) -> None:
+    """She moved house between the check-in and the questionnaire: it counts where reach
+    counts her, in the district she had at the event."""
+    event_id = await seminar_with_survey(harness, anonymous=True)
+    await harness.db.execute(
+        "UPDATE checkins SET district_at = 'auezov', category_at = 'ngo' WHERE event_id = ?",
+        (event_id,),
+    )
+    [invite] = await invitation(harness)
+    await harness.press(ANNA, button([invite], "📝 Ответить на анкету"))
+    stored = await harness.db.fetch_one(
+        "SELECT user_id, district, category FROM survey_responses WHERE event_id = ?", (event_id,)
+    )
+    assert stored is not None
+    assert tuple(stored) == (None, "auezov", "ngo")
+
+
+async def test_without_a_check_in_the_profile_district_is_kept(harness: Harness) -> None:
+    event_id = await seminar_with_survey(harness)
+    await harness.db.execute("DELETE FROM checkins WHERE event_id = ?", (event_id,))
+    # No check-in, no snapshot: the profile as it is now is all there is.
+    surveys = harness.app.dispatcher["surveys"]
+    await surveys.start(event_id, ANNA.id, "medeu", "youth", None)
+    district = await harness.db.fetch_value(
+        "SELECT district FROM survey_responses WHERE event_id = ?", (event_id,)
+    )
+    assert district == "medeu"

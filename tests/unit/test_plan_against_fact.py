@@ -9,7 +9,8 @@ from bot.people import users
 from tests.conftest import NOW
 from tests.factories import make_project
 from tests.generated_project import generate_seed_shaped
-from tests.harness import Harness, texts, tg_user
+from tests.harness import Harness, document_update, texts, tg_user
+from tests.unit.test_plan_import import with_targets
 from tests.unit.test_project_report import export, rows
 
 COORDINATOR = tg_user(1)
@@ -83,3 +84,39 @@ async def test_the_plan_in_kazakh(harness: Harness) -> None:
     [reply, *_] = texts(await harness.send(kazakh, "/stats"))
     assert "• Жұмыс кездесуі: 4 / 0 / -4" in reply
     assert "• Дөңгелек үстел: 2 / 0 / -2" in reply
+
+
+async def test_the_plan_per_district_against_what_was_held(harness: Harness) -> None:
+    seed = await generate_seed_shaped(harness.db)
+    await harness.press(COORDINATOR, f"Apr:i:{seed.project_id}")
+    harness.session.files["plan"] = with_targets(
+        ("Семинар", "", 7, ""),
+        ("Семинар", "Ауэзовский район", 1, 40),
+        ("Рабочая встреча", "Турксибский район", 3, ""),
+        ("", "Турксибский район", "", 100),
+        ("Круглый стол", "Медеуский район", 1, ""),
+        events=False,
+    )
+    await harness.feed(document_update(COORDINATOR, "plan", "plan.xlsx"))
+    _, book, _, _ = await export(harness, seed.project_id)
+    sheet = rows(book["План и факт"], 2)
+    assert sheet[1] == ["Семинар: мероприятий", 7, 7, 0]
+    assert "Охват, уникальных участников" not in [line[0] for line in sheet[:3]], "replaced"
+    start = next(i for i, line in enumerate(sheet) if str(line[0]).startswith("План и факт по"))
+    reach = {line[0]: line[-2] for line in rows(book["Охват"], 8)}
+    assert sheet[start + 1 :] == [
+        ["Показатель", "План", "Факт", "Разница"],
+        ["Ауэзовский район", None, None, None],
+        ["Семинар: мероприятий", 1, 1, 0],
+        ["Семинар: охват, уникальных участников", 40, 31, -9],
+        ["Медеуский район", None, None, None],
+        ["Круглый стол: мероприятий", 1, 0, -1],
+        ["Турксибский район", None, None, None],
+        ["Рабочая встреча: мероприятий", 3, 2, -1],
+        [
+            "Охват, уникальных участников",
+            100,
+            reach["Турксибский район"],
+            reach["Турксибский район"] - 100,
+        ],
+    ]

@@ -5,13 +5,17 @@ from __future__ import annotations
 import io
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
+from aiogram.methods import TelegramMethod
 from openpyxl import Workbook
 
-from bot.events.model import EventType
-from bot.events.plan import PlanError, read_plan
+from bot.events.model import EventType, ProjectPlan
+from bot.events.plan import PlanError, read_plan, read_plan_file
 from bot.events.store import list_events
+from bot.people import users
+from handlers.admin.callbacks import ProjectAction, ProjectCallback
 from tests.conftest import NOW
 from tests.factories import make_project
 from tests.harness import Harness, document_update, texts, tg_user
@@ -208,3 +212,120 @@ async def test_a_bad_questionnaire_reads_like_the_other_errors(harness: Harness)
     harness.session.files["survey"] = buffer.getvalue()
     failed = await harness.feed(document_update(coordinator, "survey", "plan.xlsx"))
     assert "Строка 2, столбец «Анкета»: нет такой анкеты" in texts(failed)[0]
+
+
+def with_targets(*targets: tuple[object, ...], events: bool = True) -> bytes:
+    """A plan file with a "План" sheet of planned figures (and one event, unless not)."""
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "Мероприятия"
+    sheet.append(HEADERS)
+    if events:
+        sheet.append(["Семинар", "Семинар", "12.06.2026 10:00", "12.06.2026 13:00", "Зал"])
+    planned = book.create_sheet("План")
+    planned.append(["Формат", "Район", "Мероприятий", "Охват"])
+    for target in targets:
+        planned.append(list(target))
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def project_screen(calls: list[TelegramMethod[Any]]) -> str:
+    return texts(calls)[0]
+
+
+async def test_the_plan_sheet_replaces_the_projects_plan(harness: Harness) -> None:
+    project = await make_project(
+        harness.db, NOW, plan=ProjectPlan(events={"round_table": 2}, reach=100)
+    )
+    coordinator = tg_user(1)
+    opened = ProjectCallback(action=ProjectAction.OPEN, project_id=project.id).pack()
+    assert "План: 2 круглых стола; охват 100" in project_screen(
+        await harness.press(coordinator, opened)
+    )
+    await harness.press(coordinator, f"Apr:i:{project.id}")
+    harness.session.files["example"] = EXAMPLE.read_bytes()
+    done = await harness.feed(document_update(coordinator, "example", "event-plan.xlsx"))
+    assert texts(done)[0].endswith("План проекта заменён листом «План»: 12 показателей.")
+    screen = project_screen(await harness.press(coordinator, opened))
+    assert (
+        "План: 7 семинаров, 1 ознакомительная поездка, 3 рабочие встречи, 1 конференция; "
+        "охват 450" in screen
+    )
+    assert "круглых стола" not in screen
+    per_district = await harness.db.fetch_all(
+        "SELECT district, format, events, reach FROM project_targets "
+        "WHERE project_id = ? AND district IS NOT NULL ORDER BY district",
+        (project.id,),
+    )
+    assert len(per_district) == 7
+    assert tuple(per_district[0]) == ("alatau", "seminar", 1, 40)
+
+    await users.choose_language(harness.db, 1, "kk", NOW)
+    kazakh = project_screen(await harness.press(tg_user(1, "kk"), opened))
+    assert (
+        "Жоспар: 7 семинар, 1 танысу сапары, 3 жұмыс кездесуі, 1 конференция; қамту 450" in kazakh
+    )
+
+
+async def test_a_file_may_bring_the_planned_figures_alone(harness: Harness) -> None:
+    project = await make_project(harness.db, NOW)
+    coordinator = tg_user(1)
+    await harness.press(coordinator, f"Apr:i:{project.id}")
+    harness.session.files["plan"] = with_targets(("Семинар", "", 3, ""), events=False)
+    done = await harness.feed(document_update(coordinator, "plan", "plan.xlsx"))
+    assert texts(done) == ["План проекта заменён листом «План»: 1 показатель."]
+    assert await list_events(harness.db, project.id) == []
+    opened = ProjectCallback(action=ProjectAction.OPEN, project_id=project.id).pack()
+    assert "План: 3 семинара" in project_screen(await harness.press(coordinator, opened))
+
+
+async def test_errors_on_the_plan_sheet_name_the_sheet_and_import_nothing(
+    harness: Harness,
+) -> None:
+    project = await make_project(harness.db, NOW, plan=ProjectPlan(reach=100))
+    coordinator = tg_user(1)
+    await harness.press(coordinator, f"Apr:i:{project.id}")
+    harness.session.files["broken"] = with_targets(
+        ("Семинар", "Ауэзовский район", 2, 60),
+        ("Лекция", "Марс", "много", -5),
+        ("", "", 4, ""),
+        ("Семинар", "", "", ""),
+        ("Семинар", "Ауэзовский район", 1, ""),
+    )
+    failed = texts(await harness.feed(document_update(coordinator, "broken", "plan.xlsx")))[0]
+    for line in (
+        "Лист «План», строка 3, столбец «Формат»: неизвестный тип",
+        "Лист «План», строка 3, столбец «Район»: нет такого района в списке",
+        "Лист «План», строка 3, столбец «Мероприятий»: нужно целое число от 0 до 1 000 000",
+        "Лист «План», строка 3, столбец «Охват»: нужно целое число от 0 до 1 000 000",
+        "Лист «План», строка 4, столбец «Формат»: число мероприятий задаётся для формата",
+        "Лист «План», строка 5, столбец «Мероприятий»: нужно число мероприятий или охват",
+        "Лист «План», строка 6, столбец «Формат»: этот формат и район уже есть выше на листе",
+    ):
+        assert line in failed, line
+    assert await list_events(harness.db, project.id) == [], "the events wait for a good plan"
+    reach = await harness.db.fetch_value(
+        "SELECT reach FROM project_targets WHERE project_id = ?", (project.id,)
+    )
+    assert reach == 100, "the old plan stays"
+
+
+def test_the_example_plan_sheet_reads_back(harness: Harness) -> None:
+    plan = read_plan_file(
+        EXAMPLE.read_bytes(), 1, harness.app.settings.tz, harness.app.reference, NOW
+    )
+    assert len(plan.events) == 12
+    assert plan.targets is not None
+    whole = {(t.format, t.events, t.reach) for t in plan.targets if t.district is None}
+    assert whole == {
+        ("seminar", 7, 280), ("study_tour", 1, 15), ("working_meeting", 3, 90),
+        ("conference", 1, 150), (None, None, 450),
+    }  # fmt: skip
+    events_only = workbook(["Семинар", "Семинар", "12.06.2026 10:00", "12.06.2026 13:00", "Зал"])
+    assert (
+        read_plan_file(events_only, 1, harness.app.settings.tz, harness.app.reference, NOW).targets
+        is None
+    ), "a file without the sheet leaves the project's plan alone"

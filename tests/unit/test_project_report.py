@@ -113,10 +113,12 @@ async def test_project_report_numbers_match_what_happened(harness: Harness) -> N
     assert first[5] == "Ауэзовский район"
     # registered, attended (walk-in included), questionnaires, average rating, status
     assert first[6:] == [30, 4, 4, 3, 4.0, "проведено"]
-    assert by_title["Тренинг в Медеуском районе"][7:] == [3, 4, 2, 3.5, "проведено"]
+    # Two anonymous questionnaires: their average would tell what each said.
+    assert by_title["Тренинг в Медеуском районе"][7:] == [3, 4, 2, "—", "проведено"]
     assert by_title["Отменённый"][11] == "отменено"
     assert by_title["Итоговая конференция"][6:] == [None, 2, 0, 0, None, "запланировано"]
-    totals = lines[-1]
+    *_, totals, note = lines
+    assert str(note[0]).startswith("«—» в столбце «Средняя оценка»: анкета анонимная")
     assert totals[2] == "Итого мероприятий (без отменённых): 3"
     assert totals[6:] == [50, 9, 8, 5, 3.8, "проведено: 2"]
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
@@ -382,7 +384,7 @@ async def test_the_report_prints_on_a4_without_overlaps_or_cancelled_events_in_c
     events = book["Мероприятия"]
     # "Анкет заполнено" wraps onto two lines: its row is tall enough not to cover row 3.
     assert events.row_dimensions[2].height >= 30
-    listed = rows(events, 3)
+    listed = rows(events, 3)[:-1]  # the note on the hidden rating under the table left out
     assert listed[-2][11] == "отменено", "the cancelled event is listed last, before the totals"
     [chart] = events._charts
     [series] = chart.series

@@ -15,6 +15,7 @@ from bot.reports.report_text import plural_form
 from tests.conftest import NOW
 from tests.generated_project import generate, generate_seed_shaped
 from tests.harness import Harness, tg_user
+from tests.unit.test_feedback_per_event import answers, seed_with_surveys
 from tests.unit.test_project_report import export, rows
 from tests.unit.test_workbooks_in_libreoffice import SOFFICE, as_pdf
 
@@ -87,12 +88,55 @@ async def test_fewer_than_three_questionnaires_give_no_figures(harness: Harness)
     _, book, _, _ = await export(harness, generated.project_id)
     text = paragraphs(book, "Текст отчёта")
     per_event = text[text.index("Анализ анкет обратной связи по мероприятиям") + 1 :]
-    # The anonymous training had two questionnaires: their answers are not to be pointed at.
-    assert per_event[1].endswith(
-        "Тренинг в Медеуском районе: анкет меньше трёх (2), цифры не приводятся, чтобы не "
-        "раскрыть ответы."
+    # The anonymous training had two questionnaires: merged as the sheets merge them, and
+    # not even its name is given next to them.
+    assert per_event[1] == (
+        "другие мероприятия (меньше 3 ответов): анкет меньше трёх (2), цифры не приводятся, "
+        "чтобы не раскрыть ответы."
     )
+    assert not any("Тренинг в Медеуском районе" in line for line in per_event)
     assert "в среднем 4,0 из 5" in per_event[0]
+
+
+def feedback_sections(text: list[str], by_district: str, by_event: str) -> tuple[list[str], ...]:
+    district_at, event_at = text.index(by_district), text.index(by_event)
+    return text[district_at + 1 : event_at], text[event_at + 1 :]
+
+
+async def test_small_anonymous_groups_are_merged_as_in_the_sheets(harness: Harness) -> None:
+    seed = await seed_with_surveys(harness)
+    # One more anonymous questionnaire, at the Almaly seminar: with the two in Bostandyk the
+    # merged group has three, enough to give its figures.
+    almaly = seed.seminars[4]
+    await harness.db.execute("UPDATE events SET survey_anonymous = 1 WHERE id = ?", (almaly,))
+    await answers(harness, almaly, "almaly", [3], anonymous=True)
+    _, book, _, _ = await export(harness, seed.project_id)
+    by_district, by_event = feedback_sections(
+        paragraphs(book, "Текст отчёта"),
+        "Анализ анкет обратной связи в разрезе районов (район участника на момент мероприятия)",
+        "Анализ анкет обратной связи по мероприятиям",
+    )
+    heads = [line.split(":")[0] for line in by_district]
+    assert heads == [
+        "Ауэзовский район", "Жетысуский район", "Медеуский район",
+        "другие районы (меньше 3 ответов)",
+    ]  # fmt: skip
+    assert by_district[-1].startswith(
+        "другие районы (меньше 3 ответов): 3 анкеты; «Как вы оцениваете семинар в целом?»: "
+        "в среднем 3,0 из 5"
+    )
+    assert by_event[-1].startswith(
+        "другие мероприятия (меньше 3 ответов): 3 анкеты; «Как вы оцениваете семинар в целом?»: "
+        "в среднем 3,0 из 5"
+    )
+    named_days = [line[:10] for line in by_event[:-1]]
+    assert named_days == ["13.04.2026", "25.04.2026", "01.05.2026"], "Bostandyk, Almaly merged"
+    assert "4 анкеты; «Как вы оцениваете семинар в целом?»: в среднем 4,0 из 5" in by_event[1]
+
+    await users.choose_language(harness.db, 1, "kk", NOW)
+    _, book, _, _ = await export(harness, seed.project_id, tg_user(1, "kk"))
+    text = paragraphs(book, "Есеп мәтіні")
+    assert text[-1].startswith("басқа іс-шаралар (3 жауаптан аз): 3 сауалнама;")
 
 
 @pytest.mark.skipif(

@@ -179,3 +179,16 @@ async def test_a_typed_message_leaves_only_the_preview_live(harness: Harness) ->
     retired = [c for c in calls if isinstance(c, EditMessageReplyMarkup)]
     assert [c.message_id for c in retired] == [ask.message_id]
     assert "Отправить 1 участнику?" in texts(calls)[-1]
+
+
+async def test_editing_an_event_field_leaves_one_live_event_screen(harness: Harness) -> None:
+    event = await make_event(harness.db, NOW)
+    screen = await screen_of(harness, f"Aev:o:{event.id}:0")
+    [which] = edited(await tap(harness, screen, "✏️ Изменить"))
+    await tap(harness, harness.message(which), "Место")
+    calls = await harness.send(COORDINATOR, "Дом дружбы, ул. Абая 48")
+    retired = [c for c in calls if isinstance(c, EditMessageReplyMarkup)]
+    assert [c.message_id for c in retired] == [screen.message_id]
+    assert harness.message(retired[0]).reply_markup is None, "«which field?» is no longer live"
+    live = [call for call in sent(calls) if buttons(call)]
+    assert len(live) == 1 and "Дом дружбы" in live[0].text
