@@ -140,15 +140,19 @@ def _type(value: object) -> EventType:
     raise ValueError(value)
 
 
-def _capacity(value: object) -> int | None:
+def _whole_number(value: object, low: int, high: int) -> int | None:
     text = _text(value)
     if not text:
         return None
-    seats = float(text)
-    # 12.7 seats is a typo, not 12; and inf or nan are not numbers of seats.
-    if not seats.is_integer() or not 1 <= seats <= CAPACITY_MAX:
+    number = float(text)
+    # 12.7 seats is a typo, not 12; and inf or nan are not numbers of anything.
+    if not number.is_integer() or not low <= number <= high:
         raise ValueError(text)
-    return int(seats)
+    return int(number)
+
+
+def _capacity(value: object) -> int | None:
+    return _whole_number(value, 1, CAPACITY_MAX)
 
 
 def _description(value: object) -> str | None:
@@ -442,10 +446,4 @@ def _target_format(value: object) -> str | None:
 
 
 def _count(value: object) -> int | None:
-    text = _text(value)
-    if not text:
-        return None
-    count = float(text)
-    if not count.is_integer() or not 0 <= count <= TARGET_MAX:
-        raise ValueError(text)
-    return int(count)
+    return _whole_number(value, 0, TARGET_MAX)
